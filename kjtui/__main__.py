@@ -1,0 +1,3 @@
+from kjtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""What every synced record carries (DESIGN.md section 4): a UUID never reused, its owner, a
+revision, a hybrid logical clock stamp and a tombstone flag."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import peewee
+
+from kjtui.models.db import database
+
+HUB = "hub"  # the owner name of every hub-owned record
+
+
+def new_id() -> str:
+    """A UUIDv7 as 32 hex digits: time-ordered, so inserts append to the index and sequential
+    ids in a bundle compress; 74 random bits keep it unique when a laptop's clock is wrong."""
+    ms = int(time.time() * 1000) & ((1 << 48) - 1)
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 64) & 0xFFF) << 64 | (0b10 << 62) | (
+        rand & ((1 << 62) - 1)
+    )
+    return uuid.UUID(int=value).hex
+
+
+class IdField(peewee.CharField):
+    """UUID as 32 hex characters: the same text in SQLite, PostgreSQL and every bundle."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SyncModel(BaseModel):
+    """A record that travels between station and hub."""
+
+    id = IdField(primary_key=True, default=new_id)
+    owner = peewee.CharField(max_length=40, default=HUB)  # station id, or "hub"
+    rev = peewee.IntegerField(default=1)
+    hlc = peewee.BigIntegerField(default=0)  # hybrid logical clock: ms << 16 | counter
+    deleted = peewee.BooleanField(default=False)
+
+    # Records whose content is vouched for (a customer acknowledged it, a supervisor reviewed it)
+    # are never edited: a correction is a new record that supersedes the old one.
+    immutable_once_signed = False

@@ -1,0 +1,121 @@
+"""Numbered migrations: the only way the schema is created or changed.
+
+A migration is a file `NNNN_name.sql` (portable SQL, statements ending in `;` at a line's end)
+or `NNNN_name.py` with `upgrade(db, migrator)` (a `playhouse.migrate` migrator for the dialect).
+`kjtui_schema` remembers which were applied; all pending ones run in one transaction, so a
+laptop that missed three releases upgrades in place or not at all.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SCHEMA_TABLE = "kjtui_schema"
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    def apply(self, db) -> None:
+        if self.path.suffix == ".sql":
+            for statement in split_sql(self.path.read_text(encoding="utf-8")):
+                db.execute_sql(statement)
+            return
+        from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+        spec = importlib.util.spec_from_file_location(f"kjtui_migration_{self.version}", self.path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        migrator = SqliteMigrator(db) if is_sqlite(db) else PostgresqlMigrator(db)
+        module.upgrade(db, migrator)
+
+
+def is_sqlite(db) -> bool:
+    import peewee
+
+    return isinstance(db, peewee.SqliteDatabase)
+
+
+def split_sql(text: str) -> list[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in re.split(r";\s*$", body, flags=re.M) if s.strip()]
+
+
+def available() -> list[Migration]:
+    found = []
+    for path in sorted(HERE.iterdir()):
+        m = _NAME.match(path.name)
+        if m:
+            found.append(Migration(int(m.group(1)), m.group(2), path))
+    versions = [m.version for m in found]
+    assert len(set(versions)) == len(versions), f"two migrations share a number: {versions}"
+    return found
+
+
+def latest() -> int:
+    return max(m.version for m in available())
+
+
+def current_version(db) -> int:
+    if SCHEMA_TABLE not in db.get_tables():
+        return 0
+    row = db.execute_sql(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()
+    return row[0] or 0
+
+
+def check_readable(path: Path) -> None:
+    """Look at an existing SQLite file read-only and refuse it if it is not ours or too new."""
+    from kjtui.models.db import DatabaseError
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return
+            if SCHEMA_TABLE not in tables:
+                raise DatabaseError("db.not_kjtui", path=str(path))
+            version = con.execute(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()[0] or 0
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError("db.not_kjtui", path=str(path)) from exc
+    if version > latest():
+        raise DatabaseError("db.too_new", path=str(path), version=version, latest=latest())
+
+
+def upgrade(db, target: int | None = None) -> list[int]:
+    """Apply every pending migration up to `target` (default: all) in one transaction."""
+    from kjtui.models.db import DatabaseError
+
+    target = latest() if target is None else target
+    with db.atomic():
+        db.execute_sql(
+            f'CREATE TABLE IF NOT EXISTS "{SCHEMA_TABLE}" '
+            '("version" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(80) NOT NULL, '
+            '"applied_at" VARCHAR(32) NOT NULL)'
+        )
+        have = current_version(db)
+        if have > latest():
+            raise DatabaseError("db.too_new", path=str(db.database), version=have, latest=latest())
+        applied = []
+        for migration in available():
+            if have < migration.version <= target:
+                migration.apply(db)
+                p = db.param
+                db.execute_sql(
+                    f'INSERT INTO "{SCHEMA_TABLE}" (version, name, applied_at) VALUES ({p}, {p}, {p})',
+                    (migration.version, migration.name, datetime.now(timezone.utc).isoformat()),
+                )
+                applied.append(migration.version)
+    return applied

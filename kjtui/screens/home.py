@@ -1,0 +1,67 @@
+"""Home: who is signed in and the day's figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from kjtui import i18n
+
+
+@dataclass
+class HomeLoaded(Message):
+    manager: object  # services.session.ManagerInfo | None
+    figures: object  # services.day.DayFigures | None
+
+
+class HomeScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(i18n.t("home.title"), id="home-title", classes="title")
+            yield Static("…", id="who")
+            yield Static("", id="figures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home")
+    def load(self) -> None:
+        from kjtui.services import day, session
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        figures = day.day_figures(manager.id, session.today()) if manager else None
+        self.post_message(HomeLoaded(manager, figures))
+
+    def on_home_loaded(self, message: HomeLoaded) -> None:
+        who = self.query_one("#who", Static)
+        m = message.manager
+        if m is None:
+            who.update(i18n.t("home.empty_db"))
+            return
+        post = f" · {m.post_name}" if m.post_name else ""
+        who.update(f"{i18n.t('home.signed_in')}: {m.name} ({m.code}){post}")
+        f = message.figures
+        self.query_one("#figures", Static).update(render_figures(f))
+
+
+def render_figures(f) -> str:
+    def hm(ts):
+        return ts.strftime("%H:%M") if ts else "—"
+
+    mileage = "—" if f.mileage is None else f"{f.mileage} km"
+    return (
+        f"{i18n.t('home.today')} {f.day.isoformat()}\n"
+        f"{i18n.t('fig.households')}: {f.households}   {i18n.t('fig.orders')}: {f.orders}   "
+        f"{i18n.t('fig.quantity')}: {f.quantity}   {i18n.t('fig.mileage')}: {mileage}\n"
+        f"{i18n.t('fig.first')}: {hm(f.first_visit_at)} {'☎' if f.first_phoned else ''}   "
+        f"{i18n.t('fig.last')}: {hm(f.last_visit_at)} {'☎' if f.last_phoned else ''}"
+    )

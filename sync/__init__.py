@@ -1,0 +1,2 @@
+"""Sync between stations and the county hub: journal, bundles, crypto, hub and client.
+Never imports textual."""

@@ -1,0 +1,57 @@
+"""Shared fixtures: every test gets real database files (never :memory:, whose thread workers
+would each see an empty database) and a PostgreSQL server where CI started one."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from kjtui import i18n
+from kjtui.models import close, connect, resolve_url
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """No test touches the user's real notebook or depends on the caller's language."""
+    monkeypatch.setenv("KJTUI_DB", str(tmp_path / "default.db"))
+    monkeypatch.delenv("KJTUI_LANG", raising=False)
+    i18n.set_language("zh")
+    yield
+    close()
+    i18n.set_language("zh")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "notebook.db"
+
+
+@pytest.fixture
+def db(db_path):
+    """A fresh SQLite notebook file with every migration applied, bound to the models."""
+    return connect(resolve_url(db_path))
+
+
+@pytest.fixture
+def pg_url():
+    url = os.environ.get("KJTUI_TEST_PG_URL")
+    if not url:
+        if os.environ.get("KJTUI_REQUIRE_PG"):
+            pytest.fail("KJTUI_REQUIRE_PG is set but KJTUI_TEST_PG_URL is not")
+        pytest.skip("no PostgreSQL server (set KJTUI_TEST_PG_URL; .ci/pg.sh starts one)")
+    import psycopg
+
+    # Each test starts from an empty schema.
+    with psycopg.connect(url.replace("postgresql://", "postgresql://", 1), autocommit=True) as con:
+        con.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        con.execute("CREATE SCHEMA public")
+    return url
+
+
+@pytest.fixture
+def kjtui_cmd():
+    """The installed command, run as a user would (same interpreter as the tests)."""
+    return [sys.executable, "-m", "kjtui"]

@@ -1,0 +1,33 @@
+"""The core loads without textual (DESIGN.md section 4); nothing connects at import time."""
+
+import subprocess
+import sys
+
+
+def test_core_imports_without_textual_or_connection():
+    code = (
+        "import sys, kjtui.models, kjtui.services, sync\n"
+        "import kjtui.services.day, kjtui.services.session, kjtui.services.inventory\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "assert not bad, bad\n"
+        "assert kjtui.models.database.obj is None, 'connected at import time'\n"
+        "print('clean')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "clean"
+
+
+def test_widgets_and_screens_do_not_import_peewee():
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"^\s*(from|import)\s+(peewee|playhouse|kjtui\.models)\b", re.M)
+    root = Path(__file__).parent.parent / "kjtui"
+    offenders = [
+        str(p)
+        for folder in ("screens", "widgets")
+        for p in (root / folder).rglob("*.py")
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

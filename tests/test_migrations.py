@@ -4,7 +4,7 @@ import sqlite3
 import peewee
 import pytest
 
-from kjtui.models import SYNCED, DatabaseError, Setting, close, connect, database, resolve_url
+from kjtui.models import ALL_MODELS, DatabaseError, Setting, close, connect, database, resolve_url
 from kjtui.models import Township
 from kjtui.models.db import open_database
 from kjtui.models.migrations import available, current_version, latest, upgrade
@@ -20,7 +20,7 @@ def _columns(db, model):
 
 
 def test_migrated_schema_matches_the_models(db):
-    for model in (*SYNCED, Setting):
+    for model in ALL_MODELS:
         fields = {f.column_name for f in model._meta.sorted_fields}
         assert _columns(db, model) == fields, model.__name__
 
@@ -125,7 +125,7 @@ def test_constraints_live_in_the_database(db):
 def test_same_schema_on_postgresql(pg_url):
     db = connect(pg_url)
     assert current_version(db) == latest()
-    for model in (*SYNCED, Setting):
+    for model in ALL_MODELS:
         fields = {f.column_name for f in model._meta.sorted_fields}
         assert _columns(db, model) == fields, model.__name__
     t = Township.create(code="T1", name="城关镇", is_urban=True)

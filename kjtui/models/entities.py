@@ -437,6 +437,20 @@ class Setting(BaseModel):
     value = pw.TextField()
 
 
+class JournalEntry(BaseModel):
+    """This node's own changes in order (migration 0003); sync/ turns a range into a bundle."""
+
+    seq = pw.BigIntegerField(primary_key=True)
+    table_name = pw.CharField(max_length=40)
+    record_id = pw.CharField(max_length=32)
+    rev = pw.IntegerField()
+    hlc = pw.BigIntegerField()
+    payload = pw.TextField()  # the record as JSON, exactly as written
+
+    class Meta:
+        indexes = ((("table_name", "record_id"), False),)
+
+
 SYNCED = (
     Township, Post, Supervisor, Manager, ManagerStatusChange, Route, Customer, RouteStop,
     MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
@@ -449,4 +463,4 @@ OWNED_BY_STATION = (
 )
 OWNED_BY_HUB = tuple(m for m in SYNCED if m not in OWNED_BY_STATION)
 
-ALL_MODELS = (*SYNCED, Setting)
+ALL_MODELS = (*SYNCED, Setting, JournalEntry)

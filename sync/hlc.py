@@ -1,0 +1,63 @@
+"""Hybrid logical clock (Kulkarni et al.): physical ms << 16 | logical counter, as one integer.
+
+Laptop clocks are wrong, so order comes from seq and rev; the stamp only breaks ties. A remote
+stamp far ahead of our wall clock is flagged and not adopted, so a laptop set to 2035 cannot drag
+the hub's clock; a remote stamp behind us changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from kjtui.models import Setting
+
+KEY = "hlc_last"
+COUNTER_BITS = 16
+MAX_AHEAD_MS = 5 * 60 * 1000  # farther ahead than this is a wrong clock, not a fast one
+
+
+def pack(ms: int, counter: int = 0) -> int:
+    return (ms << COUNTER_BITS) | counter
+
+
+def unpack(stamp: int) -> tuple[int, int]:
+    return stamp >> COUNTER_BITS, stamp & ((1 << COUNTER_BITS) - 1)
+
+
+def wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _last() -> int:
+    row = Setting.get_or_none(Setting.key == KEY)
+    return int(row.value) if row else 0
+
+
+def _store(stamp: int) -> None:
+    Setting.insert(key=KEY, value=str(stamp)).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: str(stamp)}
+    ).execute()
+
+
+def tick(now_ms: int | None = None) -> int:
+    """A stamp for a local event, greater than every stamp this node has issued or adopted.
+    Call inside the transaction that writes the record."""
+    now = wall_ms() if now_ms is None else now_ms
+    last_ms, counter = unpack(_last())
+    stamp = pack(now, 0) if now > last_ms else pack(last_ms, counter + 1)
+    _store(stamp)
+    return stamp
+
+
+def receive(remote: int, now_ms: int | None = None) -> tuple[int, bool]:
+    """Merge a stamp from another node. Returns (our new stamp, skew_flagged)."""
+    now = wall_ms() if now_ms is None else now_ms
+    remote_ms, _ = unpack(remote)
+    if remote_ms > now + MAX_AHEAD_MS:
+        return tick(now), True
+    last = _last()
+    stamp = max(last, remote, pack(now, 0))
+    if stamp in (last, remote):
+        stamp += 1
+    _store(stamp)
+    return stamp, False

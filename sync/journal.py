@@ -1,0 +1,125 @@
+"""The one write path for synced records: sets owner, rev and clock stamp, refuses what this node
+may not change, and journals the node's own changes in the same transaction with a gapless seq.
+
+Services write through `create`, `update` and `delete`; bulk loaders (the demo, an import) write
+rows directly and do not journal, because they are not this node's own changes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from kjtui.models import (
+    HUB, OWNED_BY_STATION, Acknowledgement, JournalEntry, Setting, SyncModel, WeeklyReview,
+    database,
+)
+from sync import hlc
+
+
+class WriteRefused(Exception):
+    """A write this node may not make; `key` is a catalog key for the user."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def node_id() -> str:
+    """This node's id: the station's manager code, or "hub" (also a standalone demo)."""
+    row = Setting.get_or_none(Setting.key == "node_id")
+    return row.value if row else HUB
+
+
+def is_station() -> bool:
+    return node_id() != HUB
+
+
+def station_owned(model) -> bool:
+    return model in OWNED_BY_STATION
+
+
+def to_payload(record: SyncModel) -> dict:
+    """The record as JSON values, keyed by column name."""
+    out = {}
+    for field in record._meta.sorted_fields:
+        value = record.__data__.get(field.name)  # a foreign key holds the id here
+        if isinstance(value, datetime):
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[field.column_name] = value
+    return out
+
+
+def is_signed(record: SyncModel) -> bool:
+    """Signed records are never edited: an acknowledged visit, a review, an acknowledgement."""
+    if isinstance(record, (Acknowledgement, WeeklyReview)):
+        return True
+    if type(record).immutable_once_signed:
+        return Acknowledgement.select().where(Acknowledgement.visit == record.id).exists()
+    return False
+
+
+def _check_may_write(model, owner: str) -> None:
+    me = node_id()
+    if me == HUB:
+        return  # the hub (and a standalone demo) is the authority for every record it holds
+    if not station_owned(model):
+        raise WriteRefused("write.hub_owned", kind=model.__name__)
+    if owner != me:
+        raise WriteRefused("write.not_owner", kind=model.__name__, owner=owner)
+
+
+def _journal(record: SyncModel) -> None:
+    me = node_id()
+    own = station_owned(type(record)) if me != HUB else not station_owned(type(record))
+    if not own:
+        return
+    last = JournalEntry.select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).scalar() or 0
+    JournalEntry.create(
+        seq=last + 1,
+        table_name=record._meta.table_name,
+        record_id=record.id,
+        rev=record.rev,
+        hlc=record.hlc,
+        payload=json.dumps(to_payload(record), ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def create(model, *, owner: str | None = None, **fields) -> SyncModel:
+    """Insert a new record of `model`. On a station the owner is the station; on the hub a
+    station-owned record needs its manager's code as `owner`."""
+    me = node_id()
+    if owner is None:
+        owner = me if (me != HUB or not station_owned(model)) else None
+        if owner is None:
+            raise ValueError(f"{model.__name__} is station-owned: pass owner=<manager code>")
+    with database.atomic():
+        _check_may_write(model, owner)
+        record = model(owner=owner, rev=1, hlc=hlc.tick(), **fields)
+        record.save(force_insert=True)
+        _journal(record)
+    return record
+
+
+def update(record: SyncModel, **fields) -> SyncModel:
+    """Change fields of an existing record: rev + 1, a new stamp, journaled. Signed records are
+    refused: correct them with a new record that supersedes them."""
+    with database.atomic():
+        _check_may_write(type(record), record.owner)
+        if is_signed(record):
+            raise WriteRefused("write.signed", kind=type(record).__name__)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.rev += 1
+        record.hlc = hlc.tick()
+        record.save()
+        _journal(record)
+    return record
+
+
+def delete(record: SyncModel) -> SyncModel:
+    """A tombstone, never a removed row: the deletion travels like any change."""
+    return update(record, deleted=True)

@@ -3,34 +3,90 @@ in thread workers, with results coming back as messages."""
 
 from __future__ import annotations
 
-from textual.app import App
+import importlib
+import importlib.util
+from typing import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from kjtui import i18n
+
+# The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
+# only when first shown, so start-up draws the home screen without loading the others.
+NAV = (
+    ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
+    ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
+    ("plan", "kjtui.screens.plan", "PlanScreen", "f4", "nav.plan"),
+    ("customers", "kjtui.screens.customers", "CustomersScreen", "f5", "nav.customers"),
+    ("info", "kjtui.screens.information", "InformationScreen", "f6", "nav.info"),
+    ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
+)
+
+
+def _available():
+    return [n for n in NAV if importlib.util.find_spec(n[1]) is not None]
+
+
+def _factory(module: str, cls: str):
+    def make() -> Screen:
+        return getattr(importlib.import_module(module), cls)()
+
+    return make
 
 
 class KjtuiApp(App):
     TITLE = "kjtui"
     CSS_PATH = "app.tcss"
-    BINDINGS = [
-        Binding("ctrl+q", "quit", i18n.t("key.quit"), id="quit", priority=True),
-        Binding("f1", "show_help_panel", i18n.t("key.help"), id="help"),
-        Binding("question_mark", "show_help_panel", i18n.t("key.help"), show=False, id="help2"),
-    ]
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
+        self.nav = _available()
+        self.MODES = {mode: _factory(mod, cls) for mode, mod, cls, _, _ in self.nav}
         super().__init__(**kwargs)
         self.db_url = db_url
         self.title = i18n.t("app.title")
+        self._bindings_from_nav()
+
+    def _bindings_from_nav(self) -> None:
+        bindings = [
+            Binding("ctrl+q", "quit", i18n.t("key.quit"), id="quit", priority=True),
+            Binding("f1", "toggle_keys", i18n.t("key.help"), id="help"),
+            Binding("question_mark", "toggle_keys", i18n.t("key.help"), show=False, id="help2"),
+        ]
+        bindings += [
+            Binding(key, f"switch_mode('{mode}')", i18n.t(label), id=f"nav.{mode}")
+            for mode, _, _, key, label in self.nav
+        ]
+        # Descriptions are translated at run time (--lang), so these are bound per instance.
+        for binding in bindings:
+            self._bindings._add_binding(binding)
 
     def on_mount(self) -> None:
-        from kjtui.screens.home import HomeScreen
+        self.switch_mode("home")
 
-        self.push_screen(HomeScreen())
-
-    def action_show_help_panel(self) -> None:
+    def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
-            super().action_show_help_panel()
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette reaches every place and every action the current screen has a key for."""
+        for mode, _, _, key, label in self.nav:
+            yield SystemCommand(
+                f"{i18n.t(label)} ({key})", i18n.t("palette.go"),
+                lambda m=mode: self.switch_mode(m),
+            )
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            if not b.description or b.action in seen or b.action.startswith("switch_mode"):
+                continue
+            seen.add(b.action)
+            yield SystemCommand(
+                f"{b.description} ({active.binding.key_display or key})", i18n.t("palette.action"),
+                lambda node=active.node, action=b.action: self.run_action(action, node),
+            )
+        yield SystemCommand(i18n.t("key.quit") + " (ctrl+q)", "", self.exit)

@@ -31,3 +31,15 @@ def test_widgets_and_screens_do_not_import_peewee():
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_app_start_imports_nothing_heavy():
+    """The first screen is drawn before the database layer, crypto or spreadsheets load."""
+    code = (
+        "import sys, kjtui.app, kjtui.screens.home, kjtui.cli\n"
+        "heavy = {'peewee', 'playhouse', 'cryptography', 'openpyxl', 'httpx', 'psycopg', 'sync'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -463,4 +463,6 @@ OWNED_BY_STATION = (
 )
 OWNED_BY_HUB = tuple(m for m in SYNCED if m not in OWNED_BY_STATION)
 
-ALL_MODELS = (*SYNCED, Setting, JournalEntry)
+from kjtui.models.sync_state import SYNC_STATE  # noqa: E402  (sync bookkeeping, migration 0004)
+
+ALL_MODELS = (*SYNCED, Setting, JournalEntry, *SYNC_STATE)

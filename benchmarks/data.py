@@ -1,0 +1,66 @@
+"""Benchmark data, built once by `kjtui demo` and cached in benchmarks/.cache/.
+
+The key is the kjtui version, seed and scale, plus a digest of the demo generator and the
+migrations, so a changed generator or schema never serves a stale file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.core import CACHE, ROOT, Unavailable
+
+SEED = 7
+
+
+def _digest() -> str:
+    h = hashlib.sha256()
+    files = [ROOT / "kjtui" / "services" / "demo.py", ROOT / "kjtui" / "commands" / "demo.py"]
+    files += sorted((ROOT / "kjtui" / "models" / "migrations").glob("[0-9]*"))
+    for f in files:
+        if f.exists():
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def demo_db(scale: str, say=print, seed: int = SEED) -> Path:
+    """The cached demo notebook at `scale` (county, province, ...): built on first use."""
+    if not (ROOT / "kjtui" / "commands" / "demo.py").exists():
+        raise Unavailable("kjtui demo")
+    import kjtui
+
+    path = CACHE / f"demo-{kjtui.__version__}-s{seed}-{scale}-{_digest()}.db"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    for stale in CACHE.glob(tmp.name + "*"):
+        stale.unlink()
+    say(f"building the {scale} demo (once, cached in {CACHE.relative_to(ROOT)})")
+    cmd = [sys.executable, "-m", "kjtui", "demo", "--db", str(tmp), "--seed", str(seed),
+           "--scale", scale, "--no-open"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "KJTUI_LANG": "en"})
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[2:])} failed:\n{done.stderr[-2000:]}")
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA journal_mode=delete")  # one self-contained file to copy
+    con.close()
+    tmp.rename(path)
+    return path
+
+
+def copy_of(src: Path, dest: Path) -> Path:
+    """A private copy for a benchmark that writes (the cached file stays pristine)."""
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def clear_cache() -> None:
+    shutil.rmtree(CACHE, ignore_errors=True)

@@ -1,0 +1,180 @@
+"""The notebook service on a real SQLite file: odometer rules, visits, acknowledgement by PIN,
+paper or refusal, corrections that keep both records, check-ins; every refusal changes nothing."""
+
+from datetime import time
+
+import pytest
+
+import notebook_county
+from kjtui import i18n
+from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
+from kjtui.services import notebook as nb
+from kjtui.services import settings
+
+
+@pytest.fixture
+def county(db):
+    return notebook_county.build()
+
+
+def snapshot():
+    """Everything a refused write must leave untouched."""
+    return (
+        [(d.id, d.rev, d.odometer_start, d.odometer_end, d.first_phoned) for d in DayLog.select()],
+        [(v.id, v.rev) for v in Visit.select()],
+        Acknowledgement.select().count(),
+        CustomerPin.select().count(),
+        JournalEntry.select().count(),
+    )
+
+
+def refused(key, fn, *args, **kwargs):
+    before = snapshot()
+    with pytest.raises(nb.Refused) as err:
+        fn(*args, **kwargs)
+    assert err.value.key == key
+    assert snapshot() == before
+    assert i18n.t(key, **err.value.params) != key  # a sentence in the catalog
+    return err.value
+
+
+def test_day_view_shows_plan_route_and_last_reading(county):
+    view = nb.day_view(county.manager.id, county.today)
+    assert view.route.route_name == "炉观一线" and view.route.planned
+    assert [s.shop_name for s in view.route.stops] == list(notebook_county.SHOPS)
+    assert view.planned_route_name == "炉观一线" and view.plan_note == "带宣传册"
+    assert view.last_reading == 12000 and view.odometer_start is None
+    assert view.next_stop == 0 and view.visits == []
+
+
+def test_odometer_start_end_and_mileage(county):
+    m, d = county.manager.id, county.today
+    nb.start_day(m, d, "12003")
+    view = nb.end_day(m, d, 12068)
+    assert (view.odometer_start, view.odometer_end, view.figures.mileage) == (12003, 12068, 65)
+    assert view.flags == []
+
+
+def test_odometer_bad_readings_are_refused_and_change_nothing(county):
+    m, d = county.manager.id, county.today
+    refused("odo.below_last", nb.start_day, m, d, 11990)
+    refused("odo.not_a_number", nb.start_day, m, d, "12x")
+    refused("odo.no_start", nb.end_day, m, d, 12050)
+    err = refused("odo.gap", nb.start_day, m, d, 12500)
+    assert err.confirmable and err.params["gap"] == 500
+    nb.start_day(m, d, 12001)
+    refused("odo.end_below_start", nb.end_day, m, d, 12000)
+    err = refused("odo.day_jump", nb.end_day, m, d, 12001 + 301)
+    assert err.confirmable
+    # Confirmed, it is saved and flagged for the supervisor.
+    view = nb.end_day(m, d, 12302, confirm=True)
+    assert view.figures.mileage == 301
+    assert [k for k, _ in view.flags] == ["flag.odo_day"]
+
+
+def test_routine_visit_defaults_and_route_progress(county):
+    m, d = county.manager.id, county.today
+    nb.start_day(m, d, 12001)
+    first = county.customers[0]
+    line = nb.record_visit(m, d, first.id)
+    assert line.on_route and not line.ordered and line.quantity == 0
+    assert (line.price_tags, line.agreement_sales, line.retail_format_ok,
+            line.brand_cultivation) == (True, True, True, True)
+    assert line.satisfaction == 5 and line.departed_at >= line.arrived_at
+    view = nb.day_view(m, d)
+    assert view.route.stops[0].visited and view.next_stop == 1
+    assert view.figures.households == 1
+    assert view.figures.first_visit_at == line.arrived_at
+
+
+def test_visit_off_route_and_find_customers(county):
+    m, d = county.manager.id, county.today
+    hits = nb.find_customers("4313221000")
+    assert {h.shop_name for h in hits} >= {"[老街]便民店", "远山小卖部"}
+    assert [h.shop_name for h in nb.find_customers("远山")] == ["远山小卖部"]
+    assert [h.owner_name for h in nb.find_customers("赵")] == ["赵六"]
+    line = nb.record_visit(m, d, county.off_route.id, ordered=True, quantity=3)
+    assert not line.on_route and line.ordered and line.quantity == 3
+    assert nb.last_quantity(county.off_route.id) == 3
+
+
+def test_bad_visit_fields_are_refused(county):
+    m, d, c = county.manager.id, county.today, county.customers[0].id
+    refused("visit.bad_quantity", nb.record_visit, m, d, c, ordered=True, quantity="many")
+    refused("visit.bad_satisfaction", nb.record_visit, m, d, c, satisfaction=9)
+    refused("visit.departed_before", nb.record_visit, m, d, c,
+            arrived_at=time(9, 30), departed_at=time(9, 0))
+
+
+def test_first_pin_confirmation_then_pin_checked(county):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    v1 = nb.record_visit(m, d, c.id)
+    assert not v1.customer_has_pin
+    refused("pin.format", nb.acknowledge, v1.id, pin="12", new_pin="12")
+    refused("pin.mismatch", nb.acknowledge, v1.id, pin="2468", new_pin="2469")
+    line = nb.acknowledge(v1.id, pin="2468", new_pin="2468")
+    assert line.signed and line.ack_method == "pin" and line.customer_has_pin
+    row = CustomerPin.get()
+    assert "2468" not in (row.salt + row.pin_hash) and len(row.salt) == 32  # salted hash only
+    refused("ack.already", nb.acknowledge, v1.id, pin="2468")
+    v2 = nb.record_visit(m, d, c.id)
+    refused("ack.wrong_pin", nb.acknowledge, v2.id, pin="1111")
+    assert nb.acknowledge(v2.id, pin="2468").signed
+
+
+def test_paper_and_declined_acknowledgements(county):
+    m, d = county.manager.id, county.today
+    a = nb.record_visit(m, d, county.customers[1].id)
+    b = nb.record_visit(m, d, county.customers[2].id)
+    refused("ack.need_page", nb.acknowledge, a.id, "paper")
+    refused("ack.need_reason", nb.acknowledge, b.id, "declined", handbook_page="12")
+    assert nb.acknowledge(a.id, "paper", handbook_page=" 17 ").ack_page == "17"
+    line = nb.acknowledge(b.id, "declined", reason="嫌麻烦")
+    assert (line.ack_method, line.ack_reason) == ("declined", "嫌麻烦")
+
+
+def test_signed_visit_refuses_edit_and_correction_keeps_both(county):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    v = nb.record_visit(m, d, c.id)
+    edited = nb.edit_visit(v.id, note="补货", ordered=True, quantity=5)  # unsigned: edits in place
+    assert (edited.note, edited.quantity) == ("补货", 5)
+    nb.acknowledge(v.id, "paper", handbook_page="3")
+    refused("visit.signed", nb.edit_visit, v.id, quantity=6)
+    refused("visit.signed", nb.delete_visit, v.id)
+    new = nb.correct_visit(v.id, quantity=6)
+    assert new.supersedes_id == v.id and new.quantity == 6 and not new.signed
+    refused("visit.already_corrected", nb.correct_visit, v.id, quantity=7)
+    lines = nb.day_view(m, d).visits
+    assert [(x.id, x.superseded_by_id) for x in lines] == [(v.id, new.id), (new.id, None)]
+    assert nb.day_view(m, d).figures.quantity == 6  # the corrected visit no longer counts
+    refused("ack.already", nb.acknowledge, v.id, pin="1234")
+    u = nb.record_visit(m, d, county.customers[1].id)
+    nb.correct_visit(u.id, ordered=True, quantity=2)
+    refused("ack.superseded", nb.acknowledge, u.id, "paper", handbook_page="4")
+
+
+def test_unsigned_visit_can_be_deleted(county):
+    m, d = county.manager.id, county.today
+    v = nb.record_visit(m, d, county.customers[0].id)
+    nb.delete_visit(v.id)
+    view = nb.day_view(m, d)
+    assert view.visits == [] and view.next_stop == 0
+
+
+def test_phone_in_toggles_check_ins(county):
+    m, d = county.manager.id, county.today
+    refused("checkin.no_visit", nb.phone_in, m, d, "first")
+    nb.record_visit(m, d, county.customers[0].id)
+    assert nb.phone_in(m, d, "first").figures.first_phoned
+    assert nb.phone_in(m, d, "last").figures.last_phoned
+    assert not nb.phone_in(m, d, "first").figures.first_phoned
+
+
+def test_station_writes_are_journaled_with_station_owner(county):
+    settings.put("node_id", "KJ07")
+    m, d = county.manager.id, county.today
+    v = nb.record_visit(m, d, county.customers[0].id)
+    nb.acknowledge(v.id, pin="1357", new_pin="1357")
+    tables = [e.table_name for e in JournalEntry.select().order_by(JournalEntry.seq)]
+    assert tables == ["day_log", "visit", "customer_pin", "acknowledgement"]
+    assert {Visit.get_by_id(v.id).owner, Acknowledgement.get().owner} == {"KJ07"}

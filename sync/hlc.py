@@ -14,6 +14,7 @@ from kjtui.models import Setting
 KEY = "hlc_last"
 COUNTER_BITS = 16
 MAX_AHEAD_MS = 5 * 60 * 1000  # farther ahead than this is a wrong clock, not a fast one
+MAX_BEHIND_MS = 60 * 86400 * 1000  # a bundle older than two months was made on a wrong clock
 
 
 def pack(ms: int, counter: int = 0) -> int:
@@ -49,11 +50,27 @@ def tick(now_ms: int | None = None) -> int:
     return stamp
 
 
-def receive(remote: int, now_ms: int | None = None) -> tuple[int, bool]:
-    """Merge a stamp from another node. Returns (our new stamp, skew_flagged)."""
+def now() -> int:
+    """The stamp a bundle carries as its sender's clock: read only, nothing stored."""
+    return max(_last(), pack(wall_ms(), 0))
+
+
+def skewed(remote: int, now_ms: int | None = None) -> tuple[int, bool]:
+    """(remote clock minus our wall clock in ms, flagged). Far ahead is a wrong clock; far behind
+    is flagged too, past what a bundle can spend on the road (a laptop set to 2019)."""
+    now = wall_ms() if now_ms is None else now_ms
+    skew = unpack(remote)[0] - now
+    return skew, skew > MAX_AHEAD_MS or skew < -MAX_BEHIND_MS
+
+
+def receive(remote: int, now_ms: int | None = None, *, trusted: bool = False) -> tuple[int, bool]:
+    """Merge a stamp from another node. Returns (our new stamp, skew_flagged).
+
+    `trusted`: the stamp comes from the hub, the county's reference clock; a station adopts it
+    even when it is far ahead of the station's own (wrong) wall clock."""
     now = wall_ms() if now_ms is None else now_ms
     remote_ms, _ = unpack(remote)
-    if remote_ms > now + MAX_AHEAD_MS:
+    if remote_ms > now + MAX_AHEAD_MS and not trusted:
         return tick(now), True
     last = _last()
     stamp = max(last, remote, pack(now, 0))

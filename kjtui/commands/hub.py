@@ -1,0 +1,111 @@
+"""`kjtui hub init|enroll|revoke|conflicts|resolve`: the county office's side of sync."""
+
+from __future__ import annotations
+
+import json
+
+from kjtui import i18n
+from kjtui.cli import UserError, add_common
+
+
+def register(sub) -> None:
+    p = sub.add_parser("hub", help=i18n.t("cli.cmd.hub"))
+    add_common(p)
+    s = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    a = s.add_parser("init", help=i18n.t("cli.hub.init"))
+    add_common(a)
+    a.set_defaults(func=run_init)
+    a = s.add_parser("enroll", help=i18n.t("cli.hub.enroll"))
+    add_common(a)
+    a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.add_argument("--out", required=True, metavar="DIR", help=i18n.t("cli.opt.out"))
+    a.set_defaults(func=run_enroll)
+    a = s.add_parser("revoke", help=i18n.t("cli.hub.revoke"))
+    add_common(a)
+    a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.set_defaults(func=run_revoke)
+    a = s.add_parser("conflicts", help=i18n.t("cli.hub.conflicts"))
+    add_common(a)
+    a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
+    a.set_defaults(func=run_conflicts)
+    a = s.add_parser("resolve", help=i18n.t("cli.hub.resolve"))
+    add_common(a)
+    a.add_argument("id", metavar="ID")
+    how = a.add_mutually_exclusive_group(required=True)
+    how.add_argument("--accept", action="store_true", help=i18n.t("cli.opt.accept"))
+    how.add_argument("--reject", action="store_true", help=i18n.t("cli.opt.reject"))
+    a.add_argument("--note", default="", help=i18n.t("cli.opt.note"))
+    a.add_argument("--supervisor", metavar="CODE", help=i18n.t("cli.opt.supervisor"))
+    a.set_defaults(func=run_resolve)
+
+
+def _connect(args, create=False):
+    from kjtui.models import connect, resolve_url
+
+    connect(resolve_url(args.db), create=create)
+
+
+def run_init(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import enroll
+
+    _connect(args, create=True)
+    guarded(enroll.hub_init)
+    print(i18n.t("hub.initialised"))
+    return 0
+
+
+def run_enroll(args) -> int:
+    from kjtui.commands.sync import guarded
+    from kjtui.models import SyncPeer
+    from sync import enroll
+
+    _connect(args)
+    path = guarded(enroll.enroll, args.manager, args.out)
+    inc = SyncPeer.select(SyncPeer.incarnation).where(SyncPeer.node == args.manager).order_by(
+        SyncPeer.incarnation.desc()).scalar()
+    print(i18n.t("hub.enrolled", code=args.manager, path=path, inc=inc))
+    return 0
+
+
+def run_revoke(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import enroll
+
+    _connect(args)
+    n = guarded(enroll.revoke, args.manager)
+    print(i18n.t("hub.revoked", code=args.manager, n=n))
+    return 0
+
+
+def run_conflicts(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import conflicts
+
+    _connect(args)
+    items = guarded(conflicts.pending)
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print(i18n.t("hub.no_conflicts"))
+    for c in items:
+        if c["kind"] == "proposal":
+            stale = " !" if c["stale"] else ""
+            print(f"{c['id'][:12]}  {c['station']}  {c['customer']} {c['shop']}  {c['field']}: "
+                  f"{c['current']!r} → {c['new']!r}{stale}")
+        else:
+            print(f"{c['id'][:12]}  {c['station']}  {c['kind']}  {c['table']} {c['record']}")
+    return 0
+
+
+def run_resolve(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import conflicts
+
+    _connect(args)
+    if not args.accept and not args.reject:
+        raise UserError(i18n.t("hub.no_such_conflict", id=args.id))
+    item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
+    print(i18n.t("hub.resolved", id=item["id"]))
+    return 0

@@ -1,0 +1,180 @@
+"""`kjtui sync export|import|status`: bundles through a folder (USB stick, shared folder)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sys
+
+from kjtui import i18n
+from kjtui.cli import UserError, add_common
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sync", help=i18n.t("cli.cmd.sync"))
+    add_common(p)
+    s = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    e = s.add_parser("export", help=i18n.t("cli.sync.export"))
+    add_common(e)
+    e.add_argument("--out", required=True, metavar="DIR", help=i18n.t("cli.opt.out"))
+    e.add_argument("--station", metavar="CODE", help=i18n.t("cli.opt.station"))
+    e.set_defaults(func=run_export)
+    i = s.add_parser("import", help=i18n.t("cli.sync.import"))
+    add_common(i)
+    i.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    i.add_argument("--reply", metavar="DIR", help=i18n.t("cli.opt.reply"))
+    i.set_defaults(func=run_import)
+    st = s.add_parser("status", help=i18n.t("cli.sync.status"))
+    add_common(st)
+    st.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
+    st.set_defaults(func=run_status)
+
+
+def message(exc: BaseException) -> str:
+    """One sentence for any failure of a sync step (the database is rolled back by then)."""
+    import peewee
+
+    from sync.bundle import BundleError
+
+    if isinstance(exc, BundleError):
+        return i18n.t(exc.key, **exc.params)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return i18n.t("bundle.disk_full")
+    if isinstance(exc, peewee.OperationalError) and "full" in str(exc).lower():
+        return i18n.t("bundle.disk_full")
+    if isinstance(exc, peewee.PeeweeException) or type(exc).__module__.startswith(
+            ("sqlite3", "psycopg")):
+        return i18n.t("bundle.apply_failed", reason=str(exc).splitlines()[0] if str(exc) else
+                      type(exc).__name__)
+    if isinstance(exc, OSError):
+        return i18n.t("bundle.unreadable", path=exc.filename or "", reason=exc.strerror or exc)
+    raise exc
+
+
+def guarded(fn, *args, **kwargs):
+    import peewee
+
+    from sync.bundle import BundleError
+
+    try:
+        return fn(*args, **kwargs)
+    except (BundleError, OSError, peewee.PeeweeException) as exc:
+        raise UserError(message(exc)) from exc
+    except Exception as exc:  # sqlite3 / psycopg errors that peewee did not wrap
+        if type(exc).__module__.startswith(("sqlite3", "psycopg")):
+            raise UserError(message(exc)) from exc
+        raise
+
+
+def _connect(args):
+    from kjtui.models import connect, resolve_url
+
+    connect(resolve_url(args.db), create=False)
+
+
+def run_export(args) -> int:
+    from sync import exporter
+
+    _connect(args)
+    for path in guarded(exporter.export, args.out, args.station):
+        print(i18n.t("sync.exported", path=path))
+    return 0
+
+
+def _files(paths, me: str):
+    from sync.bundle import SUFFIX
+
+    for path in paths:
+        if os.path.isdir(path):
+            names = sorted(n for n in os.listdir(path)
+                           if n.endswith(SUFFIX) and f"-to-{me}-" in n and not n.startswith("."))
+            if not names:
+                print(i18n.t("sync.nothing_found", path=path), file=sys.stderr)
+            for n in names:
+                yield os.path.join(path, n)
+        else:
+            yield path
+
+
+def run_import(args) -> int:
+    from sync import bundle, importer
+    from sync.journal import node_id
+
+    _connect(args)
+    failed = 0
+    for path in list(_files(args.paths, node_id())):
+        name = os.path.basename(path)
+        try:
+            data = guarded(bundle.read_file, path)
+            result = guarded(importer.import_bytes, data)
+        except UserError as exc:
+            failed += 1
+            print(i18n.t("cli.error", message=i18n.t("sync.failed", file=name, message=str(exc))),
+                  file=sys.stderr)
+            continue
+        key = {"applied": "sync.imported", "parked": "sync.parked",
+               "duplicate": "sync.duplicate"}[result.status]
+        print(i18n.t(key, file=name, sender=result.sender, first=result.first, last=result.last,
+                     n=result.changes))
+        if result.unparked:
+            print(i18n.t("sync.unparked", n=result.unparked))
+        if result.skew_flagged:
+            from kjtui.models import SyncPeer
+
+            peer = SyncPeer.get((SyncPeer.node == result.sender)
+                                & (SyncPeer.incarnation == result.incarnation))
+            print(i18n.t("sync.skew", node=result.sender, days=round(peer.skew_ms / 86400000)))
+        if result.reply:
+            folder = args.reply or os.path.dirname(os.path.abspath(path))
+            try:
+                out = guarded(bundle.write_atomic, folder, *result.reply)
+            except UserError as exc:
+                failed += 1
+                print(i18n.t("cli.error", message=str(exc)), file=sys.stderr)
+                continue
+            print(i18n.t("sync.reply", path=out))
+    return 2 if failed else 0
+
+
+def _ranges(rs) -> str:
+    return ", ".join(f"{a}–{b}" for a, b in rs) if rs else i18n.t("status.none")
+
+
+def run_status(args) -> int:
+    from sync import status
+
+    _connect(args)
+    s = guarded(status.status)
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
+        return 0
+    print(f"{i18n.t('status.node')}: {s['node']}  {i18n.t('status.incarnation')}: {s['incarnation']}")
+    days = lambda ms: f"{ms / 86400000:+.1f} d"  # noqa: E731
+    if "stations" in s:
+        for p in s["stations"]:
+            flags = []
+            if p["revoked"]:
+                flags.append(i18n.t("status.revoked"))
+            if p["skew_flagged"]:
+                flags.append(f"{i18n.t('status.flagged')} {days(p['skew_ms'])}")
+            print(f"{i18n.t('status.station')} {p['node']}/{p['incarnation']}: "
+                  f"{i18n.t('status.applied')} {p['applied_seq']}  "
+                  f"{i18n.t('status.parked')} {_ranges(p['parked'])}  "
+                  f"{i18n.t('status.missing')} {_ranges(p['missing_here'])}  "
+                  f"{i18n.t('status.last')} {p['last_import_at'] or '—'}  {' '.join(flags)}")
+        print(f"{i18n.t('status.proposals')}: {s['pending_proposals']}  "
+              f"{i18n.t('status.conflicts')}: {s['conflicts']}")
+        return 0
+    hub = s["hub"]
+    if hub is None:
+        print(i18n.t("status.not_enrolled"))
+        return 0
+    print(f"{i18n.t('status.pending')}: {max(0, s['pending'])}")
+    print(f"{i18n.t('status.hub_ack')}: {hub['their_ack']}")
+    print(f"{i18n.t('status.hub_applied')}: {hub['applied_seq']}")
+    print(f"{i18n.t('status.missing')}: {_ranges(hub['missing_there'])}")
+    print(f"{i18n.t('status.last')}: {hub['last_import_at'] or '—'}")
+    skew = days(hub["skew_ms"]) + (f"  {i18n.t('status.flagged')}" if hub["skew_flagged"] else "")
+    print(f"{i18n.t('status.skew')}: {skew}")
+    return 0

@@ -1,0 +1,373 @@
+"""The bundle file: one file from one node to another, read in memory and never extracted.
+
+    MAGIC (8) | manifest length (u32, big-endian) | manifest (canonical JSON, UTF-8)
+              | Ed25519 signature over all that precedes it (64) | payload (the rest)
+
+The manifest names the sender, recipient, incarnation, seq range and counts and holds the size
+and sha256 of the payload, so the signature covers the ciphertext too. The payload is the
+changes as JSON lines, compressed, then sealed with HPKE to the recipient with the manifest
+(minus its member hashes, which depend on the ciphertext) as HPKE `info`: a payload moved into
+another bundle neither matches the hash nor opens. See docs/BUNDLE_FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+import lzma
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sync import crypto
+
+MAGIC = b"KJTB\x00\x01\r\n"  # \r\n: a copy that mangles line ends breaks the magic, not the data
+FORMAT = 1
+MAX_FILE = 64 * 1024 * 1024  # one manager's year is a few hundred kB
+MAX_MANIFEST = 64 * 1024
+MAX_RAW = 256 * 1024 * 1024  # decompressed payload: a zip bomb stops here
+MAX_LINES = 2_000_000
+SIG_LEN = 64
+COMPRESSION = "lzma2-raw-9e"
+# Raw LZMA2 (no .xz container: ~60 bytes less a bundle); both ends know the filter chain.
+LZMA_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME}]
+PAYLOAD = "payload"
+SUFFIX = ".kjb"
+
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+_NODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+class BundleError(Exception):
+    """A bundle that is refused; `key` is a catalog key (one sentence for the user)."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def canonical(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def hpke_info(manifest: dict) -> bytes:
+    """What HPKE binds the payload to: the whole manifest except the member hashes."""
+    return MAGIC + canonical({k: v for k, v in manifest.items() if k != "members"})
+
+
+# --- the manifest ------------------------------------------------------------------------------
+
+_FIELDS = {
+    "format": int, "schema": int, "kind": str, "id": str, "sender": str, "sender_inc": int,
+    "recipient": str, "recipient_inc": int, "seq": list, "ack": int, "missing": list,
+    "counts": dict, "lines": int, "clock": int, "created": str, "compression": str,
+    "raw_size": int, "enc": str, "members": dict,
+}
+KINDS = ("changes", "enroll")
+
+
+def check_manifest(m) -> None:
+    """Structure only (types, ranges, member names); trust comes from the signature."""
+    if not isinstance(m, dict) or set(m) != set(_FIELDS):
+        raise BundleError("bundle.bad_manifest")
+    for name, kind in _FIELDS.items():
+        value = m[name]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise BundleError("bundle.bad_manifest")
+    if m["format"] != FORMAT:
+        raise BundleError("bundle.format", version=m["format"])
+    if m["kind"] not in KINDS or not _NODE.match(m["sender"]) or not _NODE.match(m["recipient"]):
+        raise BundleError("bundle.bad_manifest")
+    seq = m["seq"]
+    if (len(seq) != 2 or not all(isinstance(s, int) and not isinstance(s, bool) for s in seq)
+            or seq[0] < 1 or seq[1] < seq[0] - 1):
+        raise BundleError("bundle.bad_manifest")
+    if not (0 <= m["raw_size"] <= MAX_RAW and 0 <= m["lines"] <= MAX_LINES):
+        raise BundleError("bundle.too_big")
+    # Exactly one member, with a plain name: nothing in a bundle can name a path.
+    if set(m["members"]) != {PAYLOAD}:
+        raise BundleError("bundle.bad_member")
+    member = m["members"][PAYLOAD]
+    if (not isinstance(member, dict) or set(member) != {"size", "sha256"}
+            or not isinstance(member["size"], int) or not isinstance(member["sha256"], str)):
+        raise BundleError("bundle.bad_manifest")
+
+
+@dataclass
+class Bundle:
+    manifest: dict
+    signed: bytes  # MAGIC + manifest bytes: what the signature covers
+    signature: bytes
+    payload: bytes
+
+    @property
+    def sender(self) -> str:
+        return self.manifest["sender"]
+
+    @property
+    def first(self) -> int:
+        return self.manifest["seq"][0]
+
+    @property
+    def last(self) -> int:
+        return self.manifest["seq"][1]
+
+
+def parse(data: bytes) -> Bundle:
+    """Split a file into its parts, checking every length before it is used."""
+    if len(data) > MAX_FILE:
+        raise BundleError("bundle.too_big")
+    if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
+        raise BundleError("bundle.not_a_bundle")
+    (mlen,) = struct.unpack_from(">I", data, len(MAGIC))
+    start = len(MAGIC) + 4
+    if mlen > MAX_MANIFEST:
+        raise BundleError("bundle.bad_manifest")
+    if len(data) < start + mlen + SIG_LEN:
+        raise BundleError("bundle.truncated")
+    raw_manifest = data[start : start + mlen]
+    try:
+        manifest = json.loads(raw_manifest.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BundleError("bundle.bad_manifest") from exc
+    check_manifest(manifest)
+    sig_at = start + mlen
+    payload = data[sig_at + SIG_LEN :]
+    if len(payload) != manifest["members"][PAYLOAD]["size"]:
+        raise BundleError("bundle.truncated")
+    return Bundle(manifest, data[:sig_at], data[sig_at : sig_at + SIG_LEN], payload)
+
+
+def open_payload(b: Bundle, sign_pub: str, kem_priv: str | None) -> bytes:
+    """Verify signature and hash, decrypt (kem_priv None: an unencrypted enrollment), and
+    decompress with a hard cap. Returns the JSON lines."""
+    try:
+        crypto.verify(sign_pub, b.signature, b.signed)
+    except crypto.CryptoFailed as exc:
+        raise BundleError("bundle.bad_signature") from exc
+    if hashlib.sha256(b.payload).hexdigest() != b.manifest["members"][PAYLOAD]["sha256"]:
+        raise BundleError("bundle.bad_hash")
+    m = b.manifest
+    if m["enc"] == crypto.SUITE_NAME and kem_priv is not None:
+        try:
+            compressed = crypto.open_sealed(kem_priv, b.payload, hpke_info(m))
+        except crypto.CryptoFailed as exc:
+            raise BundleError("bundle.cannot_decrypt") from exc
+    elif m["enc"] == "none" and m["kind"] == "enroll":
+        compressed = b.payload
+    else:
+        raise BundleError("bundle.bad_manifest")
+    if m["compression"] != COMPRESSION:
+        raise BundleError("bundle.bad_manifest")
+    return decompress(compressed, m["raw_size"])
+
+
+def decompress(compressed: bytes, raw_size: int) -> bytes:
+    """At most raw_size (itself capped) bytes come out, whatever the input claims."""
+    d = lzma.LZMADecompressor(format=lzma.FORMAT_RAW, filters=LZMA_FILTERS)
+    try:
+        raw = d.decompress(compressed, raw_size + 1)
+    except lzma.LZMAError as exc:
+        raise BundleError("bundle.corrupt") from exc
+    if len(raw) > raw_size:
+        raise BundleError("bundle.too_big")
+    if len(raw) != raw_size or not d.eof or d.unused_data:
+        raise BundleError("bundle.corrupt")
+    return raw
+
+
+def build(manifest: dict, lines: bytes, sign_priv: str, kem_pub: str | None) -> bytes:
+    """The file for a manifest (without members/raw_size/compression/enc) and its JSON lines."""
+    m = dict(manifest)
+    m["raw_size"] = len(lines)
+    m["compression"] = COMPRESSION
+    m["enc"] = crypto.SUITE_NAME if kem_pub else "none"
+    m["members"] = {}
+    compressed = lzma.compress(lines, format=lzma.FORMAT_RAW, filters=LZMA_FILTERS)
+    if kem_pub:
+        payload = crypto.seal(kem_pub, compressed, hpke_info(m))
+    else:
+        payload = compressed
+    m["members"] = {PAYLOAD: {"size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}}
+    check_manifest(m)
+    raw_manifest = canonical(m)
+    signed = MAGIC + struct.pack(">I", len(raw_manifest)) + raw_manifest
+    if len(raw_manifest) > MAX_MANIFEST or len(signed) + SIG_LEN + len(payload) > MAX_FILE:
+        raise BundleError("bundle.too_big")
+    return signed + crypto.sign(sign_priv, signed) + payload
+
+
+# --- the changes as JSON lines ------------------------------------------------------------------
+#
+# One line per block of changes to one table, column by column (a column of a week's visits is
+# mostly the same few values, which LZMA folds to almost nothing; measured 52 bytes a visit with
+# its acknowledgement, against 58 for a line per record):
+#   {"t": table, "seq": [steps] | null, "hlc": [steps], "cols": {column: [values]}}
+# Seqs and stamps are steps from the previous row of the block. "seq": null marks context
+# (a parent record, enrollment data), not a change of the sender's journal.
+
+
+def _models():
+    from kjtui.models import SYNCED
+
+    return {m._meta.table_name: m for m in SYNCED}
+
+
+_DEFAULTS: dict[str, dict] = {}
+
+
+def defaults(table: str) -> dict:
+    """column -> the value a column missing from a block means (a sender one schema older)."""
+    if table not in _DEFAULTS:
+        model = _models()[table]
+        out = {}
+        for f in model._meta.sorted_fields:
+            d = f.default
+            if callable(d) or (d is None and not f.null):
+                continue  # required: every sender writes it
+            out[f.column_name] = d
+        _DEFAULTS[table] = out
+    return _DEFAULTS[table]
+
+
+def columns(table: str) -> list[str]:
+    return [f.column_name for f in _models()[table]._meta.sorted_fields]
+
+
+def _json_value(v):
+    if isinstance(v, datetime):
+        return v.isoformat(timespec="seconds")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def encode_lines(changes, sender: str = "", base_seq: int = 0, base_hlc: int = 0) -> bytes:
+    """changes: (seq or None, table, payload with every column), in seq order."""
+    blocks: list[tuple[str, bool, list]] = []
+    for seq, table, payload in changes:
+        if not blocks or blocks[-1][0] != table or blocks[-1][1] != (seq is None):
+            blocks.append((table, seq is None, []))
+        blocks[-1][2].append((seq, payload))
+    # Gather each table's blocks into one: the column runs get longer.
+    merged: dict[tuple[str, bool], list] = {}
+    for table, context, rows in blocks:
+        merged.setdefault((table, context), []).extend(rows)
+    out = []
+    for (table, context), rows in merged.items():
+        cols = [c for c in columns(table) if c != "hlc"]
+        prev_seq, prev_hlc, steps, hsteps = base_seq, base_hlc, [], []
+        for seq, payload in rows:
+            if not context:
+                steps.append(seq - prev_seq)
+                prev_seq = seq
+            hsteps.append(payload["hlc"] - prev_hlc)
+            prev_hlc = payload["hlc"]
+        block = {"t": table, "seq": None if context else steps, "hlc": hsteps,
+                 "cols": {c: [_json_value(p.get(c)) for _, p in rows] for c in cols}}
+        out.append(json.dumps(block, ensure_ascii=False, separators=(",", ":")))
+    return "\n".join(out).encode()
+
+
+def decode_lines(raw: bytes, sender: str = "", base_seq: int = 0, base_hlc: int = 0):
+    """Back to [(seq or None, table, full payload)], context first, then in seq order.
+    Anything unexpected is a corrupt bundle."""
+    models = _models()
+    result = []
+    if not raw:
+        return result
+    try:
+        lines = raw.decode("utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        raise BundleError("bundle.corrupt") from exc
+    for line in lines:
+        try:
+            block = json.loads(line)
+            table, steps, hsteps, cols = block["t"], block["seq"], block["hlc"], block["cols"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise BundleError("bundle.corrupt") from exc
+        n = len(hsteps) if isinstance(hsteps, list) else -1
+        if (set(block) != {"t", "seq", "hlc", "cols"} or table not in models
+                or not isinstance(cols, dict) or not set(cols) <= set(columns(table)) - {"hlc"}
+                or not all(isinstance(v, list) and len(v) == n for v in cols.values())
+                or not all(isinstance(h, int) and not isinstance(h, bool) for h in hsteps)
+                or not (steps is None or (isinstance(steps, list) and len(steps) == n and all(
+                    isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in steps)))):
+            raise BundleError("bundle.corrupt")
+        base = {"owner": sender, **defaults(table)}
+        prev_seq, prev_hlc = base_seq, base_hlc
+        for i in range(n):
+            payload = dict(base)
+            for c, values in cols.items():
+                payload[c] = values[i]
+            payload["hlc"] = prev_hlc = prev_hlc + hsteps[i]
+            if not isinstance(payload.get("id"), str) or not _HEX32.match(payload["id"]):
+                raise BundleError("bundle.corrupt")
+            seq = None
+            if steps is not None:
+                seq = prev_seq = prev_seq + steps[i]
+            result.append((seq, table, payload))
+    result.sort(key=lambda c: -1 if c[0] is None else c[0])
+    return result
+
+
+def digest(table: str, payload: dict) -> str:
+    """16 hex digits naming one change's content: the same seq with another digest is a fork."""
+    return hashlib.sha256(canonical([table, payload])).hexdigest()[:16]
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def file_name(m: dict) -> str:
+    first, last = m["seq"]
+    return (f"{m['sender']}-to-{m['recipient']}-i{m['sender_inc']}-{first:08d}-{last:08d}"
+            f"-{m['id'][:8]}{SUFFIX}")
+
+
+def write_atomic(folder: os.PathLike | str, name: str, data: bytes) -> str:
+    """Temp file in the same folder, fsync, rename, fsync the folder: a pulled stick or a full
+    disk leaves at most a `.part` file, never a half bundle under a bundle's name."""
+    folder = os.fspath(folder)
+    final = os.path.join(folder, name)
+    tmp = os.path.join(folder, f".{name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return final  # a folder that cannot be opened (some USB mounts): the rename is done
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+    return final
+
+
+def read_file(path: os.PathLike | str) -> bytes:
+    """At most MAX_FILE + 1 bytes, so a huge file is refused without filling memory."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise BundleError("bundle.too_big")
+    return data

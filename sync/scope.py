@@ -1,0 +1,105 @@
+"""Which records a station receives: its manager's customers, routes, targets, reviews and the
+county's small shared tables. One definition for enrollment (whole tables) and return bundles
+(journal entries), with the parent records a station needs to satisfy its foreign keys."""
+
+from __future__ import annotations
+
+import json
+
+import peewee as pw
+
+from kjtui.models import (
+    OWNED_BY_STATION, SYNCED, Customer, CustomerProposal, InfoFeedback, InfoItem, Manager,
+    Post, ProposalDecision, ReviewFlag, Route, RouteStop, Supervisor, Township,
+    TrainingSession, WeeklyReview,
+)
+from sync.journal import to_payload
+
+SHARED = (Township, Post, Supervisor, TrainingSession)  # small, county-wide
+CHUNK = 500
+
+
+def condition(model, manager: Manager):
+    """A where-clause for `model` selecting what this manager's station holds (None: all)."""
+    code = manager.code
+    if model in OWNED_BY_STATION:
+        return model.owner == code
+    if model in SHARED:
+        return None
+    my_routes = Route.select(Route.id).where(Route.manager == manager.id)
+    if model is Manager:
+        return Manager.id == manager.id
+    if model is Route:
+        return Route.manager == manager.id
+    if model is Customer:
+        stops = RouteStop.select(RouteStop.customer).where(RouteStop.route.in_(my_routes))
+        return ((Customer.manager == manager.id) | Customer.route.in_(my_routes)
+                | Customer.id.in_(stops))
+    if model is RouteStop:
+        return RouteStop.route.in_(my_routes)
+    if model is ReviewFlag:
+        return ReviewFlag.review.in_(
+            WeeklyReview.select(WeeklyReview.id).where(WeeklyReview.manager == manager.id))
+    if model is InfoFeedback:
+        return InfoFeedback.item.in_(InfoItem.select(InfoItem.id).where(InfoItem.owner == code))
+    if model is ProposalDecision:
+        return ProposalDecision.proposal.in_(
+            CustomerProposal.select(CustomerProposal.id).where(CustomerProposal.owner == code))
+    if "manager" in model._meta.fields:
+        return model.manager == manager.id
+    return pw.SQL("1 = 0")  # anything new stays at the hub until someone decides otherwise
+
+
+def snapshot(manager: Manager) -> dict[tuple[str, str], dict]:
+    """Every record in this manager's scope, with parents: {(table, id): payload}."""
+    rows: dict[tuple[str, str], dict] = {}
+    for model in SYNCED:
+        q = model.select()
+        cond = condition(model, manager)
+        if cond is not None:
+            q = q.where(cond)
+        for rec in q:
+            rows[(model._meta.table_name, rec.id)] = to_payload(rec)
+    add_parents(rows, manager.code)
+    return rows
+
+
+def relevant_ids(model, ids: list[str], manager: Manager) -> set[str]:
+    cond = condition(model, manager)
+    found: set[str] = set()
+    for i in range(0, len(ids), CHUNK):
+        q = model.select(model.id).where(model.id.in_(ids[i : i + CHUNK]))
+        if cond is not None:
+            q = q.where(cond)
+        found.update(r for (r,) in q.tuples())
+    return found
+
+
+def add_parents(rows: dict[tuple[str, str], dict], code: str, skip_own: bool = False) -> None:
+    """Add the records that `rows` point at, recursively, so the station's foreign keys hold.
+    `skip_own`: leave out the station's own records (it has them)."""
+    by_table = {m._meta.table_name: m for m in SYNCED}
+    todo = list(rows.items())
+    while todo:
+        wanted: dict[type, set[str]] = {}
+        for (table, _), payload in todo:
+            for field in by_table[table]._meta.refs:
+                value = payload.get(field.column_name)
+                parent = field.rel_model
+                if value and (parent._meta.table_name, value) not in rows:
+                    wanted.setdefault(parent, set()).add(value)
+        todo = []
+        for parent, ids in wanted.items():
+            ids = sorted(ids)
+            for i in range(0, len(ids), CHUNK):
+                for rec in parent.select().where(parent.id.in_(ids[i : i + CHUNK])):
+                    if skip_own and parent in OWNED_BY_STATION and rec.owner == code:
+                        continue
+                    key = (parent._meta.table_name, rec.id)
+                    if key not in rows:
+                        rows[key] = to_payload(rec)
+                        todo.append((key, rows[key]))
+
+
+def journal_payload(entry) -> dict:
+    return json.loads(entry.payload)

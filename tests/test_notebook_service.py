@@ -95,7 +95,7 @@ def test_visit_off_route_and_find_customers(county):
     assert [h.owner_name for h in nb.find_customers("赵")] == ["赵六"]
     line = nb.record_visit(m, d, county.off_route.id, ordered=True, quantity=3)
     assert not line.on_route and line.ordered and line.quantity == 3
-    assert nb.last_quantity(county.off_route.id) == 3
+    assert nb.last_quantities([county.off_route.id]) == {county.off_route.id: 3}
 
 
 def test_bad_visit_fields_are_refused(county):

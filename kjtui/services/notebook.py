@@ -82,6 +82,7 @@ class DayView:
     figures: day_service.DayFigures
     visits: list[VisitLine]
     flags: list[tuple[str, dict]] = field(default_factory=list)  # (catalog key, params)
+    last_quantities: dict[str, int] = field(default_factory=dict)  # route customer → last order
 
     @property
     def next_stop(self) -> int | None:
@@ -200,10 +201,11 @@ def get_visit(visit_id: str) -> VisitLine:
 def day_view(manager_id: str, day: date) -> DayView:
     log = _log(manager_id, day)
     planned_name, plan_note = _planned(manager_id, day)
+    route = day_service.route_for_day(manager_id, day)
     return DayView(
         day=day,
         manager_id=manager_id,
-        route=day_service.route_for_day(manager_id, day),
+        route=route,
         planned_route_name=planned_name,
         plan_note=plan_note,
         odometer_start=log.odometer_start if log else None,
@@ -212,18 +214,22 @@ def day_view(manager_id: str, day: date) -> DayView:
         figures=day_service.day_figures(manager_id, day),
         visits=visit_lines(log.id) if log else [],
         flags=day_flags(manager_id, day),
+        last_quantities=last_quantities([s.customer_id for s in route.stops]),
     )
 
 
-def last_quantity(customer_id: str) -> int:
-    """The customer's last ordered quantity: the default when the manager marks an order."""
-    v = (
+def last_quantities(customer_ids: list[str]) -> dict[str, int]:
+    """Each customer's last ordered quantity: the default when the manager marks an order."""
+    out: dict[str, int] = {}
+    rows = (
         day_service.live_visits()
-        .where((Visit.customer == customer_id) & (Visit.ordered == True))  # noqa: E712
-        .order_by(Visit.arrived_at.desc())
-        .first()
+        .select(Visit.customer, Visit.quantity)
+        .where(Visit.customer.in_(customer_ids) & (Visit.ordered == True))  # noqa: E712
+        .order_by(Visit.arrived_at)
     )
-    return v.quantity if v else 0
+    for v in rows:
+        out[v.customer_id] = v.quantity  # later visits overwrite earlier ones
+    return out
 
 
 def find_customers(text: str, limit: int = 20) -> list[CustomerHit]:

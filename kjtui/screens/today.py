@@ -1,0 +1,411 @@
+"""Today 今日: the day's route in order with the cursor on the next stop, the visits with their
+acknowledgements, odometer and check-ins.
+
+A routine visit from here, counting the manager's keys with the cursor already on the next stop
+(the screen puts it there after every visit): `v` (visited, no order) or `o` `enter` (ordered,
+the customer's last quantity) — then the customer types their own PIN and `enter` in the
+acknowledgement dialog. Through the full form it is `enter` `enter`, or `enter` `o` `enter`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kjtui import i18n
+from kjtui.services import notebook
+from kjtui.widgets.ack_dialog import AckDialog
+from kjtui.widgets.customer_picker import CustomerPicker
+from kjtui.widgets.keys import bind
+from kjtui.widgets.odometer_dialog import OdometerDialog
+from kjtui.widgets.visit_form import VisitForm
+
+
+@dataclass
+class DayLoaded(Message):
+    manager: object  # services.session.ManagerInfo | None
+    view: object  # services.notebook.DayView | None
+    focus_visit: str | None
+
+
+@dataclass
+class VisitSaved(Message):
+    line: object  # services.notebook.VisitLine
+    ack: bool  # open the acknowledgement next
+
+
+@dataclass
+class ActionRefused(Message):
+    error: Exception
+
+
+@dataclass
+class ActionDone(Message):
+    text: str
+
+
+def hm(ts) -> str:
+    return ts.strftime("%H:%M") if ts else "—"
+
+
+class TodayScreen(Screen):
+    def __init__(self):
+        super().__init__()
+        self.manager = None
+        self.view = None
+        bind(
+            self,
+            ("enter", "visit", "key.visit"),
+            ("v", "visit_quick", "key.visit_quick"),
+            ("o", "visit_order", "key.visit_order"),
+            ("n", "off_route", "key.off_route"),
+            ("a", "ack", "key.ack"),
+            ("e", "edit", "key.edit"),
+            ("c", "correct", "key.correct"),
+            ("d", "delete", "key.delete"),
+            ("s", "odometer('start')", "key.start"),
+            ("f", "odometer('end')", "key.end"),
+            ("p", "phone('first')", "key.phone_first"),
+            ("l", "phone('last')", "key.phone_last"),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="today"):
+            yield Static("…", id="today-head")
+            stops = DataTable(id="stops", cursor_type="row", zebra_stripes=True)
+            stops.add_columns(i18n.t("col.pos"), i18n.t("col.done"), i18n.t("col.licence"),
+                              i18n.t("col.shop"), i18n.t("col.owner"))
+            yield stops
+            visits = DataTable(id="visits", cursor_type="row")
+            visits.add_columns(i18n.t("col.time"), i18n.t("col.shop"), i18n.t("col.order"),
+                               i18n.t("col.checks"), i18n.t("col.sat"), i18n.t("col.ack"), "")
+            yield visits
+            yield Static("", id="today-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="today")
+    def load(self, focus_visit: str | None = None) -> None:
+        from kjtui.services import session
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        view = notebook.day_view(manager.id, session.today()) if manager else None
+        self.post_message(DayLoaded(manager, view, focus_visit))
+
+    def on_day_loaded(self, message: DayLoaded) -> None:
+        self.manager, self.view = message.manager, message.view
+        if self.view is None:
+            self.query_one("#today-head", Static).update(i18n.t("today.no_manager"))
+            return
+        self.query_one("#today-head", Static).update(self.head_text(self.view))
+        self.fill_stops(self.view)
+        self.fill_visits(self.view, message.focus_visit)
+
+    def head_text(self, v) -> Text:
+        route = v.route.route_name or i18n.t("today.no_route")
+        planned = (f"{i18n.t('today.planned')}：{v.planned_route_name}" if v.planned_route_name
+                   else i18n.t("today.not_planned"))
+        if v.plan_note:
+            planned += f" · {v.plan_note}"
+        f = v.figures
+        start = "—" if v.odometer_start is None else str(v.odometer_start)
+        end = "—" if v.odometer_end is None else str(v.odometer_end)
+        km = "" if f.mileage is None else f" = {f.mileage} {i18n.t('today.km')}"
+        last = ""
+        if v.odometer_start is None and v.last_reading is not None:
+            last = f"（{i18n.t('odo.last', km=v.last_reading)}）"
+        done = sum(1 for s in v.route.stops if s.visited)
+
+        def phoned(ok):
+            return i18n.t("today.phoned") if ok else i18n.t("today.not_phoned")
+
+        lines = [
+            f"{v.day.isoformat()} · {i18n.t('today.route')} {route}（{planned}）",
+            f"{i18n.t('today.odometer')} {start}→{end}{km}{last} · "
+            f"{i18n.t('fig.households')} {f.households}"
+            f"（{i18n.t('today.visited_of', done=done, total=len(v.route.stops))}） · "
+            f"{i18n.t('fig.orders')} {f.orders}",
+            f"{i18n.t('fig.first')} {hm(f.first_visit_at)} {phoned(f.first_phoned)} · "
+            f"{i18n.t('fig.last')} {hm(f.last_visit_at)} {phoned(f.last_phoned)}  "
+            + "  ".join(i18n.t(key, **params) for key, params in v.flags),
+        ]
+        return Text("\n".join(lines))
+
+    def fill_stops(self, v) -> None:
+        table = self.query_one("#stops", DataTable)
+        table.clear()
+        for s in v.route.stops:
+            table.add_row(str(s.position + 1), "✓" if s.visited else "", s.licence_no,
+                          Text(s.shop_name), Text(s.owner_name), key=s.customer_id)
+        if v.next_stop is not None:
+            table.move_cursor(row=v.next_stop)
+
+    def fill_visits(self, v, focus: str | None) -> None:
+        table = self.query_one("#visits", DataTable)
+        table.clear()
+        for line in v.visits:
+            table.add_row(*self.visit_cells(line), key=line.id)
+        if focus:
+            ids = [line.id for line in v.visits]
+            if focus in ids:
+                table.move_cursor(row=ids.index(focus))
+
+    def visit_cells(self, line) -> list[Text]:
+        checks = "".join(
+            "—" if getattr(line, n) is None else "✓" if getattr(line, n) else "✗"
+            for n in notebook.CHECKS
+        )
+        if line.ack_method is None:
+            ack = i18n.t("ack.short.none")
+        else:
+            ack = i18n.t(f"ack.short.{line.ack_method}", page=line.ack_page)
+        status = []
+        if line.superseded_by_id:
+            status.append(i18n.t("today.corrected"))
+        elif line.supersedes_id:
+            status.append(i18n.t("today.correction"))
+        if not line.on_route:
+            status.append(i18n.t("today.off_route"))
+        cells = [
+            f"{hm(line.arrived_at)}–{hm(line.departed_at)}",
+            line.shop_name,
+            str(line.quantity) if line.ordered else "—",
+            checks,
+            str(line.satisfaction or "—"),
+            ack,
+            " ".join(status),
+        ]
+        style = "strike dim" if line.superseded_by_id else ""
+        return [Text(c, style=style) for c in cells]
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#today-msg", Static)
+        msg.update(Text(text))
+        msg.set_class(error, "error")
+
+    def selected_stop(self):
+        if not self.view or not self.view.route.stops:
+            return None
+        row = self.query_one("#stops", DataTable).cursor_row
+        return self.view.route.stops[row] if 0 <= row < len(self.view.route.stops) else None
+
+    def selected_visit(self):
+        if not self.view or not self.view.visits:
+            return None
+        row = self.query_one("#visits", DataTable).cursor_row
+        return self.view.visits[row] if 0 <= row < len(self.view.visits) else None
+
+    def ready(self) -> bool:
+        if self.view is None or self.manager is None:
+            self.say(i18n.t("today.no_manager"), True)
+            return False
+        return True
+
+    @work(thread=True, group="today-write")
+    def write(self, fn, *args, ack: bool = False, done: str | None = None, **kwargs) -> None:
+        """Run one service call; the screen says "saved" only after it returned (committed)."""
+        from kjtui.services import session
+
+        try:
+            session.open_notebook(self.app.db_url)
+            result = fn(*args, **kwargs)
+        except Exception as exc:
+            if not hasattr(exc, "key"):
+                raise
+            self.post_message(ActionRefused(exc))
+            return
+        if isinstance(result, notebook.VisitLine):
+            self.post_message(VisitSaved(result, ack))
+        else:
+            self.post_message(ActionDone(done or ""))
+
+    def on_action_refused(self, message: ActionRefused) -> None:
+        self.say(i18n.t(message.error.key, **message.error.params), True)
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.say(message.text)
+        self.load()
+
+    def on_visit_saved(self, message: VisitSaved) -> None:
+        line = message.line
+        self.say(i18n.t("today.saved", shop=line.shop_name, time=hm(line.departed_at or line.arrived_at)))
+        self.load(line.id)
+        if message.ack:
+            self.open_ack(line)
+
+    # --- visits -------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.data_table.id == "stops":
+            self.action_visit()
+        else:
+            self.action_edit()
+
+    def open_visit_form(self, customer_id: str, shop: str, *, ordered: bool = False) -> None:
+        m, day = self.manager.id, self.view.day
+        opened = datetime.now()
+
+        def save(**values):
+            return notebook.record_visit(m, day, customer_id, **values)
+
+        values = dict(arrived_at=opened, ordered=False, quantity=0, satisfaction=5,
+                      default_quantity=self.view.last_quantities.get(customer_id, 0))
+        self.app.push_screen(VisitForm(shop, values, save, focus_quantity=ordered),
+                             self.after_visit_form)
+
+    def after_visit_form(self, line) -> None:
+        if line is not None:
+            self.post_message(VisitSaved(line, True))
+
+    def action_visit(self) -> None:
+        stop = self.ready() and self.selected_stop()
+        if stop:
+            self.open_visit_form(stop.customer_id, stop.shop_name)
+        elif self.view:
+            self.say(i18n.t("today.no_stop_selected"), True)
+
+    def action_visit_order(self) -> None:
+        stop = self.ready() and self.selected_stop()
+        if stop:
+            self.open_visit_form(stop.customer_id, stop.shop_name, ordered=True)
+        elif self.view:
+            self.say(i18n.t("today.no_stop_selected"), True)
+
+    def action_visit_quick(self) -> None:
+        stop = self.ready() and self.selected_stop()
+        if stop:
+            self.write(notebook.record_visit, self.manager.id, self.view.day, stop.customer_id,
+                       ack=True)
+        elif self.view:
+            self.say(i18n.t("today.no_stop_selected"), True)
+
+    def action_off_route(self) -> None:
+        if not self.ready():
+            return
+
+        def picked(hit) -> None:
+            if hit is not None:
+                self.open_visit_form(hit.id, hit.shop_name)
+
+        self.app.push_screen(CustomerPicker(notebook.find_customers), picked)
+
+    def _visit_values(self, line) -> dict:
+        return {name: getattr(line, name) for name in (
+            "arrived_at", "departed_at", "ordered", "quantity", *notebook.CHECKS,
+            "satisfaction", "note")} | {
+            "default_quantity": line.quantity or self.view.last_quantities.get(line.customer_id, 0)}
+
+    def action_edit(self) -> None:
+        line = self.ready() and self.selected_visit()
+        if not line:
+            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
+            return
+        if line.signed:
+            self.say(i18n.t("visit.signed", shop=line.shop_name), True)
+            return
+        self.app.push_screen(
+            VisitForm(line.shop_name, self._visit_values(line),
+                      lambda **values: notebook.edit_visit(line.id, **values)),
+            self.after_visit_form,
+        )
+
+    def action_correct(self) -> None:
+        line = self.ready() and self.selected_visit()
+        if not line:
+            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
+            return
+        if not line.signed:
+            self.action_edit()  # not yet acknowledged: simply edit it
+            return
+        if line.superseded_by_id:
+            self.say(i18n.t("visit.already_corrected"), True)
+            return
+        self.app.push_screen(
+            VisitForm(line.shop_name, self._visit_values(line),
+                      lambda **values: notebook.correct_visit(line.id, **values),
+                      title_key="form.correct"),
+            self.after_visit_form,
+        )
+
+    def action_delete(self) -> None:
+        line = self.ready() and self.selected_visit()
+        if not line:
+            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
+            return
+        self.write(notebook.delete_visit, line.id, done=i18n.t("today.deleted", shop=line.shop_name))
+
+    # --- acknowledgement ----------------------------------------------------------------------
+
+    def open_ack(self, line) -> None:
+        def save(**values):
+            return notebook.acknowledge(line.id, **values)
+
+        def acked(result) -> None:
+            if result is not None:
+                self.say(i18n.t("today.acked", shop=result.shop_name,
+                                method=i18n.t(f"choice.ack.{result.ack_method}")))
+                self.query_one("#stops", DataTable).focus()
+                self.load(result.id)
+
+        self.app.push_screen(AckDialog(line, save), acked)
+
+    def action_ack(self) -> None:
+        line = self.ready() and self.selected_visit()
+        if not line:
+            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
+            return
+        if line.signed:
+            self.say(i18n.t("ack.already"), True)
+        elif line.superseded_by_id:
+            self.say(i18n.t("ack.superseded"), True)
+        else:
+            self.open_ack(line)
+
+    # --- odometer and check-ins ---------------------------------------------------------------
+
+    def action_odometer(self, which: str) -> None:
+        if not self.ready():
+            return
+        v, m = self.view, self.manager.id
+        if which == "start":
+            info = (i18n.t("odo.last", km=v.last_reading) if v.last_reading is not None
+                    else i18n.t("odo.no_last"))
+            fn, value = notebook.start_day, v.odometer_start
+        else:
+            if v.odometer_start is None:
+                self.say(i18n.t("odo.no_start"), True)
+                return
+            info = i18n.t("odo.today_start", km=v.odometer_start)
+            fn, value = notebook.end_day, v.odometer_end
+
+        def save(km, confirm):
+            return fn(m, v.day, km, confirm=confirm)
+
+        def saved(view) -> None:
+            if view is not None:
+                km = view.odometer_start if which == "start" else view.odometer_end
+                self.say(i18n.t("today.odo_saved", km=km))
+                self.load()
+
+        self.app.push_screen(OdometerDialog(which, info, value, save), saved)
+
+    def action_phone(self, which: str) -> None:
+        if self.ready():
+            self.write(notebook.phone_in, self.manager.id, self.view.day, which)

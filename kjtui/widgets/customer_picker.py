@@ -1,0 +1,89 @@
+"""Pick a customer off the route by licence number or name: type, the list follows; enter takes
+the highlighted one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kjtui import i18n
+from kjtui.widgets.keys import bind
+
+
+@dataclass
+class HitsFound(Message):
+    text: str
+    hits: list
+
+
+class CustomerPicker(ModalScreen):
+    """`search(text)` → list of hits with id, licence_no, shop_name, owner_name, township."""
+
+    def __init__(self, search):
+        super().__init__()
+        self.search = search
+        self.hits: list = []
+        bind(self, ("enter", "pick", "key.pick"), ("escape", "cancel", "key.cancel"),
+             ("down", "move(1)", "key.pick", False), ("up", "move(-1)", "key.pick", False))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="customer-picker"):
+            yield Static(i18n.t("pick.title"), classes="title")
+            yield Input(id="query")
+            table = DataTable(id="hits", cursor_type="row")
+            table.add_columns(i18n.t("col.licence"), i18n.t("col.shop"), i18n.t("col.owner"),
+                              i18n.t("col.township"))
+            yield table
+            yield Static("", id="dialog-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.find(event.value)
+
+    @work(thread=True, exclusive=True, group="pick")
+    def find(self, text: str) -> None:
+        from kjtui.services import session
+
+        session.open_notebook(self.app.db_url)
+        self.post_message(HitsFound(text, self.search(text)))
+
+    def on_hits_found(self, message: HitsFound) -> None:
+        if message.text != self.query_one("#query", Input).value:
+            return  # typed on since
+        self.hits = message.hits
+        table = self.query_one("#hits", DataTable)
+        table.clear()
+        for h in self.hits:
+            table.add_row(h.licence_no, Text(h.shop_name), Text(h.owner_name), Text(h.township))
+        none = message.text.strip() and not self.hits
+        self.query_one("#dialog-msg", Static).update(i18n.t("pick.none") if none else "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_pick()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_pick(self) -> None:
+        if self.hits:
+            row = self.query_one("#hits", DataTable).cursor_row
+            self.dismiss(self.hits[min(max(row, 0), len(self.hits) - 1)])
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#hits", DataTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,47 @@
+"""The odometer at the start or end of the day. An implausible reading is refused with a sentence;
+the same reading entered again is the manager's confirmation."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from kjtui import i18n
+from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.keys import bind
+
+
+class OdometerDialog(Dialog):
+    """`save(km, confirm)` → the day view. `which`: start or end; `info`: a line of context."""
+
+    def __init__(self, which: str, info: str, value: int | None, save):
+        super().__init__(save)
+        self.which = which
+        self.info = info
+        self.value = value
+        self.armed: str | None = None  # the reading whose confirmation is asked for
+        bind(self, ("enter", "confirm", "key.save"), ("escape", "cancel", "key.cancel"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="odometer-dialog"):
+            yield Static(i18n.t(f"odo.{self.which}_title"), classes="title")
+            yield Static(self.info, id="odo-info")
+            yield Input("" if self.value is None else str(self.value), id="km", type="integer",
+                        max_length=7)
+            yield Static("", id="dialog-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#km", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        text = self.query_one("#km", Input).value.strip()
+        self.submit(km=text, confirm=text == self.armed)
+
+    def refused(self, error) -> None:
+        self.armed = self.query_one("#km", Input).value.strip() if error.confirmable else None

@@ -1,0 +1,294 @@
+"""Today through Pilot at 80×24: the routine visit in at most 4 manager keys, odometer and PIN
+refusals, a signed visit refused for editing and corrected, off-route, paper and declined
+acknowledgements, check-ins, English, palette and mouse.
+
+Counting rule for a routine visit: the keys the MANAGER presses on Today, starting with the cursor
+already on the next stop (the screen puts it there), until the acknowledgement dialog is up with
+the visit committed. The PIN and its enter are typed by the customer, not the manager."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+import notebook_county
+from kjtui import i18n
+from kjtui.app import KjtuiApp
+from kjtui.models import Acknowledgement, DayLog, Visit
+from kjtui.services import notebook as nb
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def county(db):
+    c = notebook_county.build()
+    # The first customer ordered 8 cartons last week and already chose a PIN.
+    last_week = c.today - timedelta(days=7)
+    v = nb.record_visit(c.manager.id, last_week, c.customers[0].id, ordered=True, quantity=8,
+                        arrived_at=datetime.combine(last_week, datetime.min.time()).replace(hour=9))
+    nb.acknowledge(v.id, pin="2468", new_pin="2468")
+    nb.start_day(c.manager.id, c.today, 12004)
+    return c
+
+
+def make_app(db, lang="zh"):
+    return KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
+
+
+async def settle(app, pilot):
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_today(app, pilot):
+    await pilot.press("f3")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "TodayScreen"
+    return app.screen
+
+
+def today_visits(county):
+    log = DayLog.get((DayLog.manager == county.manager.id) & (DayLog.day == county.today))
+    return list(Visit.select().where(Visit.day == log.id).order_by(Visit.id))  # time-ordered ids
+
+
+def text_of(screen, selector):
+    return str(screen.query_one(selector).render())
+
+
+async def manager_keys(app, pilot, counted, *keys):
+    counted.extend(keys)
+    await pilot.press(*keys)
+    await settle(app, pilot)
+
+
+async def test_routine_visits_take_at_most_four_manager_keys(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        stops = today.query_one("#stops")
+        assert stops.cursor_row == 0  # on the next stop without a key
+
+        # 1. Ordered, the customer's last quantity: `o` `enter`; the customer types the PIN.
+        keys: list[str] = []
+        await manager_keys(app, pilot, keys, "o", "enter")
+        assert type(app.screen).__name__ == "AckDialog"
+        await pilot.press(*"2468", "enter")  # the customer's keys
+        await settle(app, pilot)
+        assert keys == ["o", "enter"] and len(keys) <= 4
+        (v,) = today_visits(county)
+        assert (v.customer_id, v.ordered, v.quantity, v.on_route) == (
+            county.customers[0].id, True, 8, True)
+        assert (v.price_tags, v.agreement_sales, v.retail_format_ok, v.brand_cultivation,
+                v.satisfaction) == (True, True, True, True, 5)
+        assert Acknowledgement.get(Acknowledgement.visit == v.id).method == "pin"
+        assert app.screen is today and stops.cursor_row == 1  # on to the next stop
+
+        # 2. Visited, no order: `v`; a first-time customer chooses a PIN (typed twice).
+        keys = []
+        await manager_keys(app, pilot, keys, "v")
+        assert type(app.screen).__name__ == "AckDialog"
+        await pilot.press(*"1357", "enter", *"1357", "enter")
+        await settle(app, pilot)
+        assert keys == ["v"]
+        v2 = today_visits(county)[-1]
+        assert (v2.customer_id, v2.ordered, v2.quantity) == (county.customers[1].id, False, 0)
+        assert Acknowledgement.get(Acknowledgement.visit == v2.id).method == "pin"
+
+        # 3. Through the full form: `enter` `enter`.
+        keys = []
+        await manager_keys(app, pilot, keys, "enter", "enter")
+        assert type(app.screen).__name__ == "AckDialog"
+        await pilot.press(*"9999", "enter", *"9999", "enter")
+        await settle(app, pilot)
+        assert keys == ["enter", "enter"]
+        assert [v.customer_id for v in today_visits(county)] == [c.id for c in county.customers[:3]]
+        assert stops.cursor_row == 3
+        assert "户数 3（3/5）" in text_of(today, "#today-head")
+
+
+async def test_odometer_backwards_and_jump(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        dialog = app.screen
+        await pilot.press(*"12000", "enter")  # below this morning's 12004
+        await settle(app, pilot)
+        assert app.screen is dialog
+        assert text_of(dialog, "#dialog-msg") == i18n.t("odo.end_below_start", km=12000, start=12004)
+        await pilot.press("ctrl+u", *"12404", "enter")  # 400 km in a day
+        await settle(app, pilot)
+        assert app.screen is dialog and "400" in text_of(dialog, "#dialog-msg")
+        assert DayLog.get(DayLog.day == county.today).odometer_end is None  # nothing changed
+        await pilot.press("escape", "s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+u", *"11999", "enter")  # below yesterday's 12000
+        await settle(app, pilot)
+        assert text_of(app.screen, "#dialog-msg") == i18n.t("odo.below_last", km=11999, last=12000)
+        await pilot.press("escape", "f", "ctrl+u", *"12071", "enter")
+        await settle(app, pilot)
+        assert app.screen is today
+        assert "12004→12071 = 67 公里" in text_of(today, "#today-head")
+
+
+async def test_confirmed_jump_is_saved_and_flagged(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("f", "ctrl+u", *"12404", "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the same reading again: the manager confirms
+        await settle(app, pilot)
+        assert app.screen is today
+        assert DayLog.get(DayLog.day == county.today).odometer_end == 12404
+        assert i18n.t("flag.odo_day", km=400) in text_of(today, "#today-head")
+
+
+async def test_wrong_pin_is_refused_and_changes_nothing(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_today(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        dialog = app.screen
+        await pilot.press(*"1111", "enter")
+        await settle(app, pilot)
+        assert app.screen is dialog
+        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin")
+        assert dialog.query_one("#pin").value == ""
+        assert Acknowledgement.select().count() == 1  # only last week's
+        await pilot.press("escape")  # later: the visit stays, not yet acknowledged
+        await settle(app, pilot)
+        assert "待认可" in str(app.screen.query_one("#visits").get_row_at(0))
+
+
+async def test_signed_visit_cannot_be_edited_and_correction_keeps_both(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press(*"2468", "enter")
+        await settle(app, pilot)
+        (v,) = today_visits(county)
+        await pilot.press("tab")  # to the visits list
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen is today
+        assert text_of(today, "#today-msg") == i18n.t("visit.signed", shop="[老街]便民店")
+        assert Visit.get_by_id(v.id).rev == 1
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "VisitForm"
+        await pilot.press("o", "enter")  # the correction: it was an order after all
+        await settle(app, pilot)
+        await pilot.press("escape")  # its acknowledgement later
+        await settle(app, pilot)
+        old, new = today_visits(county)
+        assert old.id == v.id and new.supersedes_id == v.id and new.ordered and new.quantity == 8
+        rows = today.query_one("#visits")
+        first = rows.get_row_at(0)
+        assert "已更正" in str(first[-1]) and "strike" in str(first[0].style)
+        assert "更正" in str(rows.get_row_at(1)[-1])
+
+
+async def test_off_route_visit_with_paper_acknowledgement(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"4313221000")
+        await settle(app, pilot)
+        await pilot.press("ctrl+u")
+        await pilot.press(*"远山")  # a Chinese name works like a licence number
+        await settle(app, pilot)
+        assert app.screen.query_one("#hits").row_count == 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the form, defaults
+        await settle(app, pilot)
+        await pilot.press("ctrl+o", *"17", "enter")
+        await settle(app, pilot)
+        assert app.screen is today
+        (v,) = today_visits(county)
+        assert v.customer_id == county.off_route.id and not v.on_route
+        ack = Acknowledgement.get(Acknowledgement.visit == v.id)
+        assert (ack.method, ack.handbook_page) == ("paper", "17")
+        assert "路线外" in str(today.query_one("#visits").get_row_at(0)[-1])
+
+
+async def test_declined_needs_a_reason(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_today(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("ctrl+r", "enter")
+        await settle(app, pilot)
+        assert text_of(app.screen, "#dialog-msg") == i18n.t("ack.need_reason")
+        await pilot.press(*"busy", "enter")
+        await settle(app, pilot)
+        ack = Acknowledgement.get(Acknowledgement.method == "declined")
+        assert ack.reason == "busy"
+
+
+async def test_phone_in_toggles_and_bad_visit_time(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert text_of(today, "#today-msg") == i18n.t("checkin.no_visit")
+        await pilot.press("enter", "shift+tab", "shift+tab")  # focus back to the departure box…
+        await pilot.press("tab")
+        form = app.screen
+        form.query_one("#arrived").value = "25:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert text_of(form, "#dialog-msg") == i18n.t("visit.bad_time", value="25:00")
+        form.query_one("#arrived").value = "09:30"
+        form.query_one("#departed").value = "09:10"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert text_of(form, "#dialog-msg") == i18n.t(
+            "visit.departed_before", arrived="09:30", departed="09:10")
+        assert today_visits(county) == []
+        form.query_one("#departed").value = "09:50"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("p", "l")
+        await settle(app, pilot)
+        log = DayLog.get(DayLog.day == county.today)
+        assert log.first_phoned and log.last_phoned
+        assert "首签 09:30 已报" in text_of(today, "#today-head")
+
+
+async def test_english_palette_and_mouse(db, county):
+    app = make_app(db, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        assert "Route 炉观一线" in text_of(today, "#today-head")
+        titles = [c.title for c in app.get_system_commands(today)]
+        for key in ("key.visit_quick", "key.visit_order", "key.ack", "key.correct", "key.start",
+                    "key.end", "key.phone_first", "key.phone_last", "key.off_route"):
+            assert any(t.startswith(i18n.t(key)) for t in titles), key
+        # Mouse: click the third stop, press enter… no: click it twice to select, then Save.
+        await pilot.click("#stops", offset=(20, 3))
+        await pilot.click("#stops", offset=(20, 3))
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "VisitForm"
+        await pilot.click("#ordered")
+        await pilot.click("#save")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "AckDialog"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        (v,) = today_visits(county)
+        assert v.customer_id == county.customers[2].id and v.ordered and v.quantity == 0

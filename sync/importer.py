@@ -121,8 +121,10 @@ def _to_date(v):
 
 
 def apply_records(changes, sender: str) -> tuple[int, list]:
-    """Upsert every record whose (rev, hlc) is newer than ours, in bulk, parents first. A row
-    of the same id held by another owner is never overwritten: the value goes to conflicts."""
+    """Write every record whose (rev, hlc) is newer than ours, in bulk, parents first: new ids
+    with insert_many, known ones with an UPDATE each (no UPSERT: it would override the conflict
+    clauses of triggers such as the search index's). A row of the same id held by another owner
+    is never overwritten: the incoming value is kept as a conflict."""
     newest: dict[tuple[str, str], dict] = {}
     for _, table, payload in changes:
         key = (table, payload["id"])
@@ -137,42 +139,36 @@ def apply_records(changes, sender: str) -> tuple[int, list]:
         model = MODELS[table]
         convs = _converters(model)
         fields = [f for f, _, _ in convs]
-        rows = [tuple(conv(p.get(col)) if conv else p.get(col) for _, col, conv in convs)
-                for p in by_table[table]]
         # A record that points at another of its table (a correction superseding a visit)
         # must come after it: UUIDv7 ids are in creation order.
-        rows.sort(key=lambda r: r[0])
-        newer = (pw.EXCLUDED.rev > model.rev) | (
-            (pw.EXCLUDED.rev == model.rev) & (pw.EXCLUDED.hlc > model.hlc))
-        preserve = [f for f in fields if f.name != "id"]
-        for i in range(0, len(rows), CHUNK):
-            chunk = rows[i : i + CHUNK]
-            q = model.insert_many(chunk, fields=fields).on_conflict(
-                conflict_target=[model.id], preserve=preserve,
-                where=newer & (model.owner == pw.EXCLUDED.owner),
-            )
-            n = database.execute(q).rowcount
-            written += n
-            if n < len(chunk):
-                conflicts += _owner_clashes(model, chunk, sender)
+        payloads = sorted(by_table[table], key=lambda p: p["id"])
+        for i in range(0, len(payloads), CHUNK):
+            chunk = payloads[i : i + CHUNK]
+            have = {r[0]: r[1:] for r in model.select(model.id, model.rev, model.hlc, model.owner)
+                    .where(model.id.in_([p["id"] for p in chunk])).tuples()}
+            inserts = []
+            for p in chunk:
+                row = tuple(conv(p.get(col)) if conv else p.get(col) for _, col, conv in convs)
+                old = have.get(p["id"])
+                if old is None:
+                    inserts.append(row)
+                elif old[2] != p["owner"]:
+                    conflicts.append(_conflict(sender, "owner", table, p))
+                elif (p["rev"], p["hlc"]) > (old[0], old[1]):
+                    model.update(dict(zip(fields[1:], row[1:]))).where(
+                        model.id == p["id"]).execute()
+                    written += 1
+            if inserts:
+                model.insert_many(inserts, fields=fields).execute()
+                written += len(inserts)
     return written, conflicts
 
 
-def _owner_clashes(model, chunk, sender) -> list:
-    """Rows not written because another owner holds that id: kept as conflicts."""
-    owners = dict(model.select(model.id, model.owner)
-                  .where(model.id.in_([r[0] for r in chunk])).tuples())
-    owner_at = [f.name for f in model._meta.sorted_fields].index("owner")
-    out = []
-    for r in chunk:
-        if owners.get(r[0]) not in (None, r[owner_at]):
-            detail = dict(zip([f.column_name for f in model._meta.sorted_fields],
-                              (bundle._json_value(v) for v in r)))
-            out.append(SyncConflict.create(
-                node=sender, kind="owner", table_name=model._meta.table_name,
-                record_id=r[0], detail=json.dumps(detail, ensure_ascii=False),
-                at=node.utc_now()))
-    return out
+def _conflict(sender: str, kind: str, table: str, payload: dict) -> SyncConflict:
+    return SyncConflict.create(node=sender, kind=kind, table_name=table,
+                               record_id=payload["id"],
+                               detail=json.dumps(payload, ensure_ascii=False, default=str),
+                               at=node.utc_now())
 
 
 # --- seq bookkeeping ----------------------------------------------------------------------------

@@ -1,7 +1,142 @@
-"""Placeholder until the station's bundle export lands."""
+"""Bundle export of one manager's week and year, on a station made from the county demo: the
+year is the demo's history in the station's journal; the week is six working days recorded
+through the notebook service after it (the year acknowledged by the hub, so the outbox holds
+just the week). Time of `sync export` (build, sign, seal, write, fsync) and bytes per visit on
+disk. Floors: the same journal entries read by raw sqlite3, zlib-compressed as plain JSON lines
+and written with fsync; for size, those compressed JSON lines per visit."""
 
-from benchmarks.core import Unavailable
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import time as clock
+import zlib
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from benchmarks import data, stations
+from benchmarks.core import Figure, median, need
+
+WEEK_MS, BYTES_PER_VISIT = 100.0, 100.0
 
 
-def run(ctx):
-    raise Unavailable("kjtui sync export")
+def record_week(manager_id: str, per_day: int = 25) -> int:
+    """Six working days after the last one in the notebook, through the notebook service."""
+    from kjtui.models import Customer, DayLog, database
+    from kjtui.services import notebook
+
+    last_day = DayLog.select(DayLog.day).order_by(DayLog.day.desc()).scalar()
+    monday = last_day + timedelta(days=7 - last_day.weekday())
+    customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == manager_id)
+                 .order_by(Customer.licence_no)]
+    odo = (notebook.last_reading(manager_id, monday) or 0) + 5
+    n = 0
+    for d in range(6):
+        day = monday + timedelta(days=d)
+        with database.atomic():
+            notebook.start_day(manager_id, day, odo)
+            at = datetime.combine(day, time(8, 30))
+            for i in range(per_day):
+                cid = customers[(d * per_day + i) % len(customers)]
+                ordered = (n % 5) < 3
+                v = notebook.record_visit(manager_id, day, cid, ordered=ordered,
+                                          quantity=5 + n % 20 if ordered else 0, arrived_at=at,
+                                          departed_at=at + timedelta(minutes=8))
+                notebook.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{n + 1}")
+                at += timedelta(minutes=17)
+                n += 1
+            notebook.phone_in(manager_id, day, "first")
+            notebook.phone_in(manager_id, day, "last")
+            odo += 60
+            notebook.end_day(manager_id, day, odo)
+    return n
+
+
+def _export(station: Path, out: Path, reps: int) -> tuple[float, int]:
+    """(median seconds of `sync export`, bytes of the file)."""
+    from kjtui.models import close, connect
+    from sync import exporter
+
+    connect(stations.url(station))
+    try:
+        times, size = [], 0
+        for _ in range(reps):
+            t0 = clock.perf_counter()
+            (path,) = exporter.export(str(out))
+            times.append(clock.perf_counter() - t0)
+            size = os.path.getsize(path)
+            os.unlink(path)
+        return median(times), size
+    finally:
+        close()
+
+
+def _raw_floor(station: Path, after: int, out: Path, reps: int) -> tuple[float, int]:
+    """(median seconds, bytes) to read the same entries and write them as zlib JSON lines."""
+    times, size = [], 0
+    for _ in range(reps):
+        t0 = clock.perf_counter()
+        con = sqlite3.connect(station)
+        lines = "\n".join(p for (p,) in con.execute(
+            "SELECT payload FROM journal_entry WHERE seq > ? ORDER BY seq", (after,)))
+        con.close()
+        blob = zlib.compress(lines.encode(), 9)
+        with open(out / "raw.jsonl.z", "wb") as fh:
+            fh.write(blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        times.append(clock.perf_counter() - t0)
+        size = len(blob)
+    return median(times), size
+
+
+def run(ctx) -> list[Figure]:
+    need("sync.exporter", "export", "station_bundle")
+    need("sync.enroll", "enroll", "join", "hub_init")
+    from kjtui.models import Manager, close, connect
+    from sync import node
+
+    tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-bundle-"))
+    try:
+        hub = stations.hub_from(data.demo_db(ctx.county, ctx.say), tmp / "hub.db")
+        code = stations.stationed_codes(hub, 1)[0]
+        enrollment, records = stations.enroll_station(hub, code, tmp)
+        ctx.say(f"station {code}: {len(records):,} records of the year in its journal")
+        station = stations.make_station(enrollment, records, tmp / "station.db")
+        reps = 3 if ctx.quick else 5
+        year_visits = sum(t == "visit" for t, _ in records)
+        year_s, year_bytes = _export(station, tmp, reps)
+        year_floor_s, year_floor_bytes = _raw_floor(station, 0, tmp, reps)
+        connect(stations.url(station))
+        try:
+            peer = node.hub_peer()
+            peer.their_ack = node.last_seq()  # the hub has the year
+            node.save_peer(peer)
+            week_from = peer.their_ack
+            week_visits = record_week(Manager.get(Manager.code == code).id)
+        finally:
+            close()
+        week_s, week_bytes = _export(station, tmp, reps)
+        week_floor_s, week_floor_bytes = _raw_floor(station, week_from, tmp, reps)
+    finally:
+        close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    raw = "raw read + zlib JSON lines + fsync"
+    per_visit = "zlib JSON lines per visit"
+    return [
+        Figure(f"bundle export, one manager's week ({week_visits} visits)", week_s * 1000, "ms",
+               week_floor_s * 1000, raw, f"≤ {WEEK_MS:g} ms", week_s * 1000 <= WEEK_MS,
+               f"median of {reps}, {week_bytes:,} bytes"),
+        Figure("bundle size, week, bytes per visit", week_bytes / week_visits, "B",
+               week_floor_bytes / week_visits, per_visit, f"≤ {BYTES_PER_VISIT:g} B",
+               week_bytes / week_visits <= BYTES_PER_VISIT, "visits, acks, day logs, all in"),
+        Figure(f"bundle export, one manager's year ({year_visits:,} visits)", year_s * 1000,
+               "ms", year_floor_s * 1000, raw, "reported", None,
+               f"median of {reps}, {year_bytes:,} bytes, {code}"),
+        Figure("bundle size, year, bytes per visit", year_bytes / max(1, year_visits), "B",
+               year_floor_bytes / max(1, year_visits), per_visit, f"≤ {BYTES_PER_VISIT:g} B",
+               year_bytes / max(1, year_visits) <= BYTES_PER_VISIT,
+               "every record of the year, all in"),
+    ]

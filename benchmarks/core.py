@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import statistics
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,15 @@ class Context:
     reps: int
     pg_url: str | None = None
     cache: Path = CACHE
-    log: list[str] = field(default_factory=list)
+
+    @property
+    def county(self) -> str:
+        """The demo scale standing for the county: the hidden tiny one with --quick (CI)."""
+        return "tiny" if self.quick else "county"
+
+    @property
+    def province(self) -> str:
+        return "tiny" if self.quick else "province"
 
     def say(self, text: str) -> None:
         from rich.console import Console

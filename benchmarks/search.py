@@ -1,5 +1,5 @@
 """Customer search per keystroke at province scale (400,000 customers; county scale with
---quick): the Customers screen calls customers.search(text) with the whole text after each key,
+--quick: the tiny demo): the Customers screen calls customers.search(text) with the whole text after each key,
 so typing a query of six characters is six searches, of one to six characters. Queries are real
 shop names and licence numbers drawn from the data. Floor: one page of the same columns read by
 raw sqlite3 from the same file with no condition (what showing a page costs at the least)."""
@@ -40,8 +40,7 @@ def run(ctx) -> list[Figure]:
     from kjtui.models import close
     from kjtui.services import session
 
-    scale = "county" if ctx.quick else "province"
-    path = data.demo_db(scale, ctx.say)
+    path = data.demo_db(ctx.province, ctx.say)
     raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     count = raw.execute("SELECT count(*) FROM customer").fetchone()[0]
     names, licences = _queries(raw, 10 if ctx.quick else 60)

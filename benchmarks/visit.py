@@ -47,7 +47,7 @@ def run(ctx) -> list[Figure]:
     from kjtui.services import session
 
     tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-visit-"))
-    path = data.copy_of(data.demo_db("county", ctx.say), tmp / "county.db")
+    path = data.copy_of(data.demo_db(ctx.county, ctx.say), tmp / "county.db")
     n = min(30, ctx.reps * 4)  # one busy day: record_visit reads the day's visits back
     try:
         session.open_notebook("sqlite:///" + str(path))

@@ -1,0 +1,121 @@
+"""End to end in a real terminal (tmux, 80×24): the demo county opened as its stationed manager,
+a whole day recorded by keystrokes alone — start odometer, three visits with acknowledgements
+(two by the customer's PIN, one on the paper handbook), the first check-in phoned in, one
+information item on the Information screen, end odometer — then ctrl+q and the database checked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kjtui.models import close
+from tmux_support import Tmux, needs_tmux
+
+pytestmark = [pytest.mark.tmux, needs_tmux]
+
+
+def demo(db_path) -> None:
+    subprocess.run([sys.executable, "-m", "kjtui", "demo", "--no-open", "--scale", "tiny",
+                    "--db", str(db_path)], check=True, capture_output=True)
+
+
+def pin(term: Tmux, digits: str, then: str) -> None:
+    """The customer's keys: digits, and enter once the box shows them (a person's pace)."""
+    term.type(digits)
+    term.wait_for("•" * len(digits))
+    term.keys("Enter")
+    term.wait_for(then)
+
+
+def test_a_day_by_keyboard_alone(db_path):
+    from kjtui.services import notebook, session
+
+    demo(db_path)
+    session.open_notebook(f"sqlite:///{db_path}")
+    manager = session.current_manager()
+    day = session.today()
+    before = notebook.day_view(manager.id, day)
+    if len(before.route.stops) < 3:
+        pytest.skip("the demo plans no route for today (a day off)")
+    shops = [s.shop_name for s in before.route.stops[:3]]
+    start = (before.last_reading or 0) + 3
+    close()
+
+    term = Tmux(f"{sys.executable} -m kjtui --db {db_path} --lang zh")
+    try:
+        term.wait_for("首页", manager.name)
+        term.keys("F3")
+        term.wait_for(before.route.route_name, shops[0])
+
+        term.keys("s")
+        term.wait_for("出车里程表读数")
+        term.type(str(start))
+        term.keys("Enter")
+        term.wait_for(f"里程表读数已保存：{start}")
+
+        # Visit 1, ordered: `o` `enter`; the customer chooses a PIN, typed twice.
+        term.keys("o")
+        term.wait_for(f"拜访：{shops[0]}")
+        term.keys("Enter")
+        term.wait_for(f"客户签名认可：{shops[0]}", "首次确认")
+        pin(term, "2468", "再输一次")
+        pin(term, "2468", f"已认可：{shops[0]}")
+
+        # Visit 2, no order: `v`.
+        term.keys("v")
+        term.wait_for(f"客户签名认可：{shops[1]}")
+        pin(term, "1357", "再输一次")
+        pin(term, "1357", f"已认可：{shops[1]}")
+
+        # Visit 3: `v`, signed in the paper handbook on page 23.
+        term.keys("v")
+        term.wait_for(f"客户签名认可：{shops[2]}")
+        term.keys("C-o")
+        term.wait_for("手册页码")
+        term.type("23")
+        term.keys("Enter")
+        term.wait_for(f"已认可：{shops[2]}")
+
+        term.keys("p")
+        term.wait_for("已报")
+
+        # One information item, on the Information screen.
+        term.keys("F6")
+        term.wait_for("信息")
+        term.keys("n")
+        term.wait_for("^s")  # the collect dialog and its keys
+        term.type("村口新开超市低价卖烟")
+        term.keys("Enter")
+        term.wait_for("村口新开超市低价卖烟")
+
+        term.keys("F3")
+        term.wait_for(before.route.route_name)
+        term.keys("f")
+        term.wait_for("收车里程表读数")
+        term.type(str(start + 42))
+        term.keys("Enter")
+        term.wait_for("= 42 公里")
+
+        term.keys("C-q")
+        term.wait_exit()
+    finally:
+        term.close()
+
+    from kjtui.models import Acknowledgement, CustomerPin, DayLog, InfoItem, Visit
+
+    session.open_notebook(f"sqlite:///{db_path}")
+    log = DayLog.get((DayLog.manager == manager.id) & (DayLog.day == day))
+    assert (log.odometer_start, log.odometer_end, log.first_phoned) == (start, start + 42, True)
+    visits = list(Visit.select().where(Visit.day == log.id).order_by(Visit.id))
+    assert [v.customer.shop_name for v in visits] == shops
+    assert [(v.ordered, v.on_route) for v in visits] == [(True, True), (False, True), (False, True)]
+    acks = [Acknowledgement.get(Acknowledgement.visit == v.id) for v in visits]
+    assert [(a.method, a.handbook_page) for a in acks] == [("pin", ""), ("pin", ""), ("paper", "23")]
+    assert CustomerPin.select().where(CustomerPin.customer.in_(
+        [v.customer_id for v in visits[:2]])).count() == 2
+    item = InfoItem.get(InfoItem.content == "村口新开超市低价卖烟")
+    assert item.manager_id == manager.id and item.collected_on == day
+    after = notebook.day_view(manager.id, day)
+    assert after.figures.households == 3 and after.figures.mileage == 42

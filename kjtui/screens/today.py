@@ -52,6 +52,10 @@ class ActionDone(Message):
     text: str
 
 
+def paren(text: str) -> str:
+    return f"（{text}）" if i18n.language() == "zh" else f" ({text})"
+
+
 def hm(ts) -> str:
     return ts.strftime("%H:%M") if ts else "—"
 
@@ -117,7 +121,8 @@ class TodayScreen(Screen):
 
     def head_text(self, v) -> Text:
         route = v.route.route_name or i18n.t("today.no_route")
-        planned = (f"{i18n.t('today.planned')}：{v.planned_route_name}" if v.planned_route_name
+        colon = "：" if i18n.language() == "zh" else ": "
+        planned = (f"{i18n.t('today.planned')}{colon}{v.planned_route_name}" if v.planned_route_name
                    else i18n.t("today.not_planned"))
         if v.plan_note:
             planned += f" · {v.plan_note}"
@@ -127,17 +132,17 @@ class TodayScreen(Screen):
         km = "" if f.mileage is None else f" = {f.mileage} {i18n.t('today.km')}"
         last = ""
         if v.odometer_start is None and v.last_reading is not None:
-            last = f"（{i18n.t('odo.last', km=v.last_reading)}）"
+            last = paren(i18n.t("odo.last", km=v.last_reading))
         done = sum(1 for s in v.route.stops if s.visited)
 
         def phoned(ok):
             return i18n.t("today.phoned") if ok else i18n.t("today.not_phoned")
 
         lines = [
-            f"{v.day.isoformat()} · {i18n.t('today.route')} {route}（{planned}）",
+            f"{v.day.isoformat()} · {i18n.t('today.route')} {route}{paren(planned)}",
             f"{i18n.t('today.odometer')} {start}→{end}{km}{last} · "
             f"{i18n.t('fig.households')} {f.households}"
-            f"（{i18n.t('today.visited_of', done=done, total=len(v.route.stops))}） · "
+            f"{paren(i18n.t('today.visited_of', done=done, total=len(v.route.stops)))} · "
             f"{i18n.t('fig.orders')} {f.orders}",
             f"{i18n.t('fig.first')} {hm(f.first_visit_at)} {phoned(f.first_phoned)} · "
             f"{i18n.t('fig.last')} {hm(f.last_visit_at)} {phoned(f.last_phoned)}  "

@@ -50,14 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="small sizes, few repetitions (CI)")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     p.add_argument("--only", nargs="+", choices=MODULES, help="run only these benchmarks")
-    p.add_argument("--reps", type=int, help="repetitions (default 5 with --quick, else 15)")
+    p.add_argument("--reps", type=int, help="repetitions (default 3 with --quick, else 15)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached demo data")
     args = p.parse_args(argv)
     if args.rebuild:
         from benchmarks.data import clear_cache
 
         clear_cache()
-    ctx = Context(quick=args.quick, reps=args.reps or (5 if args.quick else 15),
+    ctx = Context(quick=args.quick, reps=args.reps or (3 if args.quick else 15),
                   pg_url=os.environ.get("KJTUI_TEST_PG_URL"))
     console = Console()
     if not console.is_terminal:

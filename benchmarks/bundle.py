@@ -105,7 +105,7 @@ def run(ctx) -> list[Figure]:
         enrollment, records = stations.enroll_station(hub, code, tmp)
         ctx.say(f"station {code}: {len(records):,} records of the year in its journal")
         station = stations.make_station(enrollment, records, tmp / "station.db")
-        reps = 3 if ctx.quick else 5
+        reps = 2 if ctx.quick else 5
         year_visits = sum(t == "visit" for t, _ in records)
         year_s, year_bytes = _export(station, tmp, reps)
         year_floor_s, year_floor_bytes = _raw_floor(station, 0, tmp, reps)

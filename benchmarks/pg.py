@@ -1,0 +1,88 @@
+"""The hub import on PostgreSQL: the same emptied hub and the same station bundles, loaded into a
+database of its own (kjtui_bench, never the tests' database) on the server of KJTUI_TEST_PG_URL.
+Floor: psycopg `executemany` of the same rows, into the same database after they are removed
+again."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from benchmarks import stations
+from benchmarks.core import Figure
+
+DB = "kjtui_bench"
+
+
+def _url(base: str) -> str:
+    return base.rsplit("/", 1)[0] + "/" + DB
+
+
+def _fresh_database(base: str) -> str:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {DB}")
+        con.execute(f"CREATE DATABASE {DB}")
+    return _url(base)
+
+
+def _load(emptied: Path, url: str) -> None:
+    """Every table of the emptied SQLite hub, through the models (types converted)."""
+    from kjtui.models import ALL_MODELS, close, connect, database
+
+    connect(stations.url(emptied))
+    try:
+        contents = [(m, list(m.select().tuples())) for m in ALL_MODELS]
+    finally:
+        close()
+    connect(url)
+    with database.atomic():
+        # Hub-owned rows (decisions, reviews) point at the station rows taken out; the import
+        # puts those back. Triggers stay off for the load only (this session, this transaction).
+        database.execute_sql("SET LOCAL session_replication_role = replica")
+        for model, rows in contents:
+            fields = model._meta.sorted_fields
+            for i in range(0, len(rows), 1000):
+                model.insert_many(rows[i : i + 1000], fields=fields).execute()
+
+
+def import_figure(ctx, emptied: Path, taken, bundles: list[bytes], rows: int) -> Figure:
+    import psycopg
+
+    from benchmarks.hubimport import _figure
+    from kjtui.models import SYNCED, close, connect
+    from sync import importer
+
+    url = _fresh_database(ctx.pg_url)
+    _load(emptied, url)  # leaves the models bound to it
+    try:
+        t0 = time.perf_counter()
+        written = sum(importer.import_bytes(b, reply=False).changes for b in bundles)
+        import_s = time.perf_counter() - t0
+    finally:
+        close()
+    types = {m._meta.table_name: {f.column_name: f for f in m._meta.sorted_fields}
+             for m in SYNCED}
+    batches = []
+    for table, cols, values in taken:
+        fields = [types[table][c] for c in cols]
+        # As the driver gets them from Python: the model's own values (bools, datetimes).
+        conv = [f.python_value for f in fields]
+        batches.append((table, cols, [tuple(c(v) for c, v in zip(conv, r)) for r in values]))
+    with psycopg.connect(url) as con:
+        con.execute("SET session_replication_role = replica")  # reviews point at them
+        for table, _, values in reversed(batches):
+            con.execute(f'DELETE FROM "{table}" WHERE id = ANY(%s)', [[r[0] for r in values]])
+        con.commit()
+        t0 = time.perf_counter()
+        with con.cursor() as cur:
+            for table, cols, values in batches:
+                if values:
+                    cur.executemany(
+                        f'INSERT INTO "{table}" ({", ".join(cols)}) '
+                        f'VALUES ({", ".join(["%s"] * len(cols))})', values)
+        con.commit()
+        raw_s = time.perf_counter() - t0
+    return _figure(f"hub import, {ctx.county} year, PostgreSQL", rows, written, import_s, raw_s,
+                   len(bundles), "raw psycopg executemany")

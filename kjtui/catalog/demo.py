@@ -1,0 +1,16 @@
+"""Words of `kjtui demo`."""
+
+MESSAGES = {
+    "demo.opt.seed": ("随机种子：同一种子、同一天生成的数据完全相同", "random seed: the same seed on the same day builds the same data"),
+    "demo.opt.scale": ("规模：county（一个县，4222 户）或 province（一百个县，约 42 万户，只含一个月记录）",
+                       "size: county (one county, 4,222 customers) or province (a hundred counties, about 422,000 customers, one month of history)"),
+    "demo.opt.no_open": ("生成后不打开工作本", "do not open the notebook afterwards"),
+    "demo.opt.force": ("覆盖已有数据（会删除其中全部记录）", "overwrite existing data (every record in it is removed)"),
+    "demo.not_empty": ("{path} 里已有数据，未做任何改动；换一个 --db 路径，或加 --force 覆盖。",
+                       "{path} already holds data and was left untouched; choose another --db path or add --force to overwrite it."),
+    "demo.bad_scale": ("规模只能是 county 或 province，不认识 {scale}。", "The scale must be county or province, not {scale}."),
+    "demo.step.master": ("乡镇、客户经理、客户与线路", "Townships, managers, customers and routes"),
+    "demo.step.months": ("逐月记录、评分与考核", "Month by month: notebooks, scores and eliminations"),
+    "demo.done": ("示范数据已生成：{path}（{customers:,} 户客户，{managers} 名在岗客户经理，{rows:,} 条记录，{seconds:.1f} 秒）",
+                  "Demo built in {path} ({customers:,} customers, {managers} active managers, {rows:,} records, {seconds:.1f} s)"),
+}

@@ -1,0 +1,120 @@
+"""`kjtui demo`: build the deterministic demo county (kjtui.services.demo), then open it."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import time
+
+from kjtui import i18n
+from kjtui.cli import UserError, add_common
+
+SCALES = ("county", "province")  # and a hidden "tiny" for fast tests
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help=i18n.t("cli.cmd.demo"))
+    add_common(p)
+    p.add_argument("--seed", type=int, default=1, metavar="N", help=i18n.t("demo.opt.seed"))
+    p.add_argument("--scale", default="county", metavar="county|province",
+                   help=i18n.t("demo.opt.scale"))
+    p.add_argument("--no-open", action="store_true", help=i18n.t("demo.opt.no_open"))
+    p.add_argument("--force", action="store_true", help=i18n.t("demo.opt.force"))
+    p.set_defaults(func=run)
+
+
+def _sqlite_has_records(path) -> bool:
+    """Look read-only, so a refused file is left exactly as it was."""
+    from kjtui.models import SYNCED
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return any(
+            con.execute(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchone()
+            for m in SYNCED if m._meta.table_name in tables
+        )
+    finally:
+        con.close()
+
+
+def _prepare(url: str, force: bool) -> bool:
+    """Refuse a database holding data (unless --force). Returns True for a new SQLite file."""
+    from kjtui.models import connect
+    from kjtui.models.db import check_sqlite_target, sqlite_path
+    from kjtui.models.migrations import check_readable
+    from kjtui.services import demo
+
+    path = sqlite_path(url)
+    if path is None:  # a server database: check and wipe through the connection
+        connect(url)
+        if not demo.is_empty():
+            if not force:
+                raise UserError(i18n.t("demo.not_empty", path=url))
+            demo.wipe()
+        return False
+    check_sqlite_target(path, create=True)
+    if path.exists() and path.stat().st_size:
+        check_readable(path)  # never touch a file that is not ours
+        if _sqlite_has_records(path):
+            if not force:
+                raise UserError(i18n.t("demo.not_empty", path=str(path)))
+            for extra in (path, path.with_name(path.name + "-wal"),
+                          path.with_name(path.name + "-shm")):
+                extra.unlink(missing_ok=True)
+    new = not path.exists() or path.stat().st_size == 0
+    connect(url)
+    return new
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kjtui.models import database, resolve_url
+    from kjtui.services import demo, session
+
+    if args.scale not in (*SCALES, "tiny"):
+        raise UserError(i18n.t("demo.bad_scale", scale=args.scale))
+    url = resolve_url(args.db)
+    new_file = _prepare(url, args.force)
+    db = database.obj
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        # The indexes of a year of visits do not fit SQLite's default 2 MB page cache.
+        cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+        db.execute_sql("PRAGMA cache_size=-262144")
+    if new_file:
+        # Nothing to lose in a file being born: skip the fsyncs while it is filled.
+        db.execute_sql("PRAGMA synchronous=OFF")
+    started = time.perf_counter()
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=not console.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(i18n.t(f"demo.step.{step}"), total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        try:
+            summary = demo.build(seed=args.seed, scale=args.scale, progress=progress)
+        finally:
+            if sqlite:
+                db.execute_sql(f"PRAGMA cache_size={int(cache)}")
+            if new_file:
+                db.execute_sql("PRAGMA synchronous=FULL")
+                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    seconds = time.perf_counter() - started
+    print(i18n.t("demo.done", path=db.database, customers=summary.customers,
+                 managers=summary.managers, rows=summary.rows, seconds=seconds))
+    if summary.first_stationed:
+        session.sign_in(summary.first_stationed)
+    if args.no_open:
+        return 0
+    from kjtui.app import KjtuiApp
+
+    KjtuiApp(db_url=url, lang=args.lang).run()
+    return 0

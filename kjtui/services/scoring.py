@@ -1,0 +1,426 @@
+"""Monthly scores, ranks, bottom elimination and awards (DESIGN.md section 3).
+
+The same code a supervisor runs at the county office and the demo runs on its history. Each part
+is 0..100; the total is their weighted sum (weights add up to 100):
+
+    part          weight  figure
+    sales           25    100 × actual / target, capped at 100 (no target: 0)
+    success         20    100 × visits with an order / visits (no visit: 0)
+    maintenance     10    25 per accepted basic-data proposal made in the month, capped at 100
+    review          10    100 × weeks never returned / weeks reviewed (no review: 100)
+    checkin         15    100 × days with both check-ins phoned / working days (none: 0)
+    spot_check      10    100 × confirmed / (confirmed + discrepancy); unreachable does not count
+                          (no check: 100 — nothing was found wrong)
+    training        10    mean of the month's lecture ratings (as lecturer) and exam scores
+                          (neither: 0)
+
+Working days are the days planned with a route or logged with a route. Visits count only if they
+are live (not deleted, not superseded by a correction). A week belongs to the month of its Monday.
+
+Rank: all managers active at the month's end (hired by then, and not eliminated, dismissed or on
+standby at that date), by total descending; equal totals are ordered by manager code so a rank is
+never shared. Bottom elimination 末位淘汰: in the bottom two this month and the month before, or in
+the bottom three this month for the third time within twelve months (this month and the eleven
+before it); regular staff go to standby study 待岗学习, contract staff are dismissed 解聘.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import peewee as pw
+
+from kjtui.models import (
+    HUB, Award, DayLog, ExamScore, Manager, ManagerStatusChange, MonthlyPlan, MonthlyScore,
+    PlanDay, ProposalDecision, CustomerProposal, SalesActual, SalesTarget, SpotCheck,
+    TrainingSession, Visit, WeeklyReview, database, new_id,
+)
+from kjtui.services.day import live_visits
+
+WEIGHTS = {
+    "sales": 25, "success": 20, "maintenance": 10, "review": 10, "checkin": 15,
+    "spot_check": 10, "training": 10,
+}
+PARTS = tuple(WEIGHTS)
+MAINTENANCE_PER_PROPOSAL = 25
+BOTTOM_CONSECUTIVE = 2  # bottom two ...
+BOTTOM_REPEATED = 3  # ... or bottom three ...
+REPEATED_TIMES = 3  # ... three times ...
+WINDOW_MONTHS = 12  # ... within twelve months
+
+
+@dataclass(frozen=True)
+class Figures:
+    manager_id: str
+    month: date
+    target: int = 0
+    actual: int = 0
+    visits: int = 0
+    ordered_visits: int = 0
+    accepted_proposals: int = 0
+    weeks_reviewed: int = 0
+    weeks_returned: int = 0
+    working_days: int = 0
+    both_phoned_days: int = 0
+    spot_confirmed: int = 0
+    spot_discrepancy: int = 0
+    ratings: tuple[float, ...] = field(default_factory=tuple)  # lecture ratings and exam scores
+
+    def parts(self) -> dict[str, float]:
+        def ratio(num, den, empty):
+            return empty if den == 0 else 100.0 * num / den
+
+        return {
+            "sales": min(100.0, ratio(self.actual, self.target, 0.0)),
+            "success": ratio(self.ordered_visits, self.visits, 0.0),
+            "maintenance": float(min(100, MAINTENANCE_PER_PROPOSAL * self.accepted_proposals)),
+            "review": ratio(self.weeks_reviewed - self.weeks_returned, self.weeks_reviewed, 100.0),
+            "checkin": ratio(self.both_phoned_days, self.working_days, 0.0),
+            "spot_check": ratio(
+                self.spot_confirmed, self.spot_confirmed + self.spot_discrepancy, 100.0
+            ),
+            "training": sum(self.ratings) / len(self.ratings) if self.ratings else 0.0,
+        }
+
+
+def total(parts: dict[str, float]) -> float:
+    return round(sum(WEIGHTS[k] * parts[k] for k in PARTS) / 100.0, 2)
+
+
+@dataclass(frozen=True)
+class Score:
+    manager_id: str
+    code: str
+    parts: dict[str, float]
+    total: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    manager_id: str
+    code: str
+    name: str
+    employment: str
+    rule: str  # "consecutive_bottom_two" or "thrice_bottom_three"
+    months: tuple[date, ...]  # the months that triggered it
+    new_status: str  # standby (regular staff) or dismissed (contract staff)
+
+    @property
+    def reason(self) -> str:
+        months = "、".join(m.strftime("%Y-%m") for m in self.months)
+        if self.rule == "consecutive_bottom_two":
+            return f"末位淘汰：连续两个月排名倒数两名（{months}）"
+        return f"末位淘汰：十二个月内三次排名倒数三名（{months}）"
+
+
+# --- months ---------------------------------------------------------------------------------
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: date) -> date:
+    return add_months(month, 1) - timedelta(days=1)
+
+
+def _hlc(at: datetime) -> int:
+    import calendar
+
+    return (calendar.timegm(at.timetuple()) * 1000) << 16
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+def month_figures(manager_id: str, month: date) -> Figures:
+    return figures_for(month_start(month), [manager_id])[manager_id]
+
+
+def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
+    """The month's figures of several managers with one grouped query per figure."""
+    first, end = month_start(month), month_end(month)
+    after = add_months(first, 1)
+    ids = list(manager_ids)
+    acc: dict[str, dict] = {m: {"ratings": []} for m in ids}
+    not_deleted = lambda model: model.deleted == False  # noqa: E712,E731
+
+    for row in SalesTarget.select(SalesTarget.manager, SalesTarget.quantity).where(
+        (SalesTarget.month == first) & SalesTarget.manager.in_(ids) & not_deleted(SalesTarget)
+    ).tuples():
+        acc[row[0]]["target"] = row[1]
+    for row in SalesActual.select(SalesActual.manager, SalesActual.quantity).where(
+        (SalesActual.month == first) & SalesActual.manager.in_(ids) & not_deleted(SalesActual)
+    ).tuples():
+        acc[row[0]]["actual"] = row[1]
+
+    ordered = pw.fn.SUM(pw.Case(None, [(Visit.ordered == True, 1)], 0))  # noqa: E712
+    visits = (
+        live_visits()
+        .select(Visit.manager, pw.fn.COUNT(Visit.id), ordered)
+        .where(Visit.manager.in_(ids) & (Visit.arrived_at >= first) & (Visit.arrived_at < after))
+        .group_by(Visit.manager)
+        .tuples()
+    )
+    for manager, n, n_ordered in visits:
+        acc[manager]["visits"] = n
+        acc[manager]["ordered_visits"] = int(n_ordered or 0)
+
+    accepted = (
+        CustomerProposal.select(CustomerProposal.manager, pw.fn.COUNT(CustomerProposal.id))
+        .join(ProposalDecision, on=(ProposalDecision.proposal == CustomerProposal.id))
+        .where(
+            CustomerProposal.manager.in_(ids)
+            & (CustomerProposal.proposed_at >= first) & (CustomerProposal.proposed_at < after)
+            & (ProposalDecision.accepted == True)  # noqa: E712
+            & not_deleted(CustomerProposal) & not_deleted(ProposalDecision)
+        )
+        .group_by(CustomerProposal.manager)
+        .tuples()
+    )
+    for manager, n in accepted:
+        acc[manager]["accepted_proposals"] = n
+
+    weeks: dict[str, dict[date, bool]] = {m: {} for m in ids}
+    for manager, week, state in WeeklyReview.select(
+        WeeklyReview.manager, WeeklyReview.week, WeeklyReview.state
+    ).where(
+        WeeklyReview.manager.in_(ids) & (WeeklyReview.week >= first)
+        & (WeeklyReview.week <= end) & not_deleted(WeeklyReview)
+    ).tuples():
+        weeks[manager][week] = weeks[manager].get(week, False) or state == "returned"
+    for m, seen in weeks.items():
+        acc[m]["weeks_reviewed"] = len(seen)
+        acc[m]["weeks_returned"] = sum(seen.values())
+
+    days: dict[str, set] = {m: set() for m in ids}
+    planned = (
+        PlanDay.select(MonthlyPlan.manager, PlanDay.day)
+        .join(MonthlyPlan)
+        .where(
+            MonthlyPlan.manager.in_(ids) & (PlanDay.day >= first) & (PlanDay.day <= end)
+            & PlanDay.route.is_null(False) & not_deleted(PlanDay) & not_deleted(MonthlyPlan)
+        )
+        .tuples()
+    )
+    for manager, d in planned:
+        days[manager].add(d)
+    phoned: dict[str, int] = {m: 0 for m in ids}
+    for manager, d, first_ok, last_ok in DayLog.select(
+        DayLog.manager, DayLog.day, DayLog.first_phoned, DayLog.last_phoned
+    ).where(
+        DayLog.manager.in_(ids) & (DayLog.day >= first) & (DayLog.day <= end)
+        & DayLog.route.is_null(False) & not_deleted(DayLog)
+    ).tuples():
+        days[manager].add(d)
+        phoned[manager] += bool(first_ok and last_ok)
+    for m in ids:
+        acc[m]["working_days"] = len(days[m])
+        acc[m]["both_phoned_days"] = phoned[m]
+
+    for manager, result, n in SpotCheck.select(
+        SpotCheck.manager, SpotCheck.result, pw.fn.COUNT(SpotCheck.id)
+    ).where(
+        SpotCheck.manager.in_(ids) & (SpotCheck.day >= first) & (SpotCheck.day <= end)
+        & not_deleted(SpotCheck)
+    ).group_by(SpotCheck.manager, SpotCheck.result).tuples():
+        if result == "confirmed":
+            acc[manager]["spot_confirmed"] = n
+        elif result == "discrepancy":
+            acc[manager]["spot_discrepancy"] = n
+
+    for manager, rating in TrainingSession.select(
+        TrainingSession.lecturer, TrainingSession.lecture_rating
+    ).where(
+        TrainingSession.lecturer.in_(ids) & TrainingSession.lecture_rating.is_null(False)
+        & (TrainingSession.held_on >= first) & (TrainingSession.held_on <= end)
+        & not_deleted(TrainingSession)
+    ).order_by(TrainingSession.held_on, TrainingSession.id).tuples():
+        acc[manager]["ratings"].append(rating)
+    for manager, score in ExamScore.select(ExamScore.manager, ExamScore.score).join(
+        TrainingSession
+    ).where(
+        ExamScore.manager.in_(ids) & (TrainingSession.held_on >= first)
+        & (TrainingSession.held_on <= end) & not_deleted(ExamScore)
+        & not_deleted(TrainingSession)
+    ).order_by(TrainingSession.held_on, TrainingSession.id).tuples():
+        acc[manager]["ratings"].append(score)
+
+    out = {}
+    for m in ids:
+        values = acc[m]
+        values["ratings"] = tuple(values["ratings"])
+        out[m] = Figures(manager_id=m, month=first, **values)
+    return out
+
+
+# --- who is ranked ------------------------------------------------------------------------------
+
+
+def status_on(day: date) -> dict[str, str]:
+    """Every manager's status on `day`: the latest change in effect by then; before a manager's
+    first change they were active; with no change at all, the status on the record."""
+    changes: dict[str, list] = {}
+    for manager, status, effective in ManagerStatusChange.select(
+        ManagerStatusChange.manager, ManagerStatusChange.status, ManagerStatusChange.effective_on
+    ).where(ManagerStatusChange.deleted == False).order_by(  # noqa: E712
+        ManagerStatusChange.effective_on, ManagerStatusChange.hlc, ManagerStatusChange.id
+    ).tuples():
+        changes.setdefault(manager, []).append((effective, status))
+    out = {}
+    for m in Manager.select(Manager.id, Manager.status, Manager.hired_on).where(
+        Manager.deleted == False  # noqa: E712
+    ):
+        if m.hired_on is not None and m.hired_on > day:
+            continue
+        history = changes.get(m.id)
+        if not history:
+            out[m.id] = m.status
+            continue
+        in_effect = [s for eff, s in history if eff <= day]
+        out[m.id] = in_effect[-1] if in_effect else "active"
+    return out
+
+
+def ranked_managers(month: date) -> list[str]:
+    return [m for m, s in status_on(month_end(month)).items() if s == "active"]
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def compute_month(month: date) -> list[Score]:
+    """The month's scores and ranks, computed and not written."""
+    first = month_start(month)
+    ids = ranked_managers(first)
+    codes = dict(Manager.select(Manager.id, Manager.code).where(Manager.id.in_(ids)).tuples())
+    figures = figures_for(first, ids)
+    rows = []
+    for m in ids:
+        parts = {k: round(v, 2) for k, v in figures[m].parts().items()}
+        rows.append((m, codes[m], parts, total(parts)))
+    rows.sort(key=lambda r: (-r[3], r[1]))
+    return [Score(m, code, parts, tot, i + 1) for i, (m, code, parts, tot) in enumerate(rows)]
+
+
+def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> list[Score]:
+    """Compute the month and write its MonthlyScore rows (hub-owned; a re-run updates them in
+    place with rev + 1). A manager who is no longer ranked has their old row tombstoned."""
+    first = month_start(month)
+    now = (now or datetime.now()).replace(microsecond=0)
+    scores = compute_month(first)
+    stamp = _hlc(now)
+    rows = [
+        dict(id=make_id(), owner=HUB, rev=1, hlc=stamp, deleted=False, manager=s.manager_id,
+             month=first, **s.parts, total=s.total, rank=s.rank, computed_at=now)
+        for s in scores
+    ]
+    kept = [s.manager_id for s in scores]
+    with database.atomic():
+        for chunk in pw.chunked(rows, 200):
+            MonthlyScore.insert_many(chunk).on_conflict(
+                conflict_target=[MonthlyScore.manager, MonthlyScore.month],
+                preserve=[*(getattr(MonthlyScore, k) for k in PARTS), MonthlyScore.total,
+                          MonthlyScore.rank, MonthlyScore.computed_at, MonthlyScore.hlc,
+                          MonthlyScore.deleted],
+                update={MonthlyScore.rev: MonthlyScore.rev + 1},
+            ).execute()
+        MonthlyScore.update(deleted=True, rev=MonthlyScore.rev + 1, hlc=stamp).where(
+            (MonthlyScore.month == first) & MonthlyScore.manager.not_in(kept)
+            & (MonthlyScore.deleted == False)  # noqa: E712
+        ).execute()
+    return scores
+
+
+def bottom(month: date, k: int) -> set[str]:
+    """Managers in the month's bottom k by the written scores."""
+    rows = list(MonthlyScore.select(MonthlyScore.manager, MonthlyScore.rank).where(
+        (MonthlyScore.month == month_start(month)) & (MonthlyScore.deleted == False)  # noqa: E712
+    ).tuples())
+    n = len(rows)
+    return {m for m, rank in rows if rank > n - k}
+
+
+def elimination_candidates(month: date) -> list[Candidate]:
+    """Who the rule eliminates after `month`'s scores (see the module docstring)."""
+    first = month_start(month)
+    bottom_two = bottom(first, BOTTOM_CONSECUTIVE)
+    bottom_two_before = bottom(add_months(first, -1), BOTTOM_CONSECUTIVE)
+    window = [add_months(first, -i) for i in range(WINDOW_MONTHS)]  # this month first
+    bottoms_three = {m: bottom(m, BOTTOM_REPEATED) for m in window}
+    found = []
+    ids = sorted(bottom_two | bottoms_three[first])
+    people = {m.id: m for m in Manager.select().where(Manager.id.in_(ids))}
+    for m in ids:
+        if m in bottom_two and m in bottom_two_before:
+            rule, months = "consecutive_bottom_two", (add_months(first, -1), first)
+        else:
+            hits = [mo for mo in window if m in bottoms_three[mo]]
+            if m not in bottoms_three[first] or len(hits) < REPEATED_TIMES:
+                continue
+            rule, months = "thrice_bottom_three", tuple(sorted(hits))
+        p = people[m]
+        new_status = "standby" if p.employment == "regular" else "dismissed"
+        found.append(Candidate(m, p.code, p.name, p.employment, rule, months, new_status))
+    return sorted(found, key=lambda c: c.code)
+
+
+def apply_eliminations(month: date, *, effective_on: date, decided_by: str | None = None,
+                       now: datetime | None = None, make_id=new_id) -> list[Candidate]:
+    """Write the status changes the rule calls for; managers no longer active are left alone."""
+    now = (now or datetime.now()).replace(microsecond=0)
+    applied = []
+    with database.atomic():
+        for c in elimination_candidates(month):
+            m = Manager.get_by_id(c.manager_id)
+            if m.status != "active":
+                continue
+            ManagerStatusChange.insert(
+                id=make_id(), owner=HUB, rev=1, hlc=_hlc(now), manager=m.id, status=c.new_status,
+                effective_on=effective_on, reason=c.reason, decided_by=decided_by,
+            ).execute()
+            Manager.update(status=c.new_status, rev=Manager.rev + 1, hlc=_hlc(now)).where(
+                Manager.id == m.id
+            ).execute()
+            applied.append(c)
+    return applied
+
+
+def grant_awards(month: date, *, awarded_on: date, make_id=new_id) -> list[tuple[str, str, str]]:
+    """每月之星 = the month's rank 1; at a quarter's last month 季度优秀 = the best summed total
+    over the quarter among those ranked in its last month. Returns (kind, period, manager_id)."""
+    first = month_start(month)
+    stamp = _hlc(datetime.combine(awarded_on, datetime.min.time()))
+    out = []
+    star = MonthlyScore.get_or_none(
+        (MonthlyScore.month == first) & (MonthlyScore.rank == 1)
+        & (MonthlyScore.deleted == False)  # noqa: E712
+    )
+    if star is not None:
+        out.append(("monthly_star", first.strftime("%Y-%m"), star.manager_id))
+    if first.month % 3 == 0:
+        months = [add_months(first, -2), add_months(first, -1), first]
+        last = set(MonthlyScore.select(MonthlyScore.manager).where(
+            (MonthlyScore.month == first) & (MonthlyScore.deleted == False)  # noqa: E712
+        ).tuples())
+        sums: dict[str, float] = {}
+        for manager, tot in MonthlyScore.select(MonthlyScore.manager, MonthlyScore.total).where(
+            MonthlyScore.month.in_(months) & (MonthlyScore.deleted == False)  # noqa: E712
+        ).tuples():
+            if (manager,) in last:
+                sums[manager] = sums.get(manager, 0.0) + tot
+        if sums:
+            best = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            out.append(("quarterly_excellent", f"{first.year}-Q{first.month // 3}", best))
+    with database.atomic():
+        for kind, period, manager in out:
+            Award.insert(id=make_id(), owner=HUB, rev=1, hlc=stamp, manager=manager, kind=kind,
+                         period=period, awarded_on=awarded_on).execute()
+    return out

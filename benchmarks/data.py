@@ -1,12 +1,11 @@
 """Benchmark data, built once by `kjtui demo` and cached in benchmarks/.cache/.
 
-The key is the kjtui version, seed and scale, plus a digest of the demo generator and the
-migrations, so a changed generator or schema never serves a stale file.
+The key is the kjtui version, seed and scale. A later schema needs no rebuild: opening the file
+runs the new migrations in place, as on any user's notebook. `--rebuild` starts afresh.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -19,26 +18,18 @@ from benchmarks.core import CACHE, ROOT, Unavailable
 SEED = 7
 
 
-def _digest() -> str:
-    h = hashlib.sha256()
-    files = [ROOT / "kjtui" / "services" / "demo.py", ROOT / "kjtui" / "commands" / "demo.py"]
-    files += sorted((ROOT / "kjtui" / "models" / "migrations").glob("[0-9]*"))
-    for f in files:
-        if f.exists():
-            h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest()[:10]
-
-
 def demo_db(scale: str, say=print, seed: int = SEED) -> Path:
     """The cached demo notebook at `scale` (county, province, ...): built on first use."""
     if not (ROOT / "kjtui" / "commands" / "demo.py").exists():
         raise Unavailable("kjtui demo")
     import kjtui
 
-    path = CACHE / f"demo-{kjtui.__version__}-s{seed}-{scale}-{_digest()}.db"
+    path = CACHE / f"demo-{kjtui.__version__}-s{seed}-{scale}.db"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob(f"demo-*-s{seed}-{scale}.db"):
+        stale.unlink()  # an older version's: never used again
     tmp = path.with_suffix(".building")
     for stale in CACHE.glob(tmp.name + "*"):
         stale.unlink()

@@ -1,0 +1,316 @@
+"""Customers: search as you type, a customer's detail with visit history, and basic-data
+proposals (基础资料维护) for the county to accept. Plain values in and out.
+
+Search (SQLite, migration 0005): three characters or more go to the FTS5 trigram index
+(substring of shop name, owner, licence, phone, township); one or two characters, which trigram
+cannot answer, go to the gram postings (a substring of shop name, owner or township name, or the
+start of a licence or phone number). Both are read in key order with LIMIT, so a page costs the
+same whether a query matches ten customers or three hundred thousand; the count stops at
+COUNT_CAP. PostgreSQL: ILIKE over the base table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import peewee
+
+from kjtui.models import (
+    GRADES, PROPOSAL_FIELDS, RETAIL_FORMATS, Customer, CustomerProposal, Manager,
+    ProposalDecision, Route, Township, database,
+)
+from kjtui.models.migrations import is_sqlite
+from kjtui.services.writes import Invalid, now, owner_for
+
+PAGE = 200
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: str
+    licence_no: str
+    shop_name: str
+    owner_name: str
+    phone: str
+    township: str
+    retail_format: str
+    grade: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    offset: int
+    rows: list[CustomerRow]
+    total: int  # matches counted, at most COUNT_CAP
+    capped: bool  # there are more than COUNT_CAP
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total or (
+            self.capped and len(self.rows) > 0
+        )
+
+
+_COLUMNS = (
+    "c.id, c.licence_no, c.shop_name, c.owner_name, c.phone, coalesce(t.name, ''), "
+    "c.retail_format, c.grade, c.active"
+)
+
+
+FTS_WINDOW = 6
+_FTS_COLUMNS = ("shop_name", "owner_name", "phone", "township")
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def normalize(query: str) -> str:
+    return " ".join(query.split()).lower()
+
+
+def _rows(cursor) -> list[CustomerRow]:
+    return [CustomerRow(*r[:8], bool(r[8])) for r in cursor.fetchall()]
+
+
+def _next_prefix(text: str) -> str:
+    """The smallest string after every string that starts with `text` (for an index range)."""
+    return text[:-1] + chr(ord(text[-1]) + 1)
+
+
+def _sqlite_sources(q: str) -> list[tuple[str, list, str]]:
+    """(key query, args, order) for each part of the result, shown one after the other."""
+    by_key = "m.key"
+    if not q:
+        return [("SELECT key FROM customer_search_key", [], by_key)]
+    if len(q) <= 2:
+        return [("SELECT key FROM customer_gram WHERE gram = ?", [q], by_key)]
+    sources = []
+    if q.isascii() and q.isalnum():
+        # Licence numbers by prefix on the unique index: microseconds at any length.
+        sources.append((
+            "SELECT key, licence_no AS licence FROM customer_search_key "
+            "WHERE licence_no >= ? AND licence_no < ?",
+            [q.upper(), _next_prefix(q.upper())], "m.licence",
+        ))
+    match = "SELECT rowid AS key FROM customer_fts WHERE customer_fts MATCH ?"
+    if len(q) <= FTS_WINDOW:
+        sources.append((match, [_phrase(q)], by_key))
+    else:
+        # A long phrase makes FTS5 merge every trigram's doclist; its last FTS_WINDOW
+        # characters are selective enough: match those, then check the whole text.
+        check = " OR ".join(f"instr(lower({c}), ?) > 0" for c in _FTS_COLUMNS)
+        sources.append((f"{match} AND ({check})",
+                        [_phrase(q[-FTS_WINDOW:]), *[q] * len(_FTS_COLUMNS)], by_key))
+    return sources
+
+
+def search(query: str, offset: int = 0, limit: int = PAGE) -> SearchPage:
+    """One page of the customers matching `query`, and how many match (up to COUNT_CAP)."""
+    q = normalize(query)
+    offset = max(0, offset)
+    db = database.obj
+    if not is_sqlite(db):
+        return _search_ilike(db, q, offset, limit)
+    rows: list[CustomerRow] = []
+    total, skip = 0, offset
+    for keys, args, order in _sqlite_sources(q):
+        n = db.execute_sql(
+            f"SELECT count(*) FROM ({keys} LIMIT ?) AS capped", [*args, COUNT_CAP + 1]
+        ).fetchone()[0]
+        total += n
+        if len(rows) < limit and skip < n:
+            rows += _rows(db.execute_sql(
+                f"SELECT {_COLUMNS} FROM ({keys} ORDER BY {order.split('.')[1]} LIMIT ? OFFSET ?)"
+                " AS m JOIN customer_search_key AS k ON k.key = m.key "
+                "JOIN customer AS c ON c.id = k.customer_id "
+                f"LEFT JOIN township AS t ON t.id = c.township_id ORDER BY {order}",
+                [*args, limit - len(rows), skip],
+            ))
+        skip = max(0, skip - n)
+    seen: set[str] = set()
+    rows = [r for r in rows if not (r.id in seen or seen.add(r.id))]  # a row in two parts
+    return SearchPage(q, offset, rows, min(total, COUNT_CAP), total > COUNT_CAP)
+
+
+def _search_ilike(db, q: str, offset: int, limit: int) -> SearchPage:
+    where, args = "c.deleted = false", []
+    if q:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+        where += " AND (" + " OR ".join(
+            f"{col} ILIKE %s" for col in
+            ("c.shop_name", "c.owner_name", "c.licence_no", "c.phone", "t.name")
+        ) + ")"
+        args = [pattern] * 5
+    base = f"FROM customer AS c LEFT JOIN township AS t ON t.id = c.township_id WHERE {where}"
+    rows = _rows(db.execute_sql(
+        f"SELECT {_COLUMNS} {base} ORDER BY c.licence_no LIMIT %s OFFSET %s",
+        [*args, limit, offset],
+    ))
+    total = db.execute_sql(
+        f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS capped", [*args, COUNT_CAP + 1]
+    ).fetchone()[0]
+    return SearchPage(q, offset, rows, min(total, COUNT_CAP), total > COUNT_CAP)
+
+
+# --- detail ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    id: str
+    day: date
+    arrived_at: datetime
+    departed_at: datetime | None
+    manager: str
+    ordered: bool
+    quantity: int
+    ack: str | None  # pin / paper / declined, None while not acknowledged
+    superseded: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    id: str
+    field: str
+    old_value: str
+    new_value: str
+    proposed_at: datetime
+    manager: str
+    decision: str  # pending / accepted / rejected
+    decision_note: str
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    row: CustomerRow
+    address: str
+    area: str
+    route: str
+    manager: str
+    visits: list[VisitLine]
+    proposals: list[ProposalLine]
+
+
+def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | None:
+    from kjtui.models import Acknowledgement, DayLog, Visit
+
+    c = Customer.get_or_none((Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+    if c is None:
+        return None
+    town = Township.get_or_none(Township.id == c.township_id)
+    route = Route.get_or_none(Route.id == c.route_id) if c.route_id else None
+    manager = Manager.get_or_none(Manager.id == c.manager_id) if c.manager_id else None
+    row = CustomerRow(c.id, c.licence_no, c.shop_name, c.owner_name, c.phone,
+                      town.name if town else "", c.retail_format, c.grade, c.active)
+    newer = Visit.alias()
+    superseded = {
+        r.supersedes_id for r in newer.select(newer.supersedes)
+        .where((newer.customer == customer_id) & newer.supersedes.is_null(False)
+               & (newer.deleted == False))  # noqa: E712
+    }
+    query = (
+        Visit.select(Visit, DayLog.day.alias("log_day"), Manager.name.alias("manager_name"),
+                     Acknowledgement.method)
+        .join(DayLog, on=(Visit.day == DayLog.id))
+        .switch(Visit).join(Manager, on=(Visit.manager == Manager.id))
+        .switch(Visit).join(Acknowledgement, peewee.JOIN.LEFT_OUTER, on=(
+            (Acknowledgement.visit == Visit.id) & (Acknowledgement.deleted == False)))  # noqa: E712
+        .where((Visit.customer == customer_id) & (Visit.deleted == False))  # noqa: E712
+        .order_by(Visit.arrived_at.desc())
+        .limit(visits)
+        .objects()
+    )
+    lines = [
+        VisitLine(v.id, v.log_day, v.arrived_at, v.departed_at, v.manager_name, v.ordered,
+                  v.quantity,
+                  v.method, v.id in superseded, v.note)
+        for v in query
+    ]
+    return CustomerDetail(row, c.address, c.area, route.name if route else "",
+                          manager.name if manager else "", lines, proposals_for(customer_id))
+
+
+def proposals_for(customer_id: str) -> list[ProposalLine]:
+    out = []
+    query = (
+        CustomerProposal.select(CustomerProposal, Manager.name.alias("manager_name"))
+        .join(Manager, on=(CustomerProposal.manager == Manager.id))
+        .where((CustomerProposal.customer == customer_id)
+               & (CustomerProposal.deleted == False))  # noqa: E712
+        .order_by(CustomerProposal.proposed_at.desc())
+        .objects()
+    )
+    for p in query:
+        d = ProposalDecision.get_or_none(
+            (ProposalDecision.proposal == p.id) & (ProposalDecision.deleted == False))  # noqa: E712
+        decision = "pending" if d is None else ("accepted" if d.accepted else "rejected")
+        out.append(ProposalLine(p.id, p.field, p.old_value, p.new_value, p.proposed_at, p.manager_name,
+                                decision, d.note if d else ""))
+    return out
+
+
+# --- basic-data maintenance ------------------------------------------------------------------
+
+_PHONE = re.compile(r"^[0-9][0-9\- ]{5,18}[0-9]$")
+_MAX = {"shop_name": 80, "owner_name": 40, "phone": 20, "address": 120}
+
+
+def validate(field: str, value: str) -> str:
+    """The value as it will be proposed, or Invalid with the sentence that says why not."""
+    value = " ".join(value.split())
+    if field not in PROPOSAL_FIELDS:
+        raise Invalid("proposal.bad_field", field=field)
+    if not value:
+        raise Invalid("proposal.empty")
+    if field == "phone" and not _PHONE.match(value):
+        raise Invalid("proposal.bad_phone", value=value)
+    if field == "retail_format" and value not in RETAIL_FORMATS:
+        raise Invalid("proposal.bad_format", value=value)
+    if field == "grade":
+        value = value.upper()
+        if value not in GRADES:
+            raise Invalid("proposal.bad_grade", value=value, grades="/".join(GRADES))
+    if len(value) > _MAX.get(field, 120):
+        raise Invalid("proposal.too_long", max=_MAX.get(field, 120))
+    return value
+
+
+def propose(customer_id: str, manager_id: str, field: str, value: str) -> ProposalLine:
+    """Record a change to a customer's basic data as a proposal (who and when); the customer
+    row is left as it is until the county accepts."""
+    from sync import journal
+
+    value = validate(field, value)
+    c = Customer.get_or_none((Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+    if c is None:
+        raise Invalid("proposal.no_customer")
+    m = Manager.get_by_id(manager_id)
+    old = str(getattr(c, field) or "")
+    if old == value:
+        raise Invalid("proposal.unchanged")
+    p = journal.create(
+        CustomerProposal, owner=owner_for(m.code), customer=c.id, manager=m.id, field=field,
+        old_value=old, new_value=value, proposed_at=now(),
+    )
+    return ProposalLine(p.id, field, old, value, p.proposed_at, m.name, "pending", "")
+
+
+def find_one(query: str) -> CustomerRow:
+    """The one customer a short text names (licence number, or a name matching only one),
+    for fields where a customer is optional; Invalid if none or several match."""
+    page = search(query, limit=2)
+    if not page.rows:
+        raise Invalid("customer.none_match", query=query.strip())
+    exact = [r for r in page.rows if r.licence_no == query.strip()]
+    if exact:
+        return exact[0]
+    if len(page.rows) > 1:
+        raise Invalid("customer.many_match", query=query.strip(), count=page.total)
+    return page.rows[0]

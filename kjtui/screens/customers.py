@@ -1,0 +1,268 @@
+"""客户: filter as you type over shop name, owner, licence, phone and township; one page of
+PAGE rows at a time (a DataTable of 100,000 rows takes ten seconds to paint), F8/F9 turn pages.
+Enter opens the customer with visit history; there, `e` proposes a change to the basic data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from kjtui import i18n
+from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.keys import bind
+
+
+@dataclass
+class PageFound(Message):
+    text: str
+    offset: int
+    page: object  # services.customers.SearchPage
+
+
+@dataclass
+class DetailLoaded(Message):
+    detail: object  # services.customers.CustomerDetail | None
+    manager: object
+
+
+COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8),
+           ("cust.col.phone", 11), ("cust.col.town", 8), ("cust.col.grade", 2))
+
+
+class CustomersScreen(Screen):
+    DEFAULT_CSS = """
+    CustomersScreen #cust-query { height: 1; border: none; padding: 0 1; background: $boost; }
+    CustomersScreen #cust-query:focus { background: $accent 30%; }
+    CustomersScreen #cust-count { height: 1; padding: 0 1; color: $text-muted; }
+    CustomersScreen #cust-table { height: 1fr; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.result = None
+        self.page_offset = 0
+        bind(
+            self,
+            ("f9", "page(1)", "cust.key.next"),
+            ("f8", "page(-1)", "cust.key.prev"),
+            ("ctrl+f", "focus_search", "cust.key.search"),
+            ("down", "to_table", "cust.key.open", False),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=i18n.t("cust.placeholder"), id="cust-query")
+        yield Static("", id="cust-count")
+        table = DataTable(id="cust-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cust-table", DataTable)
+        for key, width in COLUMNS:
+            table.add_column(i18n.t(key), width=width, key=key)
+        self.query_one("#cust-query", Input).focus()
+        self.find("", 0)
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#cust-query", Input).value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.find(event.value, 0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_to_table()
+
+    @work(thread=True, exclusive=True, group="search")
+    def find(self, text: str, offset: int) -> None:
+        from kjtui.services import customers, session
+
+        session.open_notebook(self.app.db_url)
+        page = customers.search(text, offset, customers.PAGE)
+        self.post_message(PageFound(text, offset, page))
+
+    def on_page_found(self, message: PageFound) -> None:
+        if message.text != self.text:
+            return  # typed on since: a newer search is coming
+        self.result, self.page_offset = message.page, message.offset
+        table = self.query_one("#cust-table", DataTable)
+        table.clear()
+        for r in self.result.rows:
+            # Text, not str: a shop name like "[老王]便利店" must not be read as markup.
+            table.add_row(r.licence_no, Text(r.shop_name, style="" if r.active else "dim"),
+                          Text(r.owner_name), r.phone, Text(r.township), r.grade, key=r.id)
+        count = self.query_one("#cust-count", Static)
+        if not self.result.rows:
+            count.update(i18n.t("cust.count_none"))
+        else:
+            total = f"{self.result.total:,}" + ("+" if self.result.capped else "")
+            count.update(i18n.t("cust.count", total=total, first=self.page_offset + 1,
+                                last=self.page_offset + len(self.result.rows)))
+
+    def action_page(self, step: int) -> None:
+        from kjtui.services.customers import PAGE
+
+        if self.result is None:
+            return
+        if step > 0 and not self.result.has_next:
+            return
+        offset = max(0, self.page_offset + step * PAGE)
+        if offset != self.page_offset:
+            self.find(self.text, offset)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#cust-query", Input).focus()
+
+    def action_to_table(self) -> None:
+        table = self.query_one("#cust-table", DataTable)
+        if table.row_count:
+            table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(CustomerDetailScreen(event.row_key.value))
+
+
+class CustomerDetailScreen(Screen):
+    DEFAULT_CSS = """
+    CustomerDetailScreen #cd-head { height: auto; padding: 0 1; }
+    CustomerDetailScreen #cd-visits { height: 1fr; min-height: 5; }
+    CustomerDetailScreen #cd-proposals { height: auto; max-height: 5; padding: 0 1; }
+    CustomerDetailScreen #cd-msg { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self, customer_id: str):
+        super().__init__()
+        self.customer_id = customer_id
+        self.detail = None
+        self.manager = None
+        bind(self, ("escape", "back", "scr.back"), ("e", "propose", "cust.key.propose"))
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="cd-head")
+        table = DataTable(id="cd-visits", cursor_type="row")
+        for key, width in (("cust.col.date", 10), ("cust.col.time", 5), ("cust.col.manager", 8),
+                           ("cust.col.order", 6), ("cust.col.ack", 12)):
+            table.add_column(i18n.t(key), width=width)
+        yield table
+        with VerticalScroll(id="cd-proposals"):
+            yield Static("", id="cd-proposal-lines")
+        yield Static("", id="cd-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="customer")
+    def load(self) -> None:
+        from kjtui.services import customers, session
+
+        session.open_notebook(self.app.db_url)
+        self.post_message(DetailLoaded(customers.customer_detail(self.customer_id),
+                                       session.current_manager()))
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        self.detail, self.manager = message.detail, message.manager
+        d = self.detail
+        if d is None:
+            self.query_one("#cd-head", Static).update(i18n.t("proposal.no_customer"))
+            return
+        r = d.row
+        head = Text(r.shop_name + ("  " + i18n.t("cust.inactive") if not r.active else ""),
+                    style="bold")
+        head.append("\n" + i18n.t(
+            "cust.detail.fields", licence=r.licence_no, format=i18n.choice("retail_format",
+            r.retail_format), grade=r.grade, owner=r.owner_name, phone=r.phone or "—",
+            town=r.township, address=d.address, route=d.route or "—", manager=d.manager or "—"))
+        self.query_one("#cd-head", Static).update(head)
+        table = self.query_one("#cd-visits", DataTable)
+        table.clear()
+        for v in d.visits:
+            ack = i18n.choice("ack", v.ack) if v.ack else i18n.t("cust.unacked")
+            if v.superseded:
+                ack = i18n.t("cust.superseded")
+            table.add_row(v.day.isoformat(), v.arrived_at.strftime("%H:%M"), Text(v.manager),
+                          i18n.t("cust.ordered", n=v.quantity) if v.ordered
+                          else i18n.t("cust.not_ordered"), ack, key=v.id)
+        lines = [i18n.t("cust.proposals")] if d.proposals else []
+        for p in d.proposals:
+            shown = {"retail_format": lambda c: i18n.choice("retail_format", c)}.get(
+                p.field, lambda v: v)
+            lines.append(i18n.t(
+                "cust.proposal_line", at=p.proposed_at.strftime("%m-%d %H:%M"), manager=p.manager,
+                field=i18n.t(f"field.{p.field}"), old=shown(p.old_value) or "—",
+                new=shown(p.new_value), decision=i18n.t(f"cust.decision.{p.decision}")))
+        if not d.visits:
+            lines.insert(0, i18n.t("cust.no_visits"))
+        self.query_one("#cd-proposal-lines", Static).update(Text("\n".join(lines)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_propose(self) -> None:
+        if self.detail is None or self.manager is None:
+            return
+
+        def done(result) -> None:
+            if result is not None:
+                msg = self.query_one("#cd-msg", Static)
+                msg.update(i18n.t("cust.propose.done"))
+                self.load()
+
+        self.app.push_screen(ProposalDialog(self.detail.row.id, self.manager.id), done)
+
+
+class ProposalDialog(Dialog):
+    """基础资料维护: which field, the new value; saved as a proposal for the county."""
+
+    def __init__(self, customer_id: str, manager_id: str):
+        from kjtui.services import customers
+
+        super().__init__(lambda field, value: customers.propose(
+            customer_id, manager_id, field, value))
+        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
+
+    def compose(self) -> ComposeResult:
+        from kjtui.services.customers import PROPOSAL_FIELDS
+
+        with Vertical(classes="dialog", id="proposal"):
+            yield Static(i18n.t("cust.propose.title"), classes="title")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("cust.propose.field"))
+                yield Select([(i18n.t(f"field.{f}"), f) for f in PROPOSAL_FIELDS],
+                             value="phone", allow_blank=False, id="field")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("cust.propose.value"))
+                yield Input(id="value")
+            yield Static("", id="dialog-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        field = self.query_one("#field", Select).value
+        value = self.query_one("#value", Input).value
+        if field == "retail_format":
+            value = _format_code(value)
+        self.submit(field=field, value=value)
+
+
+def _format_code(value: str) -> str:
+    """The retail format may be typed as its code or as the word shown for it."""
+    from kjtui.services.customers import RETAIL_FORMATS
+
+    words = {i18n.choice("retail_format", c): c for c in RETAIL_FORMATS}
+    return words.get(value.strip(), value.strip())

@@ -1,0 +1,224 @@
+"""信息: the items the manager collected, by state (collected → organized → fed back); `n`
+collects one, `o` organizes the highlighted one, the county's feedback shows when it arrives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, Tab, Tabs
+
+from kjtui import i18n
+from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.keys import bind
+
+STATES = ("collected", "organized", "fed_back")
+
+
+@dataclass
+class InfoLoaded(Message):
+    manager: object
+    items: list  # services.information.InfoLine
+    today: object
+    note: str = ""
+
+
+class InformationScreen(Screen):
+    DEFAULT_CSS = """
+    InformationScreen Tabs { height: 2; }
+    InformationScreen #info-table { height: 1fr; min-height: 5; }
+    InformationScreen #info-detail { height: 6; padding: 0 1; border-top: solid $primary-muted; }
+    InformationScreen #info-msg { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.manager = None
+        self.all: list = []
+        self.shown: list = []
+        self.today = None
+        bind(
+            self,
+            ("n", "collect", "info.key.new"),
+            ("o", "organize", "info.key.organize"),
+            ("s", "next_state", "info.key.filter"),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(Tab(i18n.t("info.tab.all", n=0), id="all"),
+                   *[Tab(i18n.t("info.tab.state", state=i18n.choice("info_state", s), n=0), id=s)
+                     for s in STATES], id="info-tabs")
+        table = DataTable(id="info-table", cursor_type="row")
+        for key, width in (("info.col.date", 10), ("info.col.category", 10),
+                           ("info.col.state", 6), ("info.col.content", 28),
+                           ("info.col.customer", 12)):
+            table.add_column(i18n.t(key), width=width)
+        yield table
+        yield Static("", id="info-detail")
+        yield Static("", id="info-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="info")
+    def load(self, note: str = "") -> None:
+        from kjtui.services import information, session
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        items = information.items(manager.id) if manager else []
+        self.post_message(InfoLoaded(manager, items, session.today(), note))
+
+    def on_info_loaded(self, message: InfoLoaded) -> None:
+        self.manager, self.all, self.today = message.manager, message.items, message.today
+        tabs = self.query_one("#info-tabs", Tabs)
+        tabs.query_one("#all", Tab).label = i18n.t("info.tab.all", n=len(self.all))
+        for s in STATES:
+            n = sum(1 for i in self.all if i.state == s)
+            tabs.query_one(f"#{s}", Tab).label = i18n.t(
+                "info.tab.state", state=i18n.choice("info_state", s), n=n)
+        self.say(message.note if self.manager else i18n.t("scr.no_manager"),
+                 error=self.manager is None)
+        self.fill()
+
+    def fill(self) -> None:
+        tab = self.query_one("#info-tabs", Tabs).active or "all"
+        self.shown = [i for i in self.all if tab == "all" or i.state == tab]
+        table = self.query_one("#info-table", DataTable)
+        table.clear()
+        for i in self.shown:
+            table.add_row(i.collected_on.isoformat(), i18n.choice("info_category", i.category),
+                          i18n.choice("info_state", i.state), Text(i.content.replace("\n", " ")),
+                          Text(i.customer_name), key=i.id)
+        self.show_detail()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if self.today is not None:
+            self.fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def current(self):
+        table = self.query_one("#info-table", DataTable)
+        if not self.shown or table.cursor_row < 0:
+            return None
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+
+    def show_detail(self) -> None:
+        box = self.query_one("#info-detail", Static)
+        i = self.current()
+        if i is None:
+            box.update(i18n.t("info.none") if not self.all else "")
+            return
+        text = i18n.t("info.detail", category=i18n.choice("info_category", i.category),
+                      state=i18n.choice("info_state", i.state), date=i.collected_on.isoformat(),
+                      customer=f" · {i.customer_name}" if i.customer_name else "",
+                      content=i.content)
+        if i.summary:
+            text += "\n" + i18n.t("info.detail.summary", summary=i.summary)
+        for f in i.feedback:
+            text += "\n" + i18n.t("info.detail.feedback", who=f.supervisor or "—",
+                                  at=f.at.strftime("%m-%d"), text=f.text)
+        box.update(Text(text))
+
+    def say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#info-msg", Static)
+        msg.update(Text(text))
+        msg.set_class(error, "error")
+
+    def action_next_state(self) -> None:
+        tabs = self.query_one("#info-tabs", Tabs)
+        tabs.action_next_tab()
+
+    def action_collect(self) -> None:
+        if self.manager is None:
+            return
+        self.app.push_screen(CollectDialog(self.manager.id, self.today),
+                             lambda r: r and self.load(i18n.t("info.collected")))
+
+    def action_organize(self) -> None:
+        i = self.current()
+        if i is None:
+            self.say(i18n.t("info.nothing_selected"), True)
+            return
+        self.app.push_screen(OrganizeDialog(i.id, i.summary or i.content),
+                             lambda r: r and self.load(i18n.t("info.organized")))
+
+
+def _collect(manager_id, today, category, customer, content):
+    from kjtui.services import customers, information
+
+    customer_id = customers.find_one(customer).id if customer.strip() else None
+    return information.collect(manager_id, category, content, today, customer_id) or True
+
+
+class CollectDialog(Dialog):
+    def __init__(self, manager_id: str, today):
+        super().__init__(lambda **v: _collect(manager_id, today, **v))
+        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
+
+    def compose(self) -> ComposeResult:
+        from kjtui.services.information import INFO_CATEGORIES
+
+        with Vertical(classes="dialog", id="collect"):
+            yield Static(i18n.t("info.new.title"), classes="title")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("info.new.category"))
+                yield Select([(i18n.choice("info_category", c), c) for c in INFO_CATEGORIES],
+                             value="market", allow_blank=False, id="category")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("info.new.customer"))
+                yield Input(id="customer")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("info.new.content"))
+                yield Input(id="content")
+            yield Static("", id="dialog-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#content", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        self.submit(category=self.query_one("#category", Select).value,
+                    customer=self.query_one("#customer", Input).value,
+                    content=self.query_one("#content", Input).value)
+
+
+class OrganizeDialog(Dialog):
+    def __init__(self, item_id: str, draft: str):
+        from kjtui.services import information
+
+        super().__init__(lambda summary: information.organize(item_id, summary) or True)
+        self.draft = draft
+        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="organize"):
+            yield Static(i18n.t("info.organize.title"), classes="title")
+            with Horizontal(classes="row"):
+                yield Label(i18n.t("info.organize.summary"))
+                yield Input(self.draft, id="summary")
+            yield Static("", id="dialog-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        self.submit(summary=self.query_one("#summary", Input).value)

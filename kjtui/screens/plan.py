@@ -1,0 +1,261 @@
+"""月计划: the month as a calendar; the manager puts a route on each day and sees, day by day,
+planned customers visited (✓), missed (✗) and visited off the plan (+)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kjtui import i18n
+from kjtui.widgets.keys import bind
+
+CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
+
+
+@dataclass
+class PlanLoaded(Message):
+    manager: object  # services.session.ManagerInfo | None
+    view: object  # services.plan.MonthView | None
+    today: date
+    note: str  # a sentence to show (what was done, or why not)
+    error: bool
+
+
+def clip(text: str, width: int) -> str:
+    out = ""
+    for ch in text:
+        if i18n.display_width(out + ch) > width:
+            break
+        out += ch
+    return out
+
+
+def cell(p, today: date) -> Text:
+    # The bold day number stands right before the route: 2 + 8 cells and a space between days.
+    route = clip(p.route_name, CELL - 3) if p.route_name else i18n.t("plan.no_route")
+    text = Text(f"{p.day.day:>2}", style="bold")
+    text.append(route, style="" if p.route_name else "dim")
+    if p.started and (p.planned or p.extra):
+        text.append(f"\n✓{p.visited} ✗{p.missed} +{p.extra}",
+                    style="red" if p.missed else "green")
+    if p.day == today:
+        text.stylize("reverse", 0, 2)
+    elif not p.editable:
+        text.stylize("dim")
+    return text
+
+
+class RoutePicker(ModalScreen):
+    """The manager's routes; enter takes one, escape cancels."""
+
+    def __init__(self, day: date, routes):
+        super().__init__()
+        self.day, self.routes = day, routes
+        bind(self, ("escape", "cancel", "scr.cancel"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="route-picker"):
+            yield Static(i18n.t("plan.pick_title", day=self.day.isoformat()), classes="title")
+            options = [Option(Text(f"{r.code}  {r.name}  ({r.stops})"), id=r.id)
+                       for r in self.routes]
+            options.append(Option(i18n.t("plan.pick_none"), id="-"))
+            yield OptionList(*options, id="routes")
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PlanScreen(Screen):
+    DEFAULT_CSS = """
+    PlanScreen #plan-title { height: 1; padding: 0 1; }
+    PlanScreen #calendar { height: auto; max-height: 14; }
+    PlanScreen #plan-day { height: 3; padding: 0 1; }
+    PlanScreen #plan-msg { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.manager = None
+        self.view = None
+        self.today: date | None = None
+        self.month: date | None = None
+        self.cursor_day: date | None = None
+        bind(
+            self,
+            ("enter", "pick", "plan.key.route"),
+            ("r", "pick", "plan.key.route", False),
+            ("x", "clear", "plan.key.clear"),
+            ("c", "copy", "plan.key.copy"),
+            ("left_square_bracket", "month(-1)", "plan.key.prev"),
+            ("right_square_bracket", "month(1)", "plan.key.next"),
+            ("t", "this_month", "plan.key.today"),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="plan-title", classes="title")
+        table = DataTable(id="calendar", cell_padding=0, show_row_labels=False)
+        yield table
+        yield Static("", id="plan-day")
+        yield Static("", id="plan-msg")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#calendar", DataTable)
+        for i in range(7):
+            table.add_column(i18n.pad(i18n.t(f"weekday.{i}"), CELL - 1, "^"), width=CELL,
+                             key=str(i))
+        self.load()
+
+    # --- work in a thread -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="plan")
+    def load(self, month: date | None = None, change=None) -> None:
+        """Optionally make a change (a function of manager id and today), then read the month."""
+        from kjtui.services import plan, session
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        today = session.today()
+        note, error = "", False
+        if manager is None:
+            self.post_message(PlanLoaded(None, None, today, i18n.t("scr.no_manager"), True))
+            return
+        if change is not None:
+            try:
+                note = change(manager.id, today) or i18n.t("scr.saved")
+            except Exception as exc:
+                if not hasattr(exc, "key"):
+                    raise
+                note, error = i18n.t(exc.key, **exc.params), True
+        view = plan.month_view(manager.id, month or today, today)
+        self.post_message(PlanLoaded(manager, view, today, note, error))
+
+    def on_plan_loaded(self, message: PlanLoaded) -> None:
+        self.manager, self.view, self.today = message.manager, message.view, message.today
+        self.say(message.note, message.error)
+        if self.view is None:
+            return
+        self.month = self.view.month
+        if self.cursor_day is None or self.cursor_day.replace(day=1) != self.month:
+            self.cursor_day = self.today if self.today.replace(day=1) == self.month else self.month
+        self.query_one("#plan-title", Static).update(
+            i18n.t("plan.title", month=self.month.strftime("%Y-%m")) + "   "
+            + i18n.t("plan.legend"))
+        table = self.query_one("#calendar", DataTable)
+        table.clear()
+        by_day = {p.day: p for p in self.view.days}
+        for week in calendar.Calendar().monthdatescalendar(self.month.year, self.month.month):
+            cells = [cell(by_day[d], self.today) if d in by_day else Text("") for d in week]
+            table.add_row(*cells, height=2, key=week[0].isoformat())
+        self._place_cursor()
+        table.focus()
+        self.show_day()
+
+    # --- the cursor is a day ----------------------------------------------------------------
+
+    def _place_cursor(self) -> None:
+        first = calendar.Calendar().monthdatescalendar(self.month.year, self.month.month)[0][0]
+        offset = (self.cursor_day - first).days
+        self.query_one("#calendar", DataTable).move_cursor(row=offset // 7, column=offset % 7)
+
+    def _day_at(self, row: int, column: int) -> date | None:
+        first = calendar.Calendar().monthdatescalendar(self.month.year, self.month.month)[0][0]
+        d = first + timedelta(days=row * 7 + column)
+        return d if d.replace(day=1) == self.month else None
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if self.month is None:
+            return
+        d = self._day_at(event.coordinate.row, event.coordinate.column)
+        if d is not None:
+            self.cursor_day = d
+        self.show_day()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        self.action_pick()
+
+    def show_day(self) -> None:
+        box = self.query_one("#plan-day", Static)
+        p = self.view.day(self.cursor_day) if self.view and self.cursor_day else None
+        if p is None:
+            box.update("")
+            return
+        lines = [i18n.t("plan.day_line", day=p.day.isoformat(),
+                        weekday=i18n.t(f"weekday.{p.day.weekday()}"),
+                        route=p.route_name or i18n.t("plan.no_route"), planned=p.planned)]
+        if p.started:
+            actual = i18n.t("plan.actual_line", visited=p.visited, missed=p.missed, extra=p.extra)
+            if p.ridden_route_name and p.ridden_route_name != p.route_name:
+                actual += "  " + i18n.t("plan.ridden", route=p.ridden_route_name)
+            lines.append(actual)
+        if p.missed_names:
+            lines.append(clip(i18n.t("plan.missed_names", names="、".join(p.missed_names)), 76))
+        box.update(Text("\n".join(lines)))
+
+    def say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#plan-msg", Static)
+        msg.update(Text(text))
+        msg.set_class(error, "error")
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_pick(self) -> None:
+        if self.view is None or self.cursor_day is None:
+            return
+        if not self.view.routes:
+            self.say(i18n.t("plan.no_routes"), True)
+            return
+        day, month = self.cursor_day, self.month
+
+        def chosen(route_id: str | None) -> None:
+            if route_id is not None:
+                self.assign(month, day, None if route_id == "-" else route_id)
+
+        self.app.push_screen(RoutePicker(day, self.view.routes), chosen)
+
+    def assign(self, month: date, day: date, route_id: str | None) -> None:
+        """Plan a route on a day (also what a test or the palette can call directly)."""
+        from kjtui.services import plan
+
+        self.load(month, lambda manager_id, today: plan.assign(
+            manager_id, month, day, route_id, today))
+
+    def action_clear(self) -> None:
+        if self.cursor_day is not None:
+            self.assign(self.month, self.cursor_day, None)
+
+    def action_copy(self) -> None:
+        from kjtui.services import plan
+
+        if self.cursor_day is None:
+            return
+        month = self.month
+        monday = self.cursor_day - timedelta(days=self.cursor_day.weekday())
+        self.load(month, lambda manager_id, today: i18n.t(
+            "plan.copied", n=plan.copy_week(manager_id, month, monday, today)))
+
+    def action_month(self, step: int) -> None:
+        from kjtui.services.plan import add_months
+
+        if self.month is not None:
+            self.cursor_day = None
+            self.load(add_months(self.month, step))
+
+    def action_this_month(self) -> None:
+        self.cursor_day = None
+        self.load()

@@ -1,0 +1,165 @@
+"""工作本: the week as the supervisor will read it — plan against route, visits, sign-offs,
+mileage and information day by day, a bar chart of households and kilometres, and the review
+with the exact records a returned week asks to correct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kjtui import i18n
+from kjtui.widgets.keys import bind
+
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class WeekLoaded(Message):
+    manager: object
+    view: object  # services.week.WeekView | None
+    today: date
+
+
+def bars(values: list[int | None]) -> str:
+    """One block character per value, as tall as its share of the largest (3 cells a day)."""
+    top = max([v or 0 for v in values] + [1])
+    return "".join(f" {BARS[round((v or 0) / top * (len(BARS) - 1))] * 2}" for v in values)
+
+
+def chart(view) -> Text:
+    days = [d.figures for d in view.days]
+    head = "".join(f" {i18n.pad(i18n.t(f'weekday.{i}'), 2)}" for i in range(7))
+    rows = [
+        (i18n.t("week.chart.households"), [f.households for f in days]),
+        (i18n.t("week.chart.mileage"), [f.mileage for f in days]),
+    ]
+    width = max(i18n.display_width(label) for label, _ in rows) + 1
+    text = Text(i18n.pad("", width) + head + "\n", style="dim")
+    for label, values in rows:
+        text.append(i18n.pad(label, width))
+        text.append(bars(values), style="cyan")
+        text.append("  " + " ".join("—" if v is None else str(v) for v in values) + "\n")
+    return text
+
+
+def flag_text(f) -> str:
+    kind = i18n.t(f"kind.{f.kind}")
+    if not f.found:
+        return "• " + i18n.t("week.flag_missing", kind=kind, id=f.record_id[:8]) + f" — {f.reason}"
+    when = " ".join(x for x in (f.day.isoformat() if f.day else "",
+                                f.at.strftime("%H:%M") if f.at else "") if x)
+    what = " ".join(x for x in (when, f.customer, f.detail) if x)
+    return f"• {kind} {what} — {f.reason}"
+
+
+class WeekScreen(Screen):
+    DEFAULT_CSS = """
+    WeekScreen #week-title { height: 1; padding: 0 1; }
+    WeekScreen #week-days { height: 9; }
+    WeekScreen #week-body { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.monday: date | None = None
+        self.view = None
+        bind(
+            self,
+            ("left_square_bracket", "week(-1)", "week.key.prev"),
+            ("right_square_bracket", "week(1)", "week.key.next"),
+            ("t", "this_week", "week.key.today"),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="week-title", classes="title")
+        table = DataTable(id="week-days", cursor_type="row")
+        for key, width in (("week.col.day", 8), ("week.col.plan", 10), ("week.col.ridden", 8),
+                           ("week.col.households", 3), ("week.col.pva", 8),
+                           ("week.col.ack", 7), ("week.col.km", 4), ("week.col.checkin", 11)):
+            table.add_column(i18n.t(key), width=width)
+        yield table
+        with VerticalScroll(id="week-body"):
+            yield Static("", id="week-chart")
+            yield Static("", id="week-totals")
+            yield Static("", id="week-review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="week")
+    def load(self, monday: date | None = None) -> None:
+        from kjtui.services import session, week
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        today = session.today()
+        view = week.week_notebook(manager.id, monday or today, today) if manager else None
+        self.post_message(WeekLoaded(manager, view, today))
+
+    def action_week(self, step: int) -> None:
+        if self.monday is not None:
+            self.load(self.monday + timedelta(days=7 * step))
+
+    def action_this_week(self) -> None:
+        self.load()
+
+    def on_week_loaded(self, message: WeekLoaded) -> None:
+        self.view = v = message.view
+        title = self.query_one("#week-title", Static)
+        if v is None:
+            title.update(i18n.t("scr.no_manager"))
+            return
+        self.monday = v.monday
+        title.update(i18n.t("week.title", first=v.monday.isoformat(), last=v.sunday.isoformat()))
+        table = self.query_one("#week-days", DataTable)
+        table.clear()
+        for d in v.days:
+            p, f = d.plan, d.figures
+            ridden = "" if not p.ridden_route_name else (
+                i18n.t("week.same_route") if p.ridden_route_name == p.route_name
+                else p.ridden_route_name)
+            pva = f"{p.visited}/{p.missed}/{p.extra}" if p.started and (p.planned or p.extra) else ""
+            ack = f"{d.acknowledged}/{f.visits}" if f.visits else ""
+            if d.declined:
+                ack += f" ✗{d.declined}"
+            checkin = ""
+            if f.first_visit_at:
+                checkin = (f"{f.first_visit_at:%H:%M}{'☎' if f.first_phoned else ''}-"
+                           f"{f.last_visit_at:%H:%M}{'☎' if f.last_phoned else ''}")
+            table.add_row(
+                f"{d.day:%m-%d} {i18n.t(f'weekday.{d.day.weekday()}')}",
+                Text(p.route_name or ""), Text(ridden), str(f.households or ""), pva, ack,
+                "" if f.mileage is None else str(f.mileage), checkin, key=d.day.isoformat())
+        self.query_one("#week-chart", Static).update(chart(v))
+        totals = i18n.t("week.totals", households=v.total("households"), orders=v.total("orders"),
+                        quantity=v.total("quantity"), km=v.mileage, info=len(v.info))
+        if v.info:
+            items = "；".join(f"{i18n.choice('info_category', i.category)}"
+                             f"（{i18n.choice('info_state', i.state)}）" for i in v.info)
+            totals += "\n" + i18n.t("week.info_line", items=items)
+        self.query_one("#week-totals", Static).update(Text(totals))
+        self.query_one("#week-review", Static).update(review_text(v.review))
+
+
+def review_text(r) -> Text:
+    if r is None:
+        return Text(i18n.t("week.not_reviewed"), style="dim")
+    style = "bold red" if r.state == "returned" else "bold green"
+    text = Text(i18n.t("week.review", state=i18n.choice("review_state", r.state),
+                       who=r.supervisor, at=r.at.strftime("%m-%d %H:%M"), comment=r.comment),
+                style=style)
+    if r.flags:
+        text.append("\n" + i18n.t("week.flags"))
+        for f in r.flags:
+            text.append("\n" + flag_text(f))
+    return text

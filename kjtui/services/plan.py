@@ -1,0 +1,228 @@
+"""月初制定拜访计划: the month's plan (which route on which day) and plan against actual.
+
+Plan against actual for a day: the planned customers are the stops of the day's planned route;
+visited = planned customers with a live visit that day, missed = planned customers without one
+(only for days that have begun), extra = customers visited that day who were not planned.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import peewee
+
+from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
+from kjtui.services.day import live_visits
+from kjtui.services.writes import Invalid, owner_for
+
+FIRST_YEAR = 2020  # no notebook plans before kjtui existed
+MONTHS_AHEAD = 1  # the plan is made at the start of the month; the next one may be prepared
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    id: str
+    code: str
+    name: str
+    stops: int
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: date
+    route_id: str | None
+    route_name: str | None
+    ridden_route_name: str | None  # the route the day log says was taken, if any
+    planned: int  # customers on the planned route
+    visited: int
+    missed: int
+    extra: int
+    started: bool  # the day has begun (missed counts only then)
+    editable: bool
+    missed_names: list[str] = field(default_factory=list)
+    extra_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MonthView:
+    month: date
+    days: list[DayPlan]
+    routes: list[RouteChoice]
+    editable: bool
+
+    def day(self, d: date) -> DayPlan | None:
+        return next((p for p in self.days if p.day == d), None)
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
+    return date(y, m + 1, 1)
+
+
+def month_days(month: date) -> list[date]:
+    n = calendar.monthrange(month.year, month.month)[1]
+    return [month.replace(day=i) for i in range(1, n + 1)]
+
+
+def routes_of(manager_id: str) -> list[RouteChoice]:
+    out = []
+    for r in (Route.select().where((Route.manager == manager_id) & (Route.deleted == False))  # noqa: E712
+              .order_by(Route.code)):
+        n = RouteStop.select().where(
+            (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()  # noqa: E712
+        out.append(RouteChoice(r.id, r.code, r.name, n))
+    return out
+
+
+def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:
+    """route id -> {customer id: shop name}."""
+    from kjtui.models import Customer
+
+    out: dict[str, dict[str, str]] = {r: {} for r in route_ids}
+    if not route_ids:
+        return out
+    for s in (RouteStop.select(RouteStop.route, RouteStop.customer, Customer.shop_name)
+              .join(Customer, on=(RouteStop.customer == Customer.id))
+              .where(RouteStop.route.in_(list(route_ids)) & (RouteStop.deleted == False))  # noqa: E712
+              .order_by(RouteStop.position).objects()):
+        out[s.route_id][s.customer_id] = s.shop_name
+    return out
+
+
+def plan_against_actual(manager_id: str, first: date, last: date, today: date) -> list[DayPlan]:
+    """Every day from `first` to `last` (inclusive): the plan, and what was done."""
+    from kjtui.models import Customer
+
+    planned = {
+        p.day: p for p in PlanDay.select(PlanDay, Route.name.alias("route_name"))
+        .join(MonthlyPlan, on=(PlanDay.plan == MonthlyPlan.id))
+        .switch(PlanDay).join(Route, peewee.JOIN.LEFT_OUTER, on=(PlanDay.route == Route.id))
+        .where((MonthlyPlan.manager == manager_id) & (PlanDay.day.between(first, last))
+               & (PlanDay.deleted == False)).objects()  # noqa: E712
+    }
+    logs = {
+        d.day: d for d in DayLog.select(DayLog, Route.name.alias("route_name"))
+        .join(Route, peewee.JOIN.LEFT_OUTER, on=(DayLog.route == Route.id))
+        .where((DayLog.manager == manager_id) & DayLog.day.between(first, last)).objects()
+    }
+    visited: dict[date, dict[str, str]] = {}
+    for v in (live_visits().select(Visit.customer, DayLog.day.alias("log_day"),
+                                   Customer.shop_name)
+              .join(DayLog, on=(Visit.day == DayLog.id))
+              .switch(Visit).join(Customer, on=(Visit.customer == Customer.id))
+              .where((Visit.manager == manager_id) & DayLog.day.between(first, last))
+              .objects()):
+        visited.setdefault(v.log_day, {})[v.customer_id] = v.shop_name
+    stops = _stops({p.route_id for p in planned.values() if p.route_id})
+    out = []
+    d = first
+    this_month = month_start(today)
+    while d <= last:
+        p = planned.get(d)
+        want = stops.get(p.route_id, {}) if p and p.route_id else {}
+        done = visited.get(d, {})
+        started = d <= today
+        missed = [name for cid, name in want.items() if cid not in done] if started else []
+        extra = [name for cid, name in done.items() if cid not in want]
+        log = logs.get(d)
+        out.append(DayPlan(
+            day=d, route_id=p.route_id if p else None,
+            route_name=p.route_name if p and p.route_id else None,
+            ridden_route_name=log.route_name if log and log.route_id else None,
+            planned=len(want), visited=sum(1 for cid in want if cid in done),
+            missed=len(missed), extra=len(extra), started=started,
+            editable=d >= today and this_month <= month_start(d) <= add_months(
+                this_month, MONTHS_AHEAD),
+            missed_names=missed, extra_names=extra,
+        ))
+        d += timedelta(days=1)
+    return out
+
+
+def month_view(manager_id: str, month: date, today: date) -> MonthView:
+    month = month_start(month)
+    days = month_days(month)
+    return MonthView(
+        month, plan_against_actual(manager_id, days[0], days[-1], today), routes_of(manager_id),
+        _month_editable(month, today),
+    )
+
+
+def _month_editable(month: date, today: date) -> bool:
+    this = month_start(today)
+    return this <= month <= add_months(this, MONTHS_AHEAD)
+
+
+def _check_day(month: date, day: date, today: date) -> None:
+    if day.year < FIRST_YEAR:
+        raise Invalid("plan.too_old", day=day.isoformat(), year=FIRST_YEAR)
+    if month_start(day) != month_start(month):
+        raise Invalid("plan.outside_month", day=day.isoformat(),
+                      month=month_start(month).strftime("%Y-%m"))
+    if not _month_editable(month_start(day), today):
+        raise Invalid("plan.month_closed", month=month_start(day).strftime("%Y-%m"))
+    if day < today:
+        raise Invalid("plan.day_past", day=day.isoformat())
+
+
+def _plan_of(manager: Manager, month: date) -> MonthlyPlan:
+    from sync import journal
+
+    plan = MonthlyPlan.get_or_none((MonthlyPlan.manager == manager.id)
+                                   & (MonthlyPlan.month == month))
+    if plan is None:
+        plan = journal.create(MonthlyPlan, owner=owner_for(manager.code), manager=manager.id,
+                              month=month)
+    elif plan.deleted:
+        plan = journal.update(plan, deleted=False)
+    return plan
+
+
+def assign(manager_id: str, month: date, day: date, route_id: str | None, today: date) -> None:
+    """Plan `route_id` for `day` (None: take the day out of the plan)."""
+    from sync import journal
+
+    _check_day(month, day, today)
+    manager = Manager.get_by_id(manager_id)
+    if route_id is not None and route_id not in {r.id for r in routes_of(manager_id)}:
+        raise Invalid("plan.not_your_route")
+    with database.atomic():
+        plan = _plan_of(manager, month_start(day))
+        row = PlanDay.get_or_none((PlanDay.plan == plan.id) & (PlanDay.day == day))
+        if route_id is None:
+            if row is not None and not row.deleted:
+                journal.delete(row)
+        elif row is None:
+            journal.create(PlanDay, owner=owner_for(manager.code), plan=plan.id, day=day,
+                           route=route_id)
+        elif row.deleted or row.route_id != route_id:
+            journal.update(row, route=route_id, deleted=False)
+
+
+def copy_week(manager_id: str, month: date, source_monday: date, today: date) -> int:
+    """Repeat the week starting `source_monday` on the later days of the month that have no
+    route yet (never overwriting one). Returns how many days were filled."""
+    month = month_start(month)
+    if not _month_editable(month, today):
+        raise Invalid("plan.month_closed", month=month.strftime("%Y-%m"))
+    days = plan_against_actual(manager_id, source_monday, source_monday + timedelta(days=6),
+                               today)
+    pattern = {p.day.weekday(): p.route_id for p in days if p.route_id}
+    if not pattern:
+        raise Invalid("plan.nothing_to_copy")
+    current = {p.day: p for p in month_view(manager_id, month, today).days}
+    filled = 0
+    with database.atomic():
+        for d in month_days(month):
+            route = pattern.get(d.weekday())
+            p = current[d]
+            if d > source_monday + timedelta(days=6) and route and p.editable and not p.route_id:
+                assign(manager_id, month, d, route, today)
+                filled += 1
+    return filled

@@ -1,0 +1,164 @@
+"""信息: collect, organize, the county's feedback; one function decides the state shown; the screen
+lists items by state and refuses empty text with a sentence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from kjtui import i18n
+from kjtui.models import InfoFeedback, InfoItem, JournalEntry, Setting
+from kjtui.services import information
+from kjtui.services.writes import Invalid
+from tests import county_small
+from tests.county_small import MONDAY, TODAY
+
+
+@pytest.fixture
+def county(db):
+    return county_small.build()
+
+
+def test_displayed_state():
+    assert information.displayed_state("collected", 0) == "collected"
+    assert information.displayed_state("organized", 0) == "organized"
+    assert information.displayed_state("collected", 1) == "fed_back"
+    assert information.displayed_state("organized", 2) == "fed_back"
+
+
+def test_items_by_state_with_feedback(county):
+    items = information.items(county.manager.id)
+    assert sorted((i.category, i.state) for i in items) == [("brand_demand", "collected"),
+                                                            ("illegal", "fed_back")]
+    fed = information.items(county.manager.id, state="fed_back")
+    assert len(fed) == 1 and fed[0].feedback[0].text == "已转专卖稽查"
+    assert fed[0].feedback[0].supervisor == "谭主任"
+    assert information.counts(items) == {"collected": 1, "organized": 0, "fed_back": 1}
+    assert information.items(county.other.id) == []
+
+
+def test_collect_and_organize_on_a_station(county):
+    Setting.create(key="node_id", value="KJ07")
+    m = county.manager.id
+    item_id = information.collect(m, "complaint", "  送货晚了两天 ", TODAY,
+                                  county.customers["431322100005"].id)
+    line = information.items(m, state="collected")[0]
+    assert (line.id, line.content, line.customer_name) == (item_id, "送货晚了两天", "兴隆便利店")
+    assert InfoItem.get_by_id(item_id).owner == "KJ07"
+    information.organize(item_id, "配送延误")
+    line = next(i for i in information.items(m) if i.id == item_id)
+    assert (line.state, line.summary) == ("organized", "配送延误") and line.organized_at
+    assert JournalEntry.select().where(JournalEntry.record_id == item_id).count() == 2
+    # the county answers (a hub-owned row arriving by sync): fed back, no more organizing
+    InfoFeedback.create(item=item_id, text="已联系配送中心", at=datetime(2026, 5, 14, 9, 0))
+    assert next(i for i in information.items(m) if i.id == item_id).state == "fed_back"
+    with pytest.raises(Invalid) as err:
+        information.organize(item_id, "再改")
+    assert err.value.key == "info.already_fed_back"
+
+
+@pytest.mark.parametrize("category, content, key", [
+    ("market", "", "info.empty"),
+    ("market", "   \n ", "info.empty"),
+    ("gossip", "有新店开张", "info.bad_category"),
+    ("market", "长" * 2001, "info.too_long"),
+])
+def test_bad_items_change_nothing(county, category, content, key):
+    n = InfoItem.select().count()
+    with pytest.raises(Invalid) as err:
+        information.collect(county.manager.id, category, content, TODAY)
+    assert err.value.key == key and i18n.t(key, **err.value.params) != key
+    assert InfoItem.select().count() == n
+
+
+def test_empty_summary_is_refused(county):
+    with pytest.raises(Invalid) as err:
+        information.organize(county.info[0].id, " ")
+    assert err.value.key == "info.empty_summary"
+    assert InfoItem.get_by_id(county.info[0].id).state == "collected"
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+async def _settle(app, pilot):
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_collect_organize_and_filter_by_state(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county = county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#info-table")
+        assert table.row_count == 2
+        tabs = screen.query_one("#info-tabs")
+        assert "全部 2" in str(tabs.query_one("#all").label)
+        assert "已反馈 1" in str(tabs.query_one("#fed_back").label)
+        # an empty text is refused with a sentence, and nothing is written
+        await pilot.press("n")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert "信息内容不能为空" in str(app.screen.query_one("#dialog-msg").render())
+        assert InfoItem.select().count() == 2
+        # a customer that does not exist is refused too
+        app.screen.query_one("#customer").value = "不存在的店"
+        await pilot.press(*"集市有新品牌", "enter")
+        await _settle(app, pilot)
+        assert "没有客户与“不存在的店”相符" in str(app.screen.query_one("#dialog-msg").render())
+        app.screen.query_one("#customer").value = "431322100006"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert app.screen is screen
+        assert table.row_count == 3
+        new = InfoItem.get(InfoItem.content == "集市有新品牌")
+        assert new.customer.shop_name == "大新副食店" and new.collected_on == TODAY
+        assert "已收集" in str(screen.query_one("#info-msg").render())
+        # organize the highlighted (newest) item; an empty summary is refused first
+        await pilot.press("o")
+        await _settle(app, pilot)
+        app.screen.query_one("#summary").value = ""
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert "摘要不能为空" in str(app.screen.query_one("#dialog-msg").render())
+        await pilot.press(*"新品牌进集市", "enter")
+        await _settle(app, pilot)
+        assert InfoItem.get_by_id(new.id).state == "organized"
+        # by state: s steps through the tabs
+        await pilot.press("s")
+        await _settle(app, pilot)
+        assert table.row_count == 1  # collected
+        await pilot.press("s")
+        await _settle(app, pilot)
+        assert table.row_count == 1  # organized
+        assert "新品牌进集市" in str(screen.query_one("#info-detail").render())
+        await pilot.press("s")
+        await _settle(app, pilot)
+        assert "已转专卖稽查" in str(screen.query_one("#info-detail").render())
+    assert county.manager.code == "KJ07"
+
+
+async def test_information_in_english(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: MONDAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        tabs = app.screen.query_one("#info-tabs")
+        assert "All 2" in str(tabs.query_one("#all").label)
+        await pilot.click("#fed_back")
+        await _settle(app, pilot)
+        assert app.screen.query_one("#info-table").row_count == 1
+        assert "County feedback" in str(app.screen.query_one("#info-detail").render())

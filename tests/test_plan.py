@@ -1,0 +1,190 @@
+"""月计划: plan against actual from PlanDay/RouteStop/Visit, assigning routes and copying a week,
+refusals that change nothing, and the calendar screen at 80×24."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kjtui import i18n
+from kjtui.models import JournalEntry, PlanDay
+from kjtui.services import plan
+from kjtui.services.writes import Invalid
+from tests import county_small
+from tests.county_small import MONDAY, TODAY
+
+
+@pytest.fixture
+def county(db):
+    return county_small.build()
+
+
+def test_plan_against_actual_per_day(county):
+    view = plan.month_view(county.manager.id, TODAY, TODAY)
+    assert len(view.days) == 31 and view.editable
+    monday = view.day(MONDAY)
+    # R01 has four customers; three were visited, one customer off the plan too
+    assert (monday.route_name, monday.planned, monday.visited, monday.missed, monday.extra) == (
+        "上梅一线", 4, 3, 1, 1)
+    assert monday.missed_names == ["梅林食杂店"] and monday.extra_names == ["远山小卖部"]
+    assert monday.ridden_route_name == "上梅一线"
+    tuesday = view.day(date(2026, 5, 12))
+    assert (tuesday.planned, tuesday.visited, tuesday.missed, tuesday.extra) == (3, 0, 3, 0)
+    today = view.day(TODAY)
+    assert today.started and today.editable and today.missed == 4  # nobody visited yet
+    later = view.day(date(2026, 5, 20))
+    assert (later.route_id, later.started, later.missed, later.editable) == (None, False, 0, True)
+    assert not monday.editable  # a past day's plan stays as it was
+    assert [r.code for r in view.routes] == ["R01", "R02"]  # not the other manager's route
+
+
+def test_superseded_and_deleted_visits_do_not_count(county):
+    from kjtui.models import Visit
+
+    v = county.visits[0]
+    Visit.update(deleted=True).where(Visit.id == v.id).execute()
+    monday = plan.month_view(county.manager.id, TODAY, TODAY).day(MONDAY)
+    assert (monday.visited, monday.missed) == (2, 2)
+
+
+def test_assign_clear_and_reassign_are_journaled(county, db):
+    from kjtui.models import Setting
+
+    Setting.create(key="node_id", value="KJ07")
+    m, r2 = county.manager.id, county.routes["R02"].id
+    day = date(2026, 5, 20)
+    before = JournalEntry.select().count()
+    plan.assign(m, TODAY, day, r2, TODAY)
+    assert plan.month_view(m, TODAY, TODAY).day(day).route_name == "炉观二线"
+    plan.assign(m, TODAY, day, None, TODAY)
+    assert plan.month_view(m, TODAY, TODAY).day(day).route_id is None
+    plan.assign(m, TODAY, day, county.routes["R01"].id, TODAY)
+    assert plan.month_view(m, TODAY, TODAY).day(day).route_name == "上梅一线"
+    assert PlanDay.select().where(PlanDay.day == day).count() == 1  # one row, revised
+    assert JournalEntry.select().count() == before + 3
+    # next month: a new monthly plan
+    plan.assign(m, date(2026, 6, 1), date(2026, 6, 2), r2, TODAY)
+    assert plan.month_view(m, date(2026, 6, 1), TODAY).day(date(2026, 6, 2)).route_id == r2
+
+
+@pytest.mark.parametrize("month, day, key", [
+    (date(2019, 5, 1), date(2019, 5, 20), "plan.too_old"),
+    (date(2026, 5, 1), date(2026, 6, 3), "plan.outside_month"),
+    (date(2026, 4, 1), date(2026, 4, 20), "plan.month_closed"),
+    (date(2026, 8, 1), date(2026, 8, 20), "plan.month_closed"),
+    (date(2026, 5, 1), date(2026, 5, 12), "plan.day_past"),
+])
+def test_bad_plan_dates_change_nothing(county, month, day, key):
+    rows = PlanDay.select().count()
+    with pytest.raises(Invalid) as err:
+        plan.assign(county.manager.id, month, day, county.routes["R02"].id, TODAY)
+    assert err.value.key == key and i18n.t(key, **err.value.params) != key
+    assert PlanDay.select().count() == rows
+
+
+def test_someone_elses_route_is_refused(county):
+    with pytest.raises(Invalid) as err:
+        plan.assign(county.manager.id, TODAY, date(2026, 5, 20), county.routes["R09"].id, TODAY)
+    assert err.value.key == "plan.not_your_route"
+
+
+def test_copy_week_fills_only_empty_later_days(county):
+    m = county.manager.id
+    plan.assign(m, TODAY, date(2026, 5, 27), county.routes["R02"].id, TODAY)  # a Wednesday
+    filled = plan.copy_week(m, TODAY, MONDAY, TODAY)
+    view = plan.month_view(m, TODAY, TODAY)
+    # Mondays get R01, Tuesdays R02, Wednesdays R01 — except 05-27, which was already planned
+    assert view.day(date(2026, 5, 18)).route_name == "上梅一线"
+    assert view.day(date(2026, 5, 25)).route_name == "上梅一线"
+    assert view.day(date(2026, 5, 19)).route_name == "炉观二线"
+    assert view.day(date(2026, 5, 20)).route_name == "上梅一线"
+    assert view.day(date(2026, 5, 27)).route_name == "炉观二线"
+    assert view.day(date(2026, 5, 21)).route_id is None
+    assert filled == 5  # 18, 19, 20, 25, 26
+    with pytest.raises(Invalid) as err:
+        plan.copy_week(m, TODAY, date(2026, 5, 4), TODAY)  # an empty week
+    assert err.value.key == "plan.nothing_to_copy"
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+async def _settle(app, pilot):
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county = county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert "2026-05 月计划" in str(screen.query_one("#plan-title").render())
+        table = screen.query_one("#calendar")
+        assert table.row_count == 5 and len(table.columns) == 7
+        assert screen.cursor_day == TODAY
+        cell = str(table.get_cell_at(table.cursor_coordinate))
+        assert cell.startswith("13上梅一线") and "✗4" in cell
+        day = str(screen.query_one("#plan-day").render())
+        assert "计划 上梅一线（4 户）" in day and "未访 4" in day
+        # a week later: pick the second route from the list
+        await pilot.press("down", "enter")
+        await _settle(app, pilot)
+        assert type(app.screen).__name__ == "RoutePicker"
+        await pilot.press("down", "enter")
+        await _settle(app, pilot)
+        assert app.screen is screen
+        assert PlanDay.get(PlanDay.day == date(2026, 5, 20)).route.code == "R02"
+        assert "20炉观二线" in str(table.get_cell_at(table.cursor_coordinate))
+        # x takes it out again; a past day is refused with a sentence, nothing changed
+        await pilot.press("x")
+        await _settle(app, pilot)
+        assert PlanDay.get(PlanDay.day == date(2026, 5, 20)).deleted
+        await pilot.press("up", "up", "x")
+        await _settle(app, pilot)
+        msg = str(screen.query_one("#plan-msg").render())
+        assert "2026-05-06 已经过去" in msg
+        # back on today's week: c repeats it on the later empty days (18–20, 25–27)
+        await pilot.press("down", "c")
+        await _settle(app, pilot)
+        assert "已按本周填充 6 天" in str(screen.query_one("#plan-msg").render())
+        # next month, previous month and back; the footer and palette know the keys
+        await pilot.press("right_square_bracket")
+        await _settle(app, pilot)
+        assert "2026-06" in str(screen.query_one("#plan-title").render())
+        await pilot.press("t")
+        await _settle(app, pilot)
+        assert "2026-05" in str(screen.query_one("#plan-title").render())
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert any(t.startswith(i18n.t("plan.key.copy")) for t in titles)
+    assert county.manager.code == "KJ07"
+
+
+async def test_calendar_in_english_with_mouse(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert "Plan for 2026-05" in str(screen.query_one("#plan-title").render())
+        table = screen.query_one("#calendar")
+        # click Thursday 05-21 (row 3, column 3): the cursor goes there and the picker opens
+        await pilot.click("#calendar", offset=(3 * 11 + 2, 1 + 3 * 2))
+        await _settle(app, pilot)
+        assert screen.cursor_day == date(2026, 5, 21)
+        if type(app.screen).__name__ == "RoutePicker":
+            await pilot.press("escape")
+            await _settle(app, pilot)
+        assert "Planned" not in str(table.get_cell_at(table.cursor_coordinate))
+        assert "2026-05-21 Th: planned —" in str(screen.query_one("#plan-day").render())

@@ -51,7 +51,7 @@ def record_week(code: str, monday: date, per_day: int = 25, seed: int = 1) -> in
     m = Manager.get(Manager.code == code)
     routes = list(Route.select().where(Route.manager == m).order_by(Route.code))
     n = 0
-    odo = 1000 + monday.toordinal() % 1000 * 300
+    odo = (notebook.last_reading(m.id, monday) or 1000) + 20
     for d in range(6):
         day = monday + timedelta(days=d)
         with database.atomic():  # one commit a day keeps a year's recording quick
@@ -73,4 +73,5 @@ def record_week(code: str, monday: date, per_day: int = 25, seed: int = 1) -> in
             notebook.phone_in(m.id, day, "last")
             odo += rnd.randrange(40, 90)
             notebook.end_day(m.id, day, odo)
+            odo += 5  # to the next morning
     return n

@@ -55,3 +55,16 @@ def pg_url():
 def kjtui_cmd():
     """The installed command, run as a user would (same interpreter as the tests)."""
     return [sys.executable, "-m", "kjtui"]
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A county-scale `kjtui demo` (seed 1), built once per session. Read it, never write it:
+    copy it first (shutil.copy) if a test needs to change something."""
+    import subprocess
+
+    path = tmp_path_factory.mktemp("demo") / "county.db"
+    out = subprocess.run([sys.executable, "-m", "kjtui", "demo", "--db", str(path), "--no-open"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return path

@@ -14,7 +14,7 @@ def run(cmd, *args, env=None):
 def test_help_lists_the_commands(kjtui_cmd):
     out = run(kjtui_cmd, "--help")
     assert out.returncode == 0
-    for command in ("open", "info"):
+    for command in ("open", "info", "demo"):
         assert command in out.stdout
 
 

@@ -25,18 +25,28 @@ def register(sub) -> None:
 
 
 def _sqlite_has_records(path) -> bool:
-    """Look read-only, so a refused file is left exactly as it was."""
+    """Look without writing, so a refused file is left exactly as it was: no -wal or -shm is
+    created (immutable, unless a -wal is already there and may hold the latest rows)."""
     from kjtui.models import SYNCED
+    from kjtui.models.db import DatabaseError
+    from kjtui.models.migrations import SCHEMA_TABLE
 
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    wal = path.with_name(path.name + "-wal")
+    uri = f"file:{path}?mode=ro" + ("" if wal.exists() else "&immutable=1")
     try:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return any(
-            con.execute(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchone()
-            for m in SYNCED if m._meta.table_name in tables
-        )
-    finally:
-        con.close()
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and SCHEMA_TABLE not in tables:
+                raise DatabaseError("db.not_kjtui", path=str(path))
+            return any(
+                con.execute(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchone()
+                for m in SYNCED if m._meta.table_name in tables
+            )
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError("db.not_kjtui", path=str(path)) from exc
 
 
 def _prepare(url: str, force: bool) -> bool:
@@ -56,10 +66,10 @@ def _prepare(url: str, force: bool) -> bool:
         return False
     check_sqlite_target(path, create=True)
     if path.exists() and path.stat().st_size:
-        check_readable(path)  # never touch a file that is not ours
-        if _sqlite_has_records(path):
+        if _sqlite_has_records(path):  # never touches a file that is not ours
             if not force:
                 raise UserError(i18n.t("demo.not_empty", path=str(path)))
+            check_readable(path)  # a newer kjtui's notebook is not ours to delete either
             for extra in (path, path.with_name(path.name + "-wal"),
                           path.with_name(path.name + "-shm")):
                 extra.unlink(missing_ok=True)

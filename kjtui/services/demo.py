@@ -176,6 +176,7 @@ class Person:
     employment: str
     diligence: float  # 0..1: drives visits, orders, check-ins, reviews, lectures
     hired_on: date
+    odometer: int = 0  # km on the manager's motorbike
 
 
 @dataclass
@@ -198,7 +199,6 @@ class Slot:
     planned: dict  # the identity the team's figures need (for whoever holds the slot today)
     routes: list = field(default_factory=list)
     customers: list = field(default_factory=list)  # [customer_id]
-    odometer: int = 0
     cursor: int = 0
 
     def holder_on(self, day: date) -> Person:
@@ -368,8 +368,8 @@ class Generator:
                 employment=employment[i], diligence=round(0.6 + 0.4 * r.random() ** 0.7, 3),
                 hired_on=self.start - timedelta(days=r.randint(200, 2500)),
             )
-            slot = Slot(county, kind, post, sups[i % 3], [(date.min, person)], planned,
-                        odometer=r.randint(3000, 40000))
+            person.odometer = r.randint(3000, 40000)
+            slot = Slot(county, kind, post, sups[i % 3], [(date.min, person)], planned)
             county.slots.append(slot)
             self.slot_of[person.id] = slot
             self.add_manager(person, slot, at)
@@ -524,9 +524,9 @@ class Generator:
             return None  # sick, or simply not out: a planned day without a log
         if r.random() < 0.03:
             route = r.choice(slot.routes)
-        start = slot.odometer + r.randint(0, 6)
+        start = p.odometer + r.randint(0, 6)
         end = start + max(3, route.km + r.randint(-5, 8))
-        slot.odometer = end
+        p.odometer = end
         t = datetime.combine(d, time(8, 0)) + timedelta(minutes=r.randint(0, 50))
         log_id = ids(t)
         stops = list(route.stops)
@@ -757,13 +757,13 @@ class Generator:
             gender=slot.planned["gender"], birth=slot.planned["birth"],
             education=slot.planned["education"], employment="contract",
             diligence=round(0.8 + 0.2 * r.random(), 3), hired_on=effective,
+            odometer=r.randint(3000, 30000),
         )
         self.add_manager(person, slot, at)
         self.sink.flush()
         Route.update(manager=person.id).where(Route.manager == leaver.id).execute()
         Customer.update(manager=person.id).where(Customer.manager == leaver.id).execute()
         slot.holders.append((effective, person))
-        slot.odometer = r.randint(3000, 30000)
         self.slot_of[person.id] = slot
 
 

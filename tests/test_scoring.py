@@ -1,0 +1,174 @@
+"""Monthly scores and bottom elimination on small hand-built data: each rule's edge fails if the
+rule breaks (exactly two consecutive months, a gap, the third time inside vs outside 12 months)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from kjtui.models import (
+    DayLog, Manager, ManagerStatusChange, MonthlyPlan, MonthlyScore, PlanDay, Route, SalesActual,
+    SalesTarget, SpotCheck, Supervisor, Township, TrainingSession, ExamScore, Visit, WeeklyReview,
+)
+from kjtui.services import scoring
+
+M = date(2026, 6, 1)  # the month the rule is applied to
+
+
+def months_back(n):
+    return scoring.add_months(M, -n)
+
+
+@pytest.fixture
+def team(db):
+    """Six managers A..F; A and F are contract staff, the rest regular."""
+    people = {}
+    for code in "ABCDEF":
+        people[code] = Manager.create(
+            code=code, name=f"经理{code}", gender="M", birth_date=date(1998, 1, 1),
+            education="college", employment="contract" if code in "AF" else "regular",
+            hired_on=date(2020, 1, 1),
+        )
+    return people
+
+
+def ranks(team, month, order):
+    """Write the month's scores with `order` (codes, best first) as the ranking."""
+    for i, code in enumerate(order):
+        MonthlyScore.create(manager=team[code], month=month, sales=0, success=0, maintenance=0,
+                            review=0, checkin=0, spot_check=0, training=0, total=100 - i,
+                            rank=i + 1, computed_at=datetime(2026, 7, 8))
+
+
+def candidates(month=M):
+    return {c.code: c for c in scoring.elimination_candidates(month)}
+
+
+# In each order the last two are the bottom two and the last three the bottom three.
+
+
+def test_exactly_two_consecutive_months_in_the_bottom_two(team):
+    ranks(team, months_back(1), "BCDEAF")  # A fifth: bottom two
+    ranks(team, M, "BCDEFA")  # A sixth: bottom two again
+    found = candidates()
+    assert found["A"].rule == "consecutive_bottom_two"
+    assert found["A"].months == (months_back(1), M)
+    assert found["A"].new_status == "dismissed"  # contract staff
+    assert found["F"].rule == "consecutive_bottom_two"
+
+
+def test_bottom_two_with_a_month_between_is_not_consecutive(team):
+    ranks(team, months_back(2), "BCDEFA")
+    ranks(team, months_back(1), "BCDAEF")  # A fourth: bottom three but not bottom two
+    ranks(team, M, "BCDEFA")
+    found = candidates()
+    # A: bottom two in M-2 and M only; three times bottom three though (M-2, M-1, M)
+    assert found["A"].rule == "thrice_bottom_three"
+    MonthlyScore.delete().execute()
+    for n, order in zip((2, 1, 0), ("BCDEFA", "ABCDEF", "BCDEFA")):  # M-1: A first
+        ranks(team, months_back(n), order)
+    assert "A" not in candidates()
+
+
+def test_consecutive_bottom_two_needs_this_month_in_it(team):
+    ranks(team, months_back(2), "BCDEFA")
+    ranks(team, months_back(1), "BCDEFA")
+    ranks(team, M, "ABCDEF")
+    assert "A" not in candidates()
+
+
+def test_third_bottom_three_within_twelve_months(team):
+    ranks(team, months_back(11), "BCDAEF")  # the window's first month
+    ranks(team, months_back(5), "BCDAEF")
+    ranks(team, M, "BCDAEF")
+    found = candidates()
+    assert found["A"].rule == "thrice_bottom_three"
+    assert found["A"].months == (months_back(11), months_back(5), M)
+
+
+def test_third_bottom_three_thirteen_months_back_does_not_count(team):
+    ranks(team, months_back(12), "BCDAEF")  # just outside the twelve months
+    ranks(team, months_back(5), "BCDAEF")
+    ranks(team, M, "BCDAEF")
+    assert "A" not in candidates()
+
+
+def test_regular_staff_go_to_standby_and_eliminations_are_written_once(team):
+    ranks(team, months_back(1), "ABCDEF")
+    ranks(team, M, "ABCDFE")  # E and F bottom two twice
+    sup = Supervisor.create(code="S1", name="主任", title="director")
+    applied = scoring.apply_eliminations(M, effective_on=date(2026, 7, 9), decided_by=sup.id)
+    assert [(c.code, c.new_status) for c in applied] == [("E", "standby"), ("F", "dismissed")]
+    assert Manager.get_by_id(team["E"].id).status == "standby"
+    change = ManagerStatusChange.get(ManagerStatusChange.manager == team["E"])
+    assert change.effective_on == date(2026, 7, 9) and "倒数两名" in change.reason
+    assert scoring.apply_eliminations(M, effective_on=date(2026, 7, 9)) == []
+    assert ManagerStatusChange.select().count() == 2
+    # From then on E and F are not ranked; before the change they still were.
+    assert team["E"].id not in scoring.ranked_managers(date(2026, 7, 1))
+    assert team["E"].id in scoring.ranked_managers(M)
+
+
+def _month_of_work(m, *, target, actual, visits, ordered, both_phoned, days, spot, rating, exam,
+                   returned=False):
+    t = Township.get_or_create(code="T1", name="上梅镇")[0]
+    route = Route.create(code=f"R{m.code}", name="线", manager=m, township=t)
+    SalesTarget.create(manager=m, month=M, quantity=target)
+    SalesActual.create(manager=m, month=M, quantity=actual)
+    plan = MonthlyPlan.create(manager=m, month=M, owner=m.code)
+    from kjtui.models import Customer
+
+    c = Customer.create(licence_no=f"43132200000{m.code}", shop_name="店", owner_name="王",
+                        township=t, area="urban", retail_format="grocery")
+    for d in range(1, days + 1):
+        day = date(2026, 6, d)
+        PlanDay.create(plan=plan, day=day, route=route, owner=m.code)
+        log = DayLog.create(manager=m, day=day, route=route, first_phoned=d <= both_phoned,
+                            last_phoned=d <= both_phoned, owner=m.code)
+        if d == 1:
+            for i in range(visits):
+                Visit.create(day=log, manager=m, customer=c, owner=m.code,
+                             arrived_at=datetime(2026, 6, 1, 9, i), ordered=i < ordered)
+    sup = Supervisor.get_or_create(code="S1", name="主任", title="director")[0]
+    for result in spot:
+        SpotCheck.create(manager=m, day=date(2026, 6, 2), method="phone", result=result,
+                         supervisor=sup, at=datetime(2026, 6, 3))
+    WeeklyReview.create(manager=m, week=date(2026, 6, 1), supervisor=sup,
+                        state="returned" if returned else "reviewed", at=datetime(2026, 6, 8))
+    WeeklyReview.create(manager=m, week=date(2026, 6, 8), supervisor=sup, state="reviewed",
+                        at=datetime(2026, 6, 15))
+    if rating is not None:
+        TrainingSession.create(held_on=date(2026, 6, 1), kind="weekly_meeting", topic="心得",
+                               lecturer=m, lecture_rating=rating)
+    session = TrainingSession.get_or_create(held_on=date(2026, 6, 26), kind="exam",
+                                            topic="考试")[0]
+    ExamScore.create(session=session, manager=m, score=exam)
+
+
+def test_month_figures_parts_and_ranks(team):
+    a, b = team["A"], team["B"]
+    for code in "CDEF":  # not working this month: out of the ranking
+        Manager.update(status="standby").where(Manager.code == code).execute()
+    _month_of_work(a, target=100, actual=120, visits=10, ordered=7, both_phoned=3, days=4,
+                   spot=("confirmed", "discrepancy", "unreachable"), rating=90, exam=70)
+    _month_of_work(b, target=200, actual=100, visits=4, ordered=1, both_phoned=0, days=2,
+                   spot=(), rating=None, exam=60, returned=True)
+    fa = scoring.month_figures(a.id, M)
+    assert (fa.target, fa.actual, fa.visits, fa.ordered_visits) == (100, 120, 10, 7)
+    assert (fa.working_days, fa.both_phoned_days) == (4, 3)
+    pa = fa.parts()
+    assert pa == {"sales": 100.0, "success": 70.0, "maintenance": 0.0, "review": 100.0,
+                  "checkin": 75.0, "spot_check": 50.0, "training": 80.0}
+    pb = scoring.month_figures(b.id, M).parts()
+    assert pb["sales"] == 50.0 and pb["success"] == 25.0 and pb["review"] == 50.0
+    assert pb["checkin"] == 0.0 and pb["spot_check"] == 100.0 and pb["training"] == 60.0
+    assert scoring.total(pa) == pytest.approx(
+        (25 * 100 + 20 * 70 + 10 * 0 + 10 * 100 + 15 * 75 + 10 * 50 + 10 * 80) / 100)
+
+    scores = scoring.score_month(M, now=datetime(2026, 7, 8, 9))
+    assert [(s.code, s.rank) for s in scores] == [("A", 1), ("B", 2)]
+    row = MonthlyScore.get(MonthlyScore.manager == a)
+    assert row.owner == "hub" and row.rev == 1 and row.total == scoring.total(pa)
+    # Re-running updates the same rows in place.
+    scoring.score_month(M, now=datetime(2026, 7, 9, 9))
+    again = MonthlyScore.get(MonthlyScore.manager == a)
+    assert again.id == row.id and again.rev == 2 and MonthlyScore.select().count() == 2

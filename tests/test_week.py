@@ -87,7 +87,7 @@ async def _settle(app, pilot):
 async def test_week_screen_shows_the_notebook_and_what_to_correct(db, monkeypatch):
     from kjtui.app import KjtuiApp
 
-    county_small.build()
+    county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
     app = KjtuiApp(db_url="sqlite:///" + db.database)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -107,6 +107,15 @@ async def test_week_screen_shows_the_notebook_and_what_to_correct(db, monkeypatc
         assert "拜访 2026-05-11 11:05 红梅烟酒行 (431322100003) — 到店时间与抽检不符" in review
         assert "日志 2026-05-11 1000–1042 km — 里程偏大" in review
         assert "本机没有这条记录" in review
+        # the supervisor reads the corrections and signs the week: the returned review stays
+        WeeklyReview.create(manager=county.manager, week=MONDAY, supervisor=county.supervisor,
+                            state="reviewed", comment="已更正", at=datetime(2026, 5, 14, 9, 0),
+                            supersedes=county.review)
+        await pilot.press("t")
+        await _settle(app, pilot)
+        review = str(s.query_one("#week-review").render())
+        assert review.startswith("批阅：已批阅（谭主任 05-14 09:00）已更正")
+        assert "此前 批阅：退回修改" in review and "里程偏大" in review
         await pilot.press("left_square_bracket")
         await _settle(app, pilot)
         assert "2026-05-04" in str(s.query_one("#week-title").render())
@@ -128,3 +137,19 @@ async def test_week_screen_in_english(db, monkeypatch):
         review = str(app.screen.query_one("#week-review").render())
         assert "Review: returned" in review and "Visit 2026-05-11" in review
         assert "Notebook 2026-05-11 to 2026-05-17" in str(app.screen.query_one("#week-title").render())
+
+
+def test_week_plan_and_information_on_postgresql(pg_url):
+    """The supervisor's review runs at the hub, which may be PostgreSQL."""
+    from kjtui.models import connect
+    from kjtui.services import information, plan
+
+    connect(pg_url)
+    county = county_small.build()
+    v = week.week_notebook(county.manager.id, MONDAY, TODAY)
+    mon = v.days[0]
+    assert (mon.plan.visited, mon.plan.missed, mon.plan.extra, mon.acknowledged) == (3, 1, 1, 2)
+    assert v.review.state == "returned" and len(v.review.flags) == 3
+    assert plan.month_view(county.manager.id, TODAY, TODAY).day(MONDAY).planned == 4
+    plan.assign(county.manager.id, TODAY, date(2026, 5, 20), county.routes["R02"].id, TODAY)
+    assert information.counts(information.items(county.manager.id))["fed_back"] == 1

@@ -142,6 +142,7 @@ MESSAGES = {
     "week.info_line": ("信息：{items}", "Information: {items}"),
     "week.not_reviewed": ("批阅：尚未批阅", "Review: not reviewed yet"),
     "week.review": ("批阅：{state}（{who} {at}）{comment}", "Review: {state} ({who} {at}) {comment}"),
+    "week.earlier": ("此前 ", "Earlier "),
     "week.flags": ("需更正的记录：", "Records to correct:"),
     "week.flag_missing": ("（本机没有这条记录：{kind} {id}）", "(this laptop does not hold {kind} {id})"),
     "kind.visit": ("拜访", "Visit"),

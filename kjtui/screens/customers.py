@@ -217,17 +217,30 @@ class CustomerDetailScreen(Screen):
                 msg.update(i18n.t("cust.propose.done"))
                 self.load()
 
-        self.app.push_screen(ProposalDialog(self.detail.row.id, self.manager.id), done)
+        self.app.push_screen(ProposalDialog(self.detail, self.manager.id), done)
 
 
 class ProposalDialog(Dialog):
     """基础资料维护: which field, the new value; saved as a proposal for the county."""
 
-    def __init__(self, customer_id: str, manager_id: str):
+    DEFAULT_CSS = """
+    ProposalDialog Select { width: 32; height: 1; }
+    ProposalDialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    ProposalDialog Select:focus > SelectCurrent { background: $accent 30%; }
+    ProposalDialog Input { width: 1fr; }
+    """
+
+
+    def __init__(self, detail, manager_id: str):
         from kjtui.services import customers
 
         super().__init__(lambda field, value: customers.propose(
-            customer_id, manager_id, field, value))
+            detail.row.id, manager_id, field, value))
+        r = detail.row
+        # What each field holds now, as the manager reads it: the starting text to edit.
+        self.current = {"shop_name": r.shop_name, "owner_name": r.owner_name, "phone": r.phone,
+                        "address": detail.address, "grade": r.grade,
+                        "retail_format": i18n.choice("retail_format", r.retail_format)}
         bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
 
     def compose(self) -> ComposeResult:
@@ -241,12 +254,15 @@ class ProposalDialog(Dialog):
                              value="phone", allow_blank=False, id="field")
             with Horizontal(classes="row"):
                 yield Label(i18n.t("cust.propose.value"))
-                yield Input(id="value")
+                yield Input(self.current["phone"], id="value")
             yield Static("", id="dialog-msg")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.query_one("#value", Input).value = self.current.get(str(event.value), "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -55,8 +55,8 @@ class InformationScreen(Screen):
                    *[Tab(i18n.t("info.tab.state", state=i18n.choice("info_state", s), n=0), id=s)
                      for s in STATES], id="info-tabs")
         table = DataTable(id="info-table", cursor_type="row")
-        for key, width in (("info.col.date", 10), ("info.col.category", 10),
-                           ("info.col.state", 6), ("info.col.content", 28),
+        for key, width in (("info.col.date", 10), ("info.col.category", 11),
+                           ("info.col.state", 6), ("info.col.content", 27),
                            ("info.col.customer", 12)):
             table.add_column(i18n.t(key), width=width)
         yield table
@@ -161,6 +161,14 @@ def _collect(manager_id, today, category, customer, content):
 
 
 class CollectDialog(Dialog):
+
+    DEFAULT_CSS = """
+    CollectDialog Select { width: 32; height: 1; }
+    CollectDialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    CollectDialog Select:focus > SelectCurrent { background: $accent 30%; }
+    CollectDialog Input { width: 1fr; }
+    """
+
     def __init__(self, manager_id: str, today):
         super().__init__(lambda **v: _collect(manager_id, today, **v))
         bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
@@ -197,6 +205,10 @@ class CollectDialog(Dialog):
 
 
 class OrganizeDialog(Dialog):
+    DEFAULT_CSS = """
+    OrganizeDialog Input { width: 1fr; }
+    """
+
     def __init__(self, item_id: str, draft: str):
         from kjtui.services import information
 

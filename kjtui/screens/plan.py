@@ -96,8 +96,7 @@ class PlanScreen(Screen):
         self.cursor_day: date | None = None
         bind(
             self,
-            ("enter", "pick", "plan.key.route"),
-            ("r", "pick", "plan.key.route", False),
+            ("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
             ("x", "clear", "plan.key.clear"),
             ("c", "copy", "plan.key.copy"),
             ("left_square_bracket", "month(-1)", "plan.key.prev"),
@@ -146,6 +145,8 @@ class PlanScreen(Screen):
         self.post_message(PlanLoaded(manager, view, today, note, error))
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
+        if message.view is not None and self.month not in (None, message.view.month):
+            return  # a month left behind by quick keys: a newer load is coming
         self.manager, self.view, self.today = message.manager, message.view, message.today
         self.say(message.note, message.error)
         if self.view is None:
@@ -254,8 +255,9 @@ class PlanScreen(Screen):
 
         if self.month is not None:
             self.cursor_day = None
-            self.load(add_months(self.month, step))
+            self.month = add_months(self.month, step)  # now: quick presses each count
+            self.load(self.month)
 
     def action_this_month(self) -> None:
-        self.cursor_day = None
+        self.cursor_day = self.month = None
         self.load()

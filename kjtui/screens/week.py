@@ -84,7 +84,7 @@ class WeekScreen(Screen):
         table = DataTable(id="week-days", cursor_type="row")
         for key, width in (("week.col.day", 8), ("week.col.plan", 10), ("week.col.ridden", 8),
                            ("week.col.households", 3), ("week.col.pva", 8),
-                           ("week.col.ack", 7), ("week.col.km", 4), ("week.col.checkin", 11)):
+                           ("week.col.ack", 8), ("week.col.km", 4), ("week.col.checkin", 13)):
             table.add_column(i18n.t(key), width=width)
         yield table
         with VerticalScroll(id="week-body"):
@@ -108,13 +108,19 @@ class WeekScreen(Screen):
 
     def action_week(self, step: int) -> None:
         if self.monday is not None:
-            self.load(self.monday + timedelta(days=7 * step))
+            # Move now, not when the load comes back: keys pressed quickly each count.
+            self.monday += timedelta(days=7 * step)
+            self.load(self.monday)
 
     def action_this_week(self) -> None:
+        self.monday = None
         self.load()
 
     def on_week_loaded(self, message: WeekLoaded) -> None:
-        self.view = v = message.view
+        v = message.view
+        if v is not None and self.monday is not None and v.monday != self.monday:
+            return  # a week left behind by quick keys: a newer load is coming
+        self.view = v
         title = self.query_one("#week-title", Static)
         if v is None:
             title.update(i18n.t("scr.no_manager"))
@@ -148,18 +154,22 @@ class WeekScreen(Screen):
                              f"（{i18n.choice('info_state', i.state)}）" for i in v.info)
             totals += "\n" + i18n.t("week.info_line", items=items)
         self.query_one("#week-totals", Static).update(Text(totals))
-        self.query_one("#week-review", Static).update(review_text(v.review))
+        text = review_text(v.review)
+        for earlier in v.earlier:  # what was asked before, and has since been answered
+            text.append("\n")
+            text.append_text(review_text(earlier, i18n.t("week.earlier"), "dim"))
+        self.query_one("#week-review", Static).update(text)
 
 
-def review_text(r) -> Text:
+def review_text(r, prefix: str = "", style: str | None = None) -> Text:
     if r is None:
         return Text(i18n.t("week.not_reviewed"), style="dim")
-    style = "bold red" if r.state == "returned" else "bold green"
-    text = Text(i18n.t("week.review", state=i18n.choice("review_state", r.state),
-                       who=r.supervisor, at=r.at.strftime("%m-%d %H:%M"), comment=r.comment),
-                style=style)
+    style = style or ("bold red" if r.state == "returned" else "bold green")
+    text = Text(prefix + i18n.t("week.review", state=i18n.choice("review_state", r.state),
+                                who=r.supervisor, at=r.at.strftime("%m-%d %H:%M"),
+                                comment=r.comment), style=style)
     if r.flags:
-        text.append("\n" + i18n.t("week.flags"))
+        text.append("\n" + i18n.t("week.flags"), style="dim" if prefix else "")
         for f in r.flags:
-            text.append("\n" + flag_text(f))
+            text.append("\n" + flag_text(f), style="dim" if prefix else "")
     return text

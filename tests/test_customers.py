@@ -66,6 +66,8 @@ def test_empty_query_pages_everyone_and_counts(county):
     third = customers.search("", offset=8, limit=4)
     ids = [r.id for p in (page, second, third) for r in p.rows]
     assert len(ids) == len(set(ids)) == 9
+    licences = [r.licence_no for p in (page, second, third) for r in p.rows]
+    assert licences == sorted(licences)
     assert not third.has_next
 
 
@@ -89,6 +91,7 @@ def test_triggers_keep_the_index_right(county):
     # a tombstone leaves the results; a customer deleted for good too
     Customer.update(deleted=True).where(Customer.licence_no == "431322100006").execute()
     assert "大新副食店" not in shops("梅花")
+    assert "大新副食店" not in shops("") and customers.search("").total == 8
     gone = Customer.get(Customer.licence_no == "431322100007")
     RouteStop.delete().where(RouteStop.customer == gone.id).execute()
     gone.delete_instance()

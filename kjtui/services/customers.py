@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import peewee
 
@@ -28,8 +29,7 @@ PAGE = 200
 COUNT_CAP = 10_000
 
 
-@dataclass(frozen=True)
-class CustomerRow:
+class CustomerRow(NamedTuple):  # a tuple: 200 a keystroke are built in a blink
     id: str
     licence_no: str
     shop_name: str
@@ -87,7 +87,9 @@ def _sqlite_sources(q: str) -> list[tuple[str, list, str]]:
     """(key query, args, order) for each part of the result, shown one after the other."""
     by_key = "m.key"
     if not q:
-        return [("SELECT key FROM customer_search_key", [], by_key)]
+        # Everyone, in licence order, from the covering index (deleted ones have no licence).
+        return [("SELECT key, licence_no AS licence FROM customer_search_key "
+                 "WHERE licence_no IS NOT NULL", [], "m.licence")]
     if len(q) <= 2:
         return [("SELECT key FROM customer_gram WHERE gram = ?", [q], by_key)]
     sources = []

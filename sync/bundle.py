@@ -30,9 +30,11 @@ MAX_MANIFEST = 64 * 1024
 MAX_RAW = 256 * 1024 * 1024  # decompressed payload: a zip bomb stops here
 MAX_LINES = 2_000_000
 SIG_LEN = 64
-COMPRESSION = "lzma2-raw-9e"
-# Raw LZMA2 (no .xz container: ~60 bytes less a bundle); both ends know the filter chain.
-LZMA_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME}]
+COMPRESSION = "lzma2-raw-6-1m"
+# Raw LZMA2 (no .xz container: ~60 bytes less a bundle); both ends know the filter chain. A 1 MiB
+# dictionary: preset 9's 64 MiB costs 100 ms of allocation per bundle and gains nothing on a
+# week (64 kB of JSON lines); preset 6 compresses a week as small as 9e, 30 ms against 40.
+LZMA_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 6, "dict_size": 1 << 20}]
 PAYLOAD = "payload"
 SUFFIX = ".kjb"
 
@@ -316,9 +318,15 @@ def decode_lines(raw: bytes, sender: str = "", base_seq: int = 0, base_hlc: int 
 
 def digest(table: str, payload: dict) -> str:
     """16 hex digits naming one change's content: the same seq with another digest is a fork."""
-    # repr of the sorted (column, value) pairs: JSON values only, so it is stable, and several
+    # repr of the values in column-name order: JSON values only, so it is stable, and several
     # times cheaper than canonical JSON on a hub importing a year.
-    return hashlib.sha256(repr((table, sorted(payload.items()))).encode()).hexdigest()[:16]
+    keys = _SORTED.get(table)
+    if keys is None or len(keys) != len(payload):
+        keys = _SORTED[table] = sorted(payload)
+    return hashlib.sha256(repr((table, keys, [payload[k] for k in keys])).encode()).hexdigest()[:16]
+
+
+_SORTED: dict[str, list[str]] = {}
 
 
 # --- files --------------------------------------------------------------------------------------

@@ -100,16 +100,24 @@ def _check_content(m: dict, changes: list) -> None:
 
 
 def _converters(model):
+    """(field, column, converter to the value the driver binds). Bundles carry ISO text; on
+    SQLite a datetime is stored as 'YYYY-MM-DD HH:MM:SS' (what sqlite3 makes of a datetime), so
+    the text needs only its 'T' replaced; PostgreSQL gets date and datetime objects."""
+    sqlite = isinstance(database.obj, pw.SqliteDatabase)
     out = []
     for f in model._meta.sorted_fields:
         if isinstance(f, pw.DateTimeField):
-            conv = _to_datetime
+            conv = _sqlite_datetime if sqlite else _to_datetime
         elif isinstance(f, pw.DateField):
-            conv = _to_date
+            conv = None if sqlite else _to_date
         else:
             conv = None
         out.append((f, f.column_name, conv))
     return out
+
+
+def _sqlite_datetime(v):
+    return v.replace("T", " ") if isinstance(v, str) else v
 
 
 def _to_datetime(v):
@@ -178,8 +186,7 @@ def _insert(model, fields, rows) -> None:
     cols = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([db.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({cols}) VALUES ({marks})'
-    conv = [f.db_value for f in fields]
-    db.cursor().executemany(sql, [tuple(c(v) for c, v in zip(conv, r)) for r in rows])
+    db.cursor().executemany(sql, rows)  # rows hold driver values already (_converters)
 
 
 def _conflict(sender: str, kind: str, table: str, payload: dict) -> SyncConflict:

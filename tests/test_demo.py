@@ -200,7 +200,8 @@ def test_tiny_demo_on_postgresql(pg_url):
     demo.build(seed=3, scale="tiny")
     assert Customer.select().count() == 300
     month = scoring.add_months(date.today().replace(day=1), -1)
-    stored = {r.manager_id: r.rank for r in MonthlyScore.select().where(MonthlyScore.month == month)}
+    rows = MonthlyScore.select().where(MonthlyScore.month == month)
+    stored = {r.manager_id: r.rank for r in rows}
     assert stored == {s.manager_id: s.rank for s in scoring.compute_month(month)}
     scoring.score_month(month)  # the upsert on PostgreSQL
     assert MonthlyScore.select().where(MonthlyScore.rev == 2).count() == len(stored)

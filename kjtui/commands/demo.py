@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
-import sys
 import time
 
 from kjtui import i18n
@@ -36,7 +34,8 @@ def _sqlite_has_records(path) -> bool:
     try:
         con = sqlite3.connect(uri, uri=True)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and SCHEMA_TABLE not in tables:
                 raise DatabaseError("db.not_kjtui", path=str(path))
             return any(
@@ -100,7 +99,8 @@ def run(args) -> int:
         db.execute_sql("PRAGMA synchronous=OFF")
     started = time.perf_counter()
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=not console.is_terminal) as bar:
         tasks: dict[str, int] = {}
 

@@ -17,8 +17,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import peewee as pw
-
 from kjtui.models import (
     HUB, Acknowledgement, Customer, CustomerProposal, DayLog, ExamScore, InfoFeedback, InfoItem,
     Manager, MonthlyPlan, PlanDay, Post, ProposalDecision, ReviewFlag, Route, RouteStop,
@@ -609,8 +607,8 @@ class Generator:
             if state == "fed_back":
                 fed = organized + timedelta(days=r.randint(1, 6))
                 if self.before_today(fed):
-                    add(InfoFeedback, self.ids(fed), HUB, fed, item, r.choice(slot.county.supervisors),
-                        r.choice(N.FEEDBACK), fed)
+                    add(InfoFeedback, self.ids(fed), HUB, fed, item,
+                        r.choice(slot.county.supervisors), r.choice(N.FEEDBACK), fed)
 
     def proposals(self, slot, p, pdays, effort) -> None:
         r, add = self.rng, self.sink.add

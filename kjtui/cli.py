@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None)
     args.lang = getattr(args, "lang", i18n.language())
-    from kjtui.models.db import DatabaseError
+    from kjtui.dbfile import DatabaseError
 
     try:
         if args.func is None:

@@ -43,3 +43,19 @@ def test_app_start_imports_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_station_open_does_not_load_the_postgresql_driver(tmp_path):
+    """peewee imports psycopg at import time when it is installed (the [pg] extra): a station
+    opening its SQLite notebook must not pay for it before the first screen."""
+    code = (
+        "import sys, kjtui.app\n"
+        "kjtui.app.KjtuiApp.run = lambda self: print(sorted(\n"
+        "    m for m, mod in sys.modules.items() if m.startswith('psycopg') and mod is not None))\n"
+        "from kjtui.cli import main\n"
+        f"main(['open', '--db', {str(tmp_path / 'n.db')!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "n.db").exists()  # it did open (and migrate) the notebook

@@ -13,10 +13,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kjtui.models import connect, resolve_url
+    from kjtui.dbfile import resolve_url, sqlite_only
 
     url = resolve_url(args.db)
-    connect(url)  # refuses a bad path before the terminal is taken over
+    if url.startswith("sqlite"):
+        sqlite_only()
+    from kjtui.models import connect
+
+    connect(url)  # refuses a bad path or database before the terminal is taken over
     from kjtui.app import KjtuiApp
 
     KjtuiApp(db_url=url, lang=args.lang).run()

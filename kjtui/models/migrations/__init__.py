@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-HERE = Path(__file__).parent
-SCHEMA_TABLE = "kjtui_schema"
-_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
+from kjtui.dbfile import SCHEMA_TABLE, check_readable, migration_files  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -52,11 +49,7 @@ def split_sql(text: str) -> list[str]:
 
 
 def available() -> list[Migration]:
-    found = []
-    for path in sorted(HERE.iterdir()):
-        m = _NAME.match(path.name)
-        if m:
-            found.append(Migration(int(m.group(1)), m.group(2), path))
+    found = [Migration(v, name, path) for v, name, path in migration_files()]
     versions = [m.version for m in found]
     assert len(set(versions)) == len(versions), f"two migrations share a number: {versions}"
     return found
@@ -71,27 +64,6 @@ def current_version(db) -> int:
         return 0
     row = db.execute_sql(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()
     return row[0] or 0
-
-
-def check_readable(path: Path) -> None:
-    """Look at an existing SQLite file read-only and refuse it if it is not ours or too new."""
-    from kjtui.models.db import DatabaseError
-
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return
-            if SCHEMA_TABLE not in tables:
-                raise DatabaseError("db.not_kjtui", path=str(path))
-            version = con.execute(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()[0] or 0
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError("db.not_kjtui", path=str(path)) from exc
-    if version > latest():
-        raise DatabaseError("db.too_new", path=str(path), version=version, latest=latest())
 
 
 def upgrade(db, target: int | None = None) -> list[int]:

@@ -277,3 +277,34 @@ async def test_screen_pages_with_keys_and_proposes_a_bad_format(db, monkeypatch)
         await pilot.press("ctrl+u", *"supermarket", "enter")
         await _settle(app, pilot)
         assert CustomerProposal.get().new_value == "supermarket"
+
+
+def test_migration_indexes_the_customers_a_notebook_already_holds(db_path):
+    """A laptop that had customers before 0005 finds them after the upgrade."""
+    from kjtui.models import close, connect, database, resolve_url
+    from kjtui.models.db import open_database
+    from kjtui.models.migrations import upgrade
+
+    raw = open_database(resolve_url(db_path))
+    database.initialize(raw)
+    upgrade(raw, target=4)
+    county_small.build(with_week=False)
+    Customer.update(deleted=True).where(Customer.licence_no == "431322100002").execute()
+    raw.close()
+    close()
+    connect(resolve_url(db_path))
+    assert sorted(shops("梅")) == sorted(["[老街]便民店", "红梅烟酒行", "梅林食杂店"])
+    assert shops("小卖部") == ["炉观小卖部", "远山小卖部"]
+    assert customers.search("").total == 8
+    Customer.update(shop_name="梅园超市").where(Customer.licence_no == "431322100005").execute()
+    assert shops("梅园") == ["梅园超市"]  # and the triggers carry on
+
+
+def test_bulk_load_builds_the_same_index_once(db):
+    with customers.bulk_load():
+        county_small.build(with_week=False)
+        assert db.execute_sql("SELECT count(*) FROM customer_gram").fetchone()[0] == 0
+    assert sorted(shops("梅")) == sorted(["[老街]便民店", "福满多超市", "红梅烟酒行", "梅林食杂店"])
+    assert shops("9876") == ["红梅烟酒行"] and shops("431322100005") == ["兴隆便利店"]
+    Customer.update(shop_name="梅园超市").where(Customer.licence_no == "431322100005").execute()
+    assert shops("梅园") == ["梅园超市"]  # the triggers are back

@@ -12,6 +12,7 @@ COUNT_CAP. PostgreSQL: ILIKE over the base table.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -158,6 +159,39 @@ def _search_ilike(db, q: str, offset: int, limit: int) -> SearchPage:
         f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS capped", [*args, COUNT_CAP + 1]
     ).fetchone()[0]
     return SearchPage(q, offset, rows, min(total, COUNT_CAP), total > COUNT_CAP)
+
+
+def _search_migration():
+    import importlib.util
+    from pathlib import Path
+
+    from kjtui.models import migrations
+
+    path = Path(migrations.__file__).with_name("0005_search.py")
+    spec = importlib.util.spec_from_file_location("kjtui_migration_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def bulk_load():
+    """For a loader about to write many customers (a demo province, a master-data import): in
+    one transaction, the search triggers are set aside during the load and the index is built
+    once after it — at 400,000 customers about 50 s instead of 170–360 s row by row."""
+    db = database.obj
+    if not is_sqlite(db):
+        yield
+        return
+    m = _search_migration()
+    with db.atomic():
+        for name in m.TRIGGERS:
+            db.execute_sql(f'DROP TRIGGER "{name}"')
+        yield
+        for table in ("customer_gram", "customer_fts", "customer_search_key"):
+            db.execute_sql(f"DELETE FROM {table}")
+        for statement in m.backfill_statements() + m.trigger_statements():
+            db.execute_sql(statement)
 
 
 # --- detail ----------------------------------------------------------------------------------

@@ -77,7 +77,32 @@ def _key_of(ref: str) -> str:
     return f"(SELECT key FROM customer_search_key WHERE customer_id = {ref}.id)"
 
 
+TRIGGERS = ("customer_search_ai", "customer_search_au", "customer_search_ad", "township_search_au")
+
+
+def table_statements() -> list[str]:
+    return [
+        # licence_no here (NULL when deleted): its index gives (licence, key) for a prefix
+        # without touching the customer table, whose rows are scattered by UUID.
+        "CREATE TABLE customer_search_key (key INTEGER PRIMARY KEY, "
+        "customer_id VARCHAR(32) NOT NULL UNIQUE, licence_no VARCHAR(20))",
+        "CREATE INDEX customer_search_key_licence ON customer_search_key (licence_no)",
+        "CREATE VIRTUAL TABLE customer_fts USING fts5("
+        "shop_name, owner_name, phone, township, tokenize = 'trigram')",
+        "CREATE TABLE customer_gram (gram TEXT NOT NULL, key INTEGER NOT NULL, "
+        "PRIMARY KEY (gram, key)) WITHOUT ROWID",
+        "CREATE TABLE search_seq (n INTEGER PRIMARY KEY)",
+        "INSERT INTO search_seq (n) VALUES " + ", ".join(f"({i})" for i in range(1, MAX_LEN + 1)),
+    ]
+
+
 def sqlite_statements() -> list[str]:
+    return table_statements() + trigger_statements()
+
+
+def trigger_statements() -> list[str]:
+    """The triggers that keep the index right (kjtui.services.customers.bulk_load sets them
+    aside while a loader writes many customers)."""
     new, old = _src("NEW", "NEW.deleted = 0"), _src("OLD", "OLD.deleted = 0")
     add_key = (
         "INSERT INTO customer_search_key (customer_id, licence_no) "
@@ -93,17 +118,6 @@ def sqlite_statements() -> list[str]:
     )
     town_old, town_new = town_src.format(town="OLD.name"), town_src.format(town="NEW.name")
     return [
-        # licence_no here (NULL when deleted): its index gives (licence, key) for a prefix
-        # without touching the customer table, whose rows are scattered by UUID.
-        "CREATE TABLE customer_search_key (key INTEGER PRIMARY KEY, "
-        "customer_id VARCHAR(32) NOT NULL UNIQUE, licence_no VARCHAR(20))",
-        "CREATE INDEX customer_search_key_licence ON customer_search_key (licence_no)",
-        "CREATE VIRTUAL TABLE customer_fts USING fts5("
-        "shop_name, owner_name, phone, township, tokenize = 'trigram')",
-        "CREATE TABLE customer_gram (gram TEXT NOT NULL, key INTEGER NOT NULL, "
-        "PRIMARY KEY (gram, key)) WITHOUT ROWID",
-        "CREATE TABLE search_seq (n INTEGER PRIMARY KEY)",
-        "INSERT INTO search_seq (n) VALUES " + ", ".join(f"({i})" for i in range(1, MAX_LEN + 1)),
         _trigger("customer_search_ai", "AFTER INSERT ON customer", [add_key, *_index(new)]),
         _trigger(
             "customer_search_au", f"AFTER UPDATE OF {fields} ON customer",
@@ -127,17 +141,21 @@ def sqlite_statements() -> list[str]:
 
 
 def backfill_statements() -> list[str]:
-    """Index the customers a notebook already holds (in licence order, so pages read well)."""
-    src = (
-        "SELECT k.key AS key, c.shop_name AS shop, c.owner_name AS owner, "
-        "coalesce(t.name, '') AS town, c.licence_no AS licence, c.phone AS phone "
-        "FROM customer AS c JOIN customer_search_key AS k ON k.customer_id = c.id "
-        "LEFT JOIN township AS t ON t.id = c.township_id WHERE c.deleted = 0"
-    )
+    """Index the customers a notebook already holds (in licence order, so pages read well).
+    The rows are gathered once into a temporary table and the grams inserted in index order:
+    a hub's 400,000 customers take about 50 s this way, 170 s through the trigger's query."""
     return [
         "INSERT INTO customer_search_key (customer_id, licence_no) "
         "SELECT id, licence_no FROM customer WHERE deleted = 0 ORDER BY licence_no",
-        *_index(src),
+        "CREATE TEMP TABLE search_src AS SELECT k.key AS key, c.shop_name AS shop, "
+        "c.owner_name AS owner, coalesce(t.name, '') AS town, c.licence_no AS licence, "
+        "c.phone AS phone FROM customer AS c JOIN customer_search_key AS k "
+        "ON k.customer_id = c.id LEFT JOIN township AS t ON t.id = c.township_id",
+        "INSERT INTO customer_fts (rowid, shop_name, owner_name, phone, township) "
+        "SELECT key, shop, owner, phone, town FROM search_src ORDER BY key",
+        "INSERT OR IGNORE INTO customer_gram (gram, key) SELECT g, key FROM "
+        f"({gram_select('SELECT * FROM search_src')}) ORDER BY g, key",
+        "DROP TABLE temp.search_src",
     ]
 
 

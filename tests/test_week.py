@@ -153,3 +153,24 @@ def test_week_plan_and_information_on_postgresql(pg_url):
     assert plan.month_view(county.manager.id, TODAY, TODAY).day(MONDAY).planned == 4
     plan.assign(county.manager.id, TODAY, date(2026, 5, 20), county.routes["R02"].id, TODAY)
     assert information.counts(information.items(county.manager.id))["fed_back"] == 1
+
+
+async def test_week_is_read_afresh_when_shown_again(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+    from kjtui.models import DayLog
+
+    county = county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        table = app.screen.query_one("#week-days")
+        assert str(table.get_row_at(2)[6]) == ""
+        await pilot.press("f2")  # away, and the day is recorded meanwhile
+        await _settle(app, pilot)
+        DayLog.create(manager=county.manager, day=TODAY, odometer_start=1060,
+                      odometer_end=1101, owner="KJ07")
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        assert str(app.screen.query_one("#week-days").get_row_at(2)[6]) == "41"

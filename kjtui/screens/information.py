@@ -42,6 +42,7 @@ class InformationScreen(Screen):
         self.all: list = []
         self.shown: list = []
         self.today = None
+        self.dialog_open = False
         bind(
             self,
             ("n", "collect", "info.key.new"),
@@ -64,8 +65,13 @@ class InformationScreen(Screen):
         yield Static("", id="info-msg")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.load()
+    def on_screen_resume(self) -> None:
+        """Shown again (first time, or back from Today): read afresh, unless one of our dialogs
+        just closed (its own load follows it)."""
+        if self.dialog_open:
+            self.dialog_open = False
+        else:
+            self.load()
 
     @work(thread=True, exclusive=True, group="info")
     def load(self, note: str = "") -> None:
@@ -141,6 +147,7 @@ class InformationScreen(Screen):
     def action_collect(self) -> None:
         if self.manager is None:
             return
+        self.dialog_open = True
         self.app.push_screen(CollectDialog(self.manager.id, self.today),
                              lambda r: r and self.load(i18n.t("info.collected")))
 
@@ -149,6 +156,7 @@ class InformationScreen(Screen):
         if i is None:
             self.say(i18n.t("info.nothing_selected"), True)
             return
+        self.dialog_open = True
         self.app.push_screen(OrganizeDialog(i.id, i.summary or i.content),
                              lambda r: r and self.load(i18n.t("info.organized")))
 

@@ -94,6 +94,7 @@ class PlanScreen(Screen):
         self.today: date | None = None
         self.month: date | None = None
         self.cursor_day: date | None = None
+        self.dialog_open = False
         bind(
             self,
             ("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
@@ -118,7 +119,14 @@ class PlanScreen(Screen):
         for i in range(7):
             table.add_column(i18n.pad(i18n.t(f"weekday.{i}"), CELL - 1, "^"), width=CELL,
                              key=str(i))
-        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Shown again (first time, or back from Today): read the month afresh. Not when a
+        dialog of ours closes: its own load follows it."""
+        if self.dialog_open:
+            self.dialog_open = False
+        else:
+            self.load(self.month)
 
     # --- work in a thread -------------------------------------------------------------------
 
@@ -227,6 +235,7 @@ class PlanScreen(Screen):
             if route_id is not None:
                 self.assign(month, day, None if route_id == "-" else route_id)
 
+        self.dialog_open = True
         self.app.push_screen(RoutePicker(day, self.view.routes), chosen)
 
     def assign(self, month: date, day: date, route_id: str | None) -> None:

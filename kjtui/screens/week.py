@@ -93,8 +93,8 @@ class WeekScreen(Screen):
             yield Static("", id="week-review")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.load()
+    def on_screen_resume(self) -> None:
+        self.load(self.monday)  # shown again: the day's visits may have changed the week
 
     @work(thread=True, exclusive=True, group="week")
     def load(self, monday: date | None = None) -> None:

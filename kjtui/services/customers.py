@@ -123,6 +123,8 @@ def search(query: str, offset: int = 0, limit: int = PAGE) -> SearchPage:
     rows: list[CustomerRow] = []
     total, skip = 0, offset
     for keys, args, order in _sqlite_sources(q):
+        if total > COUNT_CAP and len(rows) >= limit:
+            break  # the page is full and the count is past the cap: nothing more to learn
         n = db.execute_sql(
             f"SELECT count(*) FROM ({keys} LIMIT ?) AS capped", [*args, COUNT_CAP + 1]
         ).fetchone()[0]

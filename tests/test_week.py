@@ -136,7 +136,8 @@ async def test_week_screen_in_english(db, monkeypatch):
         await _settle(app, pilot)
         review = str(app.screen.query_one("#week-review").render())
         assert "Review: returned" in review and "Visit 2026-05-11" in review
-        assert "Notebook 2026-05-11 to 2026-05-17" in str(app.screen.query_one("#week-title").render())
+        title = str(app.screen.query_one("#week-title").render())
+        assert "Notebook 2026-05-11 to 2026-05-17" in title
 
 
 def test_week_plan_and_information_on_postgresql(pg_url):

@@ -134,7 +134,8 @@ class WeekScreen(Screen):
             ridden = "" if not p.ridden_route_name else (
                 i18n.t("week.same_route") if p.ridden_route_name == p.route_name
                 else p.ridden_route_name)
-            pva = f"{p.visited}/{p.missed}/{p.extra}" if p.started and (p.planned or p.extra) else ""
+            shown = p.started and (p.planned or p.extra)
+            pva = f"{p.visited}/{p.missed}/{p.extra}" if shown else ""
             ack = f"{d.acknowledged}/{f.visits}" if f.visits else ""
             if d.declined:
                 ack += f" ✗{d.declined}"

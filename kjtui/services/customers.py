@@ -239,7 +239,8 @@ class CustomerDetail:
 def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | None:
     from kjtui.models import Acknowledgement, DayLog, Visit
 
-    c = Customer.get_or_none((Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+    c = Customer.get_or_none(
+        (Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
     if c is None:
         return None
     town = Township.get_or_none(Township.id == c.township_id)
@@ -289,7 +290,8 @@ def proposals_for(customer_id: str) -> list[ProposalLine]:
         d = ProposalDecision.get_or_none(
             (ProposalDecision.proposal == p.id) & (ProposalDecision.deleted == False))  # noqa: E712
         decision = "pending" if d is None else ("accepted" if d.accepted else "rejected")
-        out.append(ProposalLine(p.id, p.field, p.old_value, p.new_value, p.proposed_at, p.manager_name,
+        out.append(ProposalLine(p.id, p.field, p.old_value, p.new_value, p.proposed_at,
+                                p.manager_name,
                                 decision, d.note if d else ""))
     return out
 
@@ -326,7 +328,8 @@ def propose(customer_id: str, manager_id: str, field: str, value: str) -> Propos
     from sync import journal
 
     value = validate(field, value)
-    c = Customer.get_or_none((Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+    c = Customer.get_or_none(
+        (Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
     if c is None:
         raise Invalid("proposal.no_customer")
     m = Manager.get_by_id(manager_id)

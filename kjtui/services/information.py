@@ -50,8 +50,10 @@ def _feedback(item_ids: list[str]) -> dict[str, list[Feedback]]:
     import peewee
 
     for f in (InfoFeedback.select(InfoFeedback, Supervisor.name.alias("sup_name"))
-              .join(Supervisor, peewee.JOIN.LEFT_OUTER, on=(InfoFeedback.supervisor == Supervisor.id))
-              .where(InfoFeedback.item.in_(item_ids) & (InfoFeedback.deleted == False))  # noqa: E712
+              .join(Supervisor, peewee.JOIN.LEFT_OUTER,
+                    on=(InfoFeedback.supervisor == Supervisor.id))
+              .where(InfoFeedback.item.in_(item_ids)
+                     & (InfoFeedback.deleted == False))  # noqa: E712
               .order_by(InfoFeedback.at).objects()):
         out.setdefault(f.item_id, []).append(Feedback(f.text, f.at, f.sup_name or ""))
     return out
@@ -114,7 +116,8 @@ def organize(item_id: str, summary: str) -> None:
         raise Invalid("info.empty_summary")
     if len(summary) > MAX_TEXT:
         raise Invalid("info.too_long", max=MAX_TEXT)
-    item = InfoItem.get_or_none((InfoItem.id == item_id) & (InfoItem.deleted == False))  # noqa: E712
+    item = InfoItem.get_or_none(
+        (InfoItem.id == item_id) & (InfoItem.deleted == False))  # noqa: E712
     if item is None:
         raise Invalid("info.gone")
     n = InfoFeedback.select().where((InfoFeedback.item == item_id)

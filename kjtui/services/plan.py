@@ -72,7 +72,8 @@ def month_days(month: date) -> list[date]:
 
 def routes_of(manager_id: str) -> list[RouteChoice]:
     out = []
-    for r in (Route.select().where((Route.manager == manager_id) & (Route.deleted == False))  # noqa: E712
+    live = Route.deleted == False  # noqa: E712
+    for r in (Route.select().where((Route.manager == manager_id) & live)
               .order_by(Route.code)):
         n = RouteStop.select().where(
             (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()  # noqa: E712
@@ -89,7 +90,8 @@ def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:
         return out
     for s in (RouteStop.select(RouteStop.route, RouteStop.customer, Customer.shop_name)
               .join(Customer, on=(RouteStop.customer == Customer.id))
-              .where(RouteStop.route.in_(list(route_ids)) & (RouteStop.deleted == False))  # noqa: E712
+              .where(RouteStop.route.in_(list(route_ids))
+                     & (RouteStop.deleted == False))  # noqa: E712
               .order_by(RouteStop.position).objects()):
         out[s.route_id][s.customer_id] = s.shop_name
     return out

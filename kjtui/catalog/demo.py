@@ -2,8 +2,8 @@
 
 MESSAGES = {
     "demo.opt.seed": ("随机种子：同一种子、同一天生成的数据完全相同", "random seed: the same seed on the same day builds the same data"),
-    "demo.opt.scale": ("规模：county（一个县，4222 户）或 province（一百个县，约 42 万户，只含一个月记录）",
-                       "size: county (one county, 4,222 customers) or province (a hundred counties, about 422,000 customers, one month of history)"),
+    "demo.opt.scale": ("规模：county（一个县，4222 户）或 province（一百个县，约 42 万户，只有示范县本月的记录）",
+                       "size: county (one county, 4,222 customers) or province (a hundred counties, about 422,000 customers, only this month of the demo county's notebooks)"),
     "demo.opt.no_open": ("生成后不打开工作本", "do not open the notebook afterwards"),
     "demo.opt.force": ("覆盖已有数据（会删除其中全部记录）", "overwrite existing data (every record in it is removed)"),
     "demo.not_empty": ("{path} 里已有数据，未做任何改动；换一个 --db 路径，或加 --force 覆盖。",

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 APP_NAME = "kjtui"
@@ -83,25 +84,36 @@ def check_sqlite_target(path: Path, *, create: bool) -> None:
         raise DatabaseError("db.read_only_dir", path=str(path.parent))
 
 
-def check_readable(path: Path) -> None:
-    """Look at an existing SQLite file without writing (no -wal or -shm is created unless a
-    -wal is already there and may hold the latest rows) and refuse it if it is not ours or
-    was written by a newer kjtui."""
+@contextmanager
+def peek(path: Path):
+    """A read-only look at an existing SQLite file that writes nothing: no -wal or -shm is
+    created (immutable), unless a -wal is already there and may hold the latest rows. Anything
+    that is not a readable SQLite database is refused as not ours."""
     wal = path.with_name(path.name + "-wal")
     uri = f"file:{path}?mode=ro" + ("" if wal.exists() else "&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return
-            if SCHEMA_TABLE not in tables:
-                raise DatabaseError("db.not_kjtui", path=str(path))
-            version = con.execute(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()[0] or 0
+            yield con
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError("db.not_kjtui", path=str(path)) from exc
+
+
+def tables_of(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def check_readable(path: Path) -> None:
+    """Refuse an existing SQLite file that is not ours or was written by a newer kjtui."""
+    with peek(path) as con:
+        tables = tables_of(con)
+        if not tables:
+            return
+        if SCHEMA_TABLE not in tables:
+            raise DatabaseError("db.not_kjtui", path=str(path))
+        version = con.execute(f'SELECT MAX(version) FROM "{SCHEMA_TABLE}"').fetchone()[0] or 0
     if version > latest_version():
         raise DatabaseError("db.too_new", path=str(path), version=version, latest=latest_version())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 from kjtui import i18n
@@ -23,29 +22,18 @@ def register(sub) -> None:
 
 
 def _sqlite_has_records(path) -> bool:
-    """Look without writing, so a refused file is left exactly as it was: no -wal or -shm is
-    created (immutable, unless a -wal is already there and may hold the latest rows)."""
+    """Look without writing, so a refused file is left exactly as it was."""
+    from kjtui.dbfile import DatabaseError, SCHEMA_TABLE, peek, tables_of
     from kjtui.models import SYNCED
-    from kjtui.models.db import DatabaseError
-    from kjtui.models.migrations import SCHEMA_TABLE
 
-    wal = path.with_name(path.name + "-wal")
-    uri = f"file:{path}?mode=ro" + ("" if wal.exists() else "&immutable=1")
-    try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            tables = {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'")}
-            if tables and SCHEMA_TABLE not in tables:
-                raise DatabaseError("db.not_kjtui", path=str(path))
-            return any(
-                con.execute(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchone()
-                for m in SYNCED if m._meta.table_name in tables
-            )
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError("db.not_kjtui", path=str(path)) from exc
+    with peek(path) as con:
+        tables = tables_of(con)
+        if tables and SCHEMA_TABLE not in tables:
+            raise DatabaseError("db.not_kjtui", path=str(path))
+        return any(
+            con.execute(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchone()
+            for m in SYNCED if m._meta.table_name in tables
+        )
 
 
 def _prepare(url: str, force: bool) -> bool:

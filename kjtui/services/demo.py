@@ -784,8 +784,11 @@ def apportion(total: int, weights: list[float]) -> list[int]:
 def build(*, seed: int = 1, scale: str = "county", today: date | None = None,
           progress=None) -> Summary:
     """Write the demo into the bound (empty) database. `progress(step, done, total)`."""
+    from kjtui.services.customers import bulk_load
+
     gen = Generator(seed, SCALES[scale], today or date.today(), progress)
-    gen.build_master()
+    with bulk_load():  # the search index is built once, not row by row through its triggers
+        gen.build_master()
     scored = gen.build_history()
     first = (
         Manager.select(Manager.code).join(Post)

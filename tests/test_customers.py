@@ -8,7 +8,7 @@ import pytest
 from kjtui import i18n
 from kjtui.models import Customer, CustomerProposal, JournalEntry, RouteStop, Setting, Township
 from kjtui.services import customers
-from kjtui.services.writes import Invalid
+from kjtui.services.writes import Refused
 from tests import county_small
 from tests.county_small import TODAY
 
@@ -155,7 +155,7 @@ def test_proposal_is_recorded_with_who_and_when_and_the_customer_is_unchanged(co
 def test_bad_proposals_change_nothing(county, field, value, key):
     c = county.customers["431322100001"]
     before = JournalEntry.select().count()
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         customers.propose(c.id, county.manager.id, field, value)
     assert err.value.key == key
     assert i18n.t(key, **err.value.params) != key  # a sentence in the catalog
@@ -165,10 +165,10 @@ def test_bad_proposals_change_nothing(county, field, value, key):
 def test_find_one(county):
     assert customers.find_one("431322100003").shop_name == "红梅烟酒行"
     assert customers.find_one("远山").shop_name == "远山小卖部"
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         customers.find_one("小卖部")
     assert err.value.key == "customer.many_match"
-    with pytest.raises(Invalid):
+    with pytest.raises(Refused):
         customers.find_one("不存在")
 
 

@@ -10,7 +10,7 @@ import pytest
 from kjtui import i18n
 from kjtui.models import InfoFeedback, InfoItem, JournalEntry, Setting
 from kjtui.services import information
-from kjtui.services.writes import Invalid
+from kjtui.services.writes import Refused
 from tests import county_small
 from tests.county_small import MONDAY, TODAY
 
@@ -53,7 +53,7 @@ def test_collect_and_organize_on_a_station(county):
     # the county answers (a hub-owned row arriving by sync): fed back, no more organizing
     InfoFeedback.create(item=item_id, text="已联系配送中心", at=datetime(2026, 5, 14, 9, 0))
     assert next(i for i in information.items(m) if i.id == item_id).state == "fed_back"
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         information.organize(item_id, "再改")
     assert err.value.key == "info.already_fed_back"
 
@@ -66,14 +66,14 @@ def test_collect_and_organize_on_a_station(county):
 ])
 def test_bad_items_change_nothing(county, category, content, key):
     n = InfoItem.select().count()
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         information.collect(county.manager.id, category, content, TODAY)
     assert err.value.key == key and i18n.t(key, **err.value.params) != key
     assert InfoItem.select().count() == n
 
 
 def test_empty_summary_is_refused(county):
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         information.organize(county.info[0].id, " ")
     assert err.value.key == "info.empty_summary"
     assert InfoItem.get_by_id(county.info[0].id).state == "collected"

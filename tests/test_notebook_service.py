@@ -10,6 +10,7 @@ from kjtui import i18n
 from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
 from kjtui.services import notebook as nb
 from kjtui.services import settings
+from kjtui.services.writes import Refused
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def snapshot():
 
 def refused(key, fn, *args, **kwargs):
     before = snapshot()
-    with pytest.raises(nb.Refused) as err:
+    with pytest.raises(Refused) as err:
         fn(*args, **kwargs)
     assert err.value.key == key
     assert snapshot() == before

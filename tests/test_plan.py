@@ -10,7 +10,7 @@ import pytest
 from kjtui import i18n
 from kjtui.models import JournalEntry, PlanDay
 from kjtui.services import plan
-from kjtui.services.writes import Invalid
+from kjtui.services.writes import Refused
 from tests import county_small
 from tests.county_small import MONDAY, TODAY
 
@@ -77,14 +77,14 @@ def test_assign_clear_and_reassign_are_journaled(county, db):
 ])
 def test_bad_plan_dates_change_nothing(county, month, day, key):
     rows = PlanDay.select().count()
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         plan.assign(county.manager.id, month, day, county.routes["R02"].id, TODAY)
     assert err.value.key == key and i18n.t(key, **err.value.params) != key
     assert PlanDay.select().count() == rows
 
 
 def test_someone_elses_route_is_refused(county):
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         plan.assign(county.manager.id, TODAY, date(2026, 5, 20), county.routes["R09"].id, TODAY)
     assert err.value.key == "plan.not_your_route"
 
@@ -102,7 +102,7 @@ def test_copy_week_fills_only_empty_later_days(county):
     assert view.day(date(2026, 5, 27)).route_name == "炉观二线"
     assert view.day(date(2026, 5, 21)).route_id is None
     assert filled == 5  # 18, 19, 20, 25, 26
-    with pytest.raises(Invalid) as err:
+    with pytest.raises(Refused) as err:
         plan.copy_week(m, TODAY, date(2026, 5, 4), TODAY)  # an empty week
     assert err.value.key == "plan.nothing_to_copy"
 

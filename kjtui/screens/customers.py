@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from kjtui import i18n
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
 
 
 @dataclass
@@ -155,7 +156,7 @@ class CustomerDetailScreen(Screen):
         yield table
         with VerticalScroll(id="cd-proposals"):
             yield Static("", id="cd-proposal-lines")
-        yield Static("", id="cd-msg")
+        yield Notice("", id="cd-msg")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -213,8 +214,7 @@ class CustomerDetailScreen(Screen):
 
         def done(result) -> None:
             if result is not None:
-                msg = self.query_one("#cd-msg", Static)
-                msg.update(i18n.t("cust.propose.done"))
+                self.query_one("#cd-msg", Notice).say(i18n.t("cust.propose.done"))
                 self.load()
 
         self.app.push_screen(ProposalDialog(self.detail, self.manager.id), done)
@@ -223,13 +223,7 @@ class CustomerDetailScreen(Screen):
 class ProposalDialog(Dialog):
     """基础资料维护: which field, the new value; saved as a proposal for the county."""
 
-    DEFAULT_CSS = """
-    ProposalDialog Select { width: 32; height: 1; }
-    ProposalDialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    ProposalDialog Select:focus > SelectCurrent { background: $accent 30%; }
-    ProposalDialog Input { width: 1fr; }
-    """
-
+    FOCUS = "#value"
 
     def __init__(self, detail, manager_id: str):
         from kjtui.services import customers
@@ -255,18 +249,11 @@ class ProposalDialog(Dialog):
             with Horizontal(classes="row"):
                 yield Label(i18n.t("cust.propose.value"))
                 yield Input(self.current["phone"], id="value")
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#value", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.query_one("#value", Input).value = self.current.get(str(event.value), "")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         field = self.query_one("#field", Select).value

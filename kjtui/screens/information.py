@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from kjtui import i18n
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
 
 STATES = ("collected", "organized", "fed_back")
 
@@ -62,7 +63,7 @@ class InformationScreen(Screen):
             table.add_column(i18n.t(key), width=width)
         yield table
         yield Static("", id="info-detail")
-        yield Static("", id="info-msg")
+        yield Notice("", id="info-msg")
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -136,9 +137,7 @@ class InformationScreen(Screen):
         box.update(Text(text))
 
     def say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#info-msg", Static)
-        msg.update(Text(text))
-        msg.set_class(error, "error")
+        self.query_one("#info-msg", Notice).say(text, error)
 
     def action_next_state(self) -> None:
         tabs = self.query_one("#info-tabs", Tabs)
@@ -169,13 +168,7 @@ def _collect(manager_id, today, category, customer, content):
 
 
 class CollectDialog(Dialog):
-
-    DEFAULT_CSS = """
-    CollectDialog Select { width: 32; height: 1; }
-    CollectDialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    CollectDialog Select:focus > SelectCurrent { background: $accent 30%; }
-    CollectDialog Input { width: 1fr; }
-    """
+    FOCUS = "#content"
 
     def __init__(self, manager_id: str, today):
         super().__init__(lambda **v: _collect(manager_id, today, **v))
@@ -196,15 +189,8 @@ class CollectDialog(Dialog):
             with Horizontal(classes="row"):
                 yield Label(i18n.t("info.new.content"))
                 yield Input(id="content")
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#content", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         self.submit(category=self.query_one("#category", Select).value,
@@ -213,9 +199,7 @@ class CollectDialog(Dialog):
 
 
 class OrganizeDialog(Dialog):
-    DEFAULT_CSS = """
-    OrganizeDialog Input { width: 1fr; }
-    """
+    FOCUS = "#summary"
 
     def __init__(self, item_id: str, draft: str):
         from kjtui.services import information
@@ -230,15 +214,8 @@ class OrganizeDialog(Dialog):
             with Horizontal(classes="row"):
                 yield Label(i18n.t("info.organize.summary"))
                 yield Input(self.draft, id="summary")
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#summary", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         self.submit(summary=self.query_one("#summary", Input).value)

@@ -18,6 +18,8 @@ from textual.widgets.option_list import Option
 
 from kjtui import i18n
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.widgets.words import clip
 
 CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
 
@@ -29,15 +31,6 @@ class PlanLoaded(Message):
     today: date
     note: str  # a sentence to show (what was done, or why not)
     error: bool
-
-
-def clip(text: str, width: int) -> str:
-    out = ""
-    for ch in text:
-        if i18n.display_width(out + ch) > width:
-            break
-        out += ch
-    return out
 
 
 def cell(p, today: date) -> Text:
@@ -111,7 +104,7 @@ class PlanScreen(Screen):
         table = DataTable(id="calendar", cell_padding=0, show_row_labels=False)
         yield table
         yield Static("", id="plan-day")
-        yield Static("", id="plan-msg")
+        yield Notice("", id="plan-msg")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -146,9 +139,7 @@ class PlanScreen(Screen):
             try:
                 note = change(manager.id, today) or i18n.t("scr.saved")
             except Exception as exc:
-                if not hasattr(exc, "key"):
-                    raise
-                note, error = i18n.t(exc.key, **exc.params), True
+                note, error = refusal_text(exc), True
         view = plan.month_view(manager.id, month or today, today)
         self.post_message(PlanLoaded(manager, view, today, note, error))
 
@@ -217,9 +208,7 @@ class PlanScreen(Screen):
         box.update(Text("\n".join(lines)))
 
     def say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#plan-msg", Static)
-        msg.update(Text(text))
-        msg.set_class(error, "error")
+        self.query_one("#plan-msg", Notice).say(text, error)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -25,8 +25,10 @@ from kjtui.services import notebook
 from kjtui.widgets.ack_dialog import AckDialog
 from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.visit_form import VisitForm
+from kjtui.widgets.words import hm, paren
 
 
 @dataclass
@@ -50,14 +52,6 @@ class ActionRefused(Message):
 @dataclass
 class ActionDone(Message):
     text: str
-
-
-def paren(text: str) -> str:
-    return f"（{text}）" if i18n.language() == "zh" else f" ({text})"
-
-
-def hm(ts) -> str:
-    return ts.strftime("%H:%M") if ts else "—"
 
 
 class TodayScreen(Screen):
@@ -93,7 +87,7 @@ class TodayScreen(Screen):
             visits.add_columns(i18n.t("col.time"), i18n.t("col.shop"), i18n.t("col.order"),
                                i18n.t("col.checks"), i18n.t("col.sat"), i18n.t("col.ack"), "")
             yield visits
-            yield Static("", id="today-msg")
+            yield Notice("", id="today-msg")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -200,9 +194,7 @@ class TodayScreen(Screen):
     # --- helpers ------------------------------------------------------------------------------
 
     def say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#today-msg", Static)
-        msg.update(Text(text))
-        msg.set_class(error, "error")
+        self.query_one("#today-msg", Notice).say(text, error)
 
     def selected_stop(self):
         if not self.view or not self.view.route.stops:
@@ -215,6 +207,20 @@ class TodayScreen(Screen):
             return None
         row = self.query_one("#visits", DataTable).cursor_row
         return self.view.visits[row] if 0 <= row < len(self.view.visits) else None
+
+    def chosen_stop(self):
+        """The highlighted stop of the route, or None after saying why there is none."""
+        stop = self.ready() and self.selected_stop()
+        if not stop and self.view:
+            self.say(i18n.t("today.no_stop_selected"), True)
+        return stop
+
+    def chosen_visit(self):
+        """The highlighted visit, or None after saying why there is none."""
+        line = self.ready() and self.selected_visit()
+        if not line and self.view:
+            self.say(i18n.t("today.no_visit_selected"), True)
+        return line
 
     def ready(self) -> bool:
         if self.view is None or self.manager is None:
@@ -231,8 +237,7 @@ class TodayScreen(Screen):
             session.open_notebook(self.app.db_url)
             result = fn(*args, **kwargs)
         except Exception as exc:
-            if not hasattr(exc, "key"):
-                raise
+            refusal_text(exc)  # raises again what is not a refusal
             self.post_message(ActionRefused(exc))
             return
         if isinstance(result, notebook.VisitLine):
@@ -241,7 +246,7 @@ class TodayScreen(Screen):
             self.post_message(ActionDone(done or ""))
 
     def on_action_refused(self, message: ActionRefused) -> None:
-        self.say(i18n.t(message.error.key, **message.error.params), True)
+        self.query_one("#today-msg", Notice).refused(message.error)
 
     def on_action_done(self, message: ActionDone) -> None:
         self.say(message.text)
@@ -249,7 +254,8 @@ class TodayScreen(Screen):
 
     def on_visit_saved(self, message: VisitSaved) -> None:
         line = message.line
-        self.say(i18n.t("today.saved", shop=line.shop_name, time=hm(line.departed_at or line.arrived_at)))
+        self.say(i18n.t("today.saved", shop=line.shop_name,
+                        time=hm(line.departed_at or line.arrived_at)))
         self.load(line.id)
         if message.ack:
             self.open_ack(line)
@@ -280,26 +286,17 @@ class TodayScreen(Screen):
             self.post_message(VisitSaved(line, True))
 
     def action_visit(self) -> None:
-        stop = self.ready() and self.selected_stop()
-        if stop:
+        if stop := self.chosen_stop():
             self.open_visit_form(stop.customer_id, stop.shop_name)
-        elif self.view:
-            self.say(i18n.t("today.no_stop_selected"), True)
 
     def action_visit_order(self) -> None:
-        stop = self.ready() and self.selected_stop()
-        if stop:
+        if stop := self.chosen_stop():
             self.open_visit_form(stop.customer_id, stop.shop_name, ordered=True)
-        elif self.view:
-            self.say(i18n.t("today.no_stop_selected"), True)
 
     def action_visit_quick(self) -> None:
-        stop = self.ready() and self.selected_stop()
-        if stop:
+        if stop := self.chosen_stop():
             self.write(notebook.record_visit, self.manager.id, self.view.day, stop.customer_id,
                        ack=True)
-        elif self.view:
-            self.say(i18n.t("today.no_stop_selected"), True)
 
     def action_off_route(self) -> None:
         if not self.ready():
@@ -318,9 +315,8 @@ class TodayScreen(Screen):
             "default_quantity": line.quantity or self.view.last_quantities.get(line.customer_id, 0)}
 
     def action_edit(self) -> None:
-        line = self.ready() and self.selected_visit()
+        line = self.chosen_visit()
         if not line:
-            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
             return
         if line.signed:
             self.say(i18n.t("visit.signed", shop=line.shop_name), True)
@@ -332,9 +328,8 @@ class TodayScreen(Screen):
         )
 
     def action_correct(self) -> None:
-        line = self.ready() and self.selected_visit()
+        line = self.chosen_visit()
         if not line:
-            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
             return
         if not line.signed:
             self.action_edit()  # not yet acknowledged: simply edit it
@@ -350,11 +345,11 @@ class TodayScreen(Screen):
         )
 
     def action_delete(self) -> None:
-        line = self.ready() and self.selected_visit()
+        line = self.chosen_visit()
         if not line:
-            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
             return
-        self.write(notebook.delete_visit, line.id, done=i18n.t("today.deleted", shop=line.shop_name))
+        self.write(notebook.delete_visit, line.id,
+                   done=i18n.t("today.deleted", shop=line.shop_name))
 
     # --- acknowledgement ----------------------------------------------------------------------
 
@@ -372,9 +367,8 @@ class TodayScreen(Screen):
         self.app.push_screen(AckDialog(line, save), acked)
 
     def action_ack(self) -> None:
-        line = self.ready() and self.selected_visit()
+        line = self.chosen_visit()
         if not line:
-            self.say(i18n.t("today.no_visit_selected"), True) if self.view else None
             return
         if line.signed:
             self.say(i18n.t("ack.already"), True)

@@ -24,7 +24,7 @@ from kjtui.models import (
     ProposalDecision, Route, Township, database,
 )
 from kjtui.models.migrations import is_sqlite
-from kjtui.services.writes import Invalid, now, owner_for
+from kjtui.services.writes import Refused, now, owner_for
 
 PAGE = 200
 COUNT_CAP = 10_000
@@ -303,22 +303,22 @@ _MAX = {"shop_name": 80, "owner_name": 40, "phone": 20, "address": 120}
 
 
 def validate(field: str, value: str) -> str:
-    """The value as it will be proposed, or Invalid with the sentence that says why not."""
+    """The value as it will be proposed, or Refused with the sentence that says why not."""
     value = " ".join(value.split())
     if field not in PROPOSAL_FIELDS:
-        raise Invalid("proposal.bad_field", field=field)
+        raise Refused("proposal.bad_field", field=field)
     if not value:
-        raise Invalid("proposal.empty")
+        raise Refused("proposal.empty")
     if field == "phone" and not _PHONE.match(value):
-        raise Invalid("proposal.bad_phone", value=value)
+        raise Refused("proposal.bad_phone", value=value)
     if field == "retail_format" and value not in RETAIL_FORMATS:
-        raise Invalid("proposal.bad_format", value=value)
+        raise Refused("proposal.bad_format", value=value)
     if field == "grade":
         value = value.upper()
         if value not in GRADES:
-            raise Invalid("proposal.bad_grade", value=value, grades="/".join(GRADES))
+            raise Refused("proposal.bad_grade", value=value, grades="/".join(GRADES))
     if len(value) > _MAX.get(field, 120):
-        raise Invalid("proposal.too_long", max=_MAX.get(field, 120))
+        raise Refused("proposal.too_long", max=_MAX.get(field, 120))
     return value
 
 
@@ -331,11 +331,11 @@ def propose(customer_id: str, manager_id: str, field: str, value: str) -> Propos
     c = Customer.get_or_none(
         (Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
     if c is None:
-        raise Invalid("proposal.no_customer")
+        raise Refused("proposal.no_customer")
     m = Manager.get_by_id(manager_id)
     old = str(getattr(c, field) or "")
     if old == value:
-        raise Invalid("proposal.unchanged")
+        raise Refused("proposal.unchanged")
     p = journal.create(
         CustomerProposal, owner=owner_for(m.code), customer=c.id, manager=m.id, field=field,
         old_value=old, new_value=value, proposed_at=now(),
@@ -345,13 +345,13 @@ def propose(customer_id: str, manager_id: str, field: str, value: str) -> Propos
 
 def find_one(query: str) -> CustomerRow:
     """The one customer a short text names (licence number, or a name matching only one),
-    for fields where a customer is optional; Invalid if none or several match."""
+    for fields where a customer is optional; Refused if none or several match."""
     page = search(query, limit=2)
     if not page.rows:
-        raise Invalid("customer.none_match", query=query.strip())
+        raise Refused("customer.none_match", query=query.strip())
     exact = [r for r in page.rows if r.licence_no == query.strip()]
     if exact:
         return exact[0]
     if len(page.rows) > 1:
-        raise Invalid("customer.many_match", query=query.strip(), count=page.total)
+        raise Refused("customer.many_match", query=query.strip(), count=page.total)
     return page.rows[0]

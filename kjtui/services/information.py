@@ -13,7 +13,7 @@ from datetime import date, datetime
 from kjtui.models import (
     INFO_CATEGORIES, INFO_STATES, Customer, InfoFeedback, InfoItem, Manager, Supervisor,
 )
-from kjtui.services.writes import Invalid, now, owner_for
+from kjtui.services.writes import Refused, now, owner_for
 
 MAX_TEXT = 2000
 
@@ -94,13 +94,13 @@ def collect(manager_id: str, category: str, content: str, on: date,
 
     content = content.strip()
     if category not in INFO_CATEGORIES:
-        raise Invalid("info.bad_category")
+        raise Refused("info.bad_category")
     if not content:
-        raise Invalid("info.empty")
+        raise Refused("info.empty")
     if len(content) > MAX_TEXT:
-        raise Invalid("info.too_long", max=MAX_TEXT)
+        raise Refused("info.too_long", max=MAX_TEXT)
     if customer_id is not None and Customer.get_or_none(Customer.id == customer_id) is None:
-        raise Invalid("proposal.no_customer")
+        raise Refused("proposal.no_customer")
     m = Manager.get_by_id(manager_id)
     item = journal.create(InfoItem, owner=owner_for(m.code), manager=m.id, customer=customer_id,
                           category=category, content=content, collected_on=on)
@@ -113,15 +113,15 @@ def organize(item_id: str, summary: str) -> None:
 
     summary = summary.strip()
     if not summary:
-        raise Invalid("info.empty_summary")
+        raise Refused("info.empty_summary")
     if len(summary) > MAX_TEXT:
-        raise Invalid("info.too_long", max=MAX_TEXT)
+        raise Refused("info.too_long", max=MAX_TEXT)
     item = InfoItem.get_or_none(
         (InfoItem.id == item_id) & (InfoItem.deleted == False))  # noqa: E712
     if item is None:
-        raise Invalid("info.gone")
+        raise Refused("info.gone")
     n = InfoFeedback.select().where((InfoFeedback.item == item_id)
                                     & (InfoFeedback.deleted == False)).count()  # noqa: E712
     if displayed_state(item.state, n) == "fed_back":
-        raise Invalid("info.already_fed_back")
+        raise Refused("info.already_fed_back")
     journal.update(item, summary=summary, state="organized", organized_at=now())

@@ -16,9 +16,10 @@ import peewee as pw
 
 from kjtui.models import (
     Acknowledgement, Customer, CustomerPin, DayLog, Manager, MonthlyPlan, PlanDay, Route,
-    Township, Visit, database,
+    Visit, database,
 )
 from kjtui.services import day as day_service
+from kjtui.services.writes import Refused, now, owner_for
 from sync import journal
 
 # A motorbike on rural roads does not do more than this in a working day, and between two days it
@@ -27,17 +28,6 @@ MAX_DAY_KM = 300
 MAX_GAP_KM = 100
 PIN_RE = re.compile(r"^\d{4,6}$")
 CHECKS = ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
-
-
-class Refused(Exception):
-    """A write refused with one sentence for the user (`key` in the catalog); nothing changed.
-    `confirmable`: the same write is accepted when the manager confirms it (confirm=True)."""
-
-    def __init__(self, key: str, confirmable: bool = False, **params):
-        super().__init__(key)
-        self.key = key
-        self.params = params
-        self.confirmable = confirmable
 
 
 @dataclass(frozen=True)
@@ -91,15 +81,6 @@ class DayView:
             if not stop.visited:
                 return i
         return None
-
-
-@dataclass(frozen=True)
-class CustomerHit:
-    id: str
-    licence_no: str
-    shop_name: str
-    owner_name: str
-    township: str
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -232,40 +213,24 @@ def last_quantities(customer_ids: list[str]) -> dict[str, int]:
     return out
 
 
-def find_customers(text: str, limit: int = 20) -> list[CustomerHit]:
-    """Customers by licence number (prefix) or shop/owner name (contains), for a visit off the
-    route. Plain LIKE: this is a pick list, not the Customers screen's search."""
-    text = text.strip()
-    if not text:
+def find_customers(text: str, limit: int = 20) -> list:
+    """Active customers for a visit off the route: the Customers screen's search (licence
+    prefix, names, phone, township; one or two characters too), as CustomerRow."""
+    from kjtui.services import customers
+
+    if not text.strip():
         return []
-    like = f"%{text}%"
-    rows = (
-        Customer.select(Customer, Township)
-        .join(Township)
-        .where(
-            (Customer.active == True) & (Customer.deleted == False)  # noqa: E712
-            & (Customer.licence_no.startswith(text) | Customer.shop_name ** like
-               | Customer.owner_name ** like)
-        )
-        .order_by(Customer.licence_no)
-        .limit(limit)
-    )
-    return [CustomerHit(c.id, c.licence_no, c.shop_name, c.owner_name, c.township.name) for c in rows]
+    return [r for r in customers.search(text, limit=limit).rows if r.active]
 
 
 # --- writing ----------------------------------------------------------------------------------
-
-
-def _owner(manager: Manager) -> str | None:
-    """A station owns what it writes; a standalone/demo database (node "hub") names the manager."""
-    return None if journal.is_station() else manager.code
 
 
 def _ensure_log(manager: Manager, day: date) -> DayLog:
     log = _log(manager.id, day)
     if log is None:
         planned = day_service.route_for_day(manager.id, day)
-        log = journal.create(DayLog, owner=_owner(manager), manager=manager, day=day,
+        log = journal.create(DayLog, owner=owner_for(manager.code), manager=manager, day=day,
                              route=planned.route_id)
     return log
 
@@ -379,21 +344,21 @@ def record_visit(
     c = Customer.get_or_none(Customer.id == customer_id)
     if c is None or c.deleted:
         raise Refused("visit.no_customer")
-    now = datetime.now().replace(microsecond=0)
+    at = now()
     f = _visit_fields(day, dict(
         ordered=ordered, quantity=quantity, price_tags=price_tags, agreement_sales=agreement_sales,
         retail_format_ok=retail_format_ok, brand_cultivation=brand_cultivation,
         satisfaction=satisfaction, note=note.strip(), arrived_at=arrived_at, departed_at=departed_at,
     ))
-    f.setdefault("arrived_at", now)
-    if f["departed_at"] is None and f["arrived_at"] <= now:
-        f["departed_at"] = max(now, f["arrived_at"])
+    f.setdefault("arrived_at", at)
+    if f["departed_at"] is None and f["arrived_at"] <= at:
+        f["departed_at"] = max(at, f["arrived_at"])
     _check_times(f["arrived_at"], f["departed_at"])
     route = day_service.route_for_day(manager_id, day)
     on_route = any(s.customer_id == customer_id for s in route.stops)
     with database.atomic():
         log = _ensure_log(m, day)
-        v = journal.create(Visit, owner=_owner(m), day=log, manager=m, customer=c,
+        v = journal.create(Visit, owner=owner_for(m.code), day=log, manager=m, customer=c,
                            on_route=on_route, **f)
     return get_visit(v.id)
 
@@ -403,6 +368,12 @@ def _visit(visit_id: str) -> Visit:
     if v is None or v.deleted:
         raise Refused("visit.missing")
     return v
+
+
+def _corrected(visit_id: str) -> bool:
+    return Visit.select().where(
+        (Visit.supersedes == visit_id) & (Visit.deleted == False)  # noqa: E712
+    ).exists()
 
 
 def _signed_refusal(v: Visit) -> Refused:
@@ -435,7 +406,7 @@ def correct_visit(visit_id: str, **fields) -> VisitLine:
     """更正: a new visit that supersedes `visit_id`; the old one stays, marked corrected. The
     correction needs its own acknowledgement."""
     old = _visit(visit_id)
-    if Visit.select().where((Visit.supersedes == old.id) & (Visit.deleted == False)).exists():  # noqa: E712
+    if _corrected(old.id):
         raise Refused("visit.already_corrected")
     base = {
         name: getattr(old, name)
@@ -457,10 +428,14 @@ def _hash(pin: str, salt: bytes) -> str:
     return hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
 
 
-def customer_has_pin(customer_id: str) -> bool:
-    return CustomerPin.select().where(
+def _pin_row(customer_id: str) -> CustomerPin | None:
+    return CustomerPin.get_or_none(
         (CustomerPin.customer == customer_id) & (CustomerPin.deleted == False)  # noqa: E712
-    ).exists()
+    )
+
+
+def customer_has_pin(customer_id: str) -> bool:
+    return _pin_row(customer_id) is not None
 
 
 def _check_pin_format(pin: str) -> None:
@@ -472,13 +447,11 @@ def set_customer_pin(customer_id: str, pin: str, *, owner: str, old_pin: str | N
     """The PIN the customer chooses at the first confirmation, kept as a salted scrypt hash.
     Changing it needs the old one."""
     _check_pin_format(pin)
-    existing = CustomerPin.get_or_none(
-        (CustomerPin.customer == customer_id) & (CustomerPin.deleted == False)  # noqa: E712
-    )
+    existing = _pin_row(customer_id)
     salt = os.urandom(16)
-    fields = dict(salt=salt.hex(), pin_hash=_hash(pin, salt), set_at=datetime.now().replace(microsecond=0))
+    fields = dict(salt=salt.hex(), pin_hash=_hash(pin, salt), set_at=now())
     if existing is None:
-        journal.create(CustomerPin, owner=None if journal.is_station() else owner,
+        journal.create(CustomerPin, owner=owner_for(owner),
                        customer=customer_id, **fields)
         return
     if old_pin is None or not _pin_matches(existing, old_pin):
@@ -505,7 +478,7 @@ def acknowledge(
     v = _visit(visit_id)
     if Acknowledgement.select().where(Acknowledgement.visit == v.id).exists():
         raise Refused("ack.already")
-    if Visit.select().where((Visit.supersedes == v.id) & (Visit.deleted == False)).exists():  # noqa: E712
+    if _corrected(v.id):
         raise Refused("ack.superseded")
     handbook_page, reason = handbook_page.strip(), reason.strip()
     if method == "paper" and not handbook_page:
@@ -517,9 +490,7 @@ def acknowledge(
     owner = v.owner
     with database.atomic():
         if method == "pin":
-            row = CustomerPin.get_or_none(
-                (CustomerPin.customer == v.customer_id) & (CustomerPin.deleted == False)  # noqa: E712
-            )
+            row = _pin_row(v.customer_id)
             if row is None:
                 _check_pin_format(pin)
                 if new_pin is None or new_pin != pin:
@@ -527,9 +498,9 @@ def acknowledge(
                 set_customer_pin(v.customer_id, pin, owner=owner)
             elif not _pin_matches(row, pin):
                 raise Refused("ack.wrong_pin")
-        journal.create(Acknowledgement, owner=None if journal.is_station() else owner, visit=v,
+        journal.create(Acknowledgement, owner=owner_for(owner), visit=v,
                        method=method, handbook_page=handbook_page, reason=reason,
-                       at=datetime.now().replace(microsecond=0))
+                       at=now())
     return get_visit(visit_id)
 
 
@@ -546,5 +517,5 @@ def phone_in(manager_id: str, day: date, which: str) -> DayView:
         raise Refused("checkin.no_visit")
     done = not getattr(log, f"{which}_phoned")
     journal.update(log, **{f"{which}_phoned": done,
-                           f"{which}_phoned_at": datetime.now().replace(microsecond=0) if done else None})
+                           f"{which}_phoned_at": now() if done else None})
     return day_view(manager_id, day)

@@ -15,7 +15,7 @@ import peewee
 
 from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
 from kjtui.services.day import live_visits
-from kjtui.services.writes import Invalid, owner_for
+from kjtui.services.writes import Refused, owner_for
 
 FIRST_YEAR = 2020  # no notebook plans before kjtui existed
 MONTHS_AHEAD = 1  # the plan is made at the start of the month; the next one may be prepared
@@ -163,14 +163,14 @@ def _month_editable(month: date, today: date) -> bool:
 
 def _check_day(month: date, day: date, today: date) -> None:
     if day.year < FIRST_YEAR:
-        raise Invalid("plan.too_old", day=day.isoformat(), year=FIRST_YEAR)
+        raise Refused("plan.too_old", day=day.isoformat(), year=FIRST_YEAR)
     if month_start(day) != month_start(month):
-        raise Invalid("plan.outside_month", day=day.isoformat(),
+        raise Refused("plan.outside_month", day=day.isoformat(),
                       month=month_start(month).strftime("%Y-%m"))
     if not _month_editable(month_start(day), today):
-        raise Invalid("plan.month_closed", month=month_start(day).strftime("%Y-%m"))
+        raise Refused("plan.month_closed", month=month_start(day).strftime("%Y-%m"))
     if day < today:
-        raise Invalid("plan.day_past", day=day.isoformat())
+        raise Refused("plan.day_past", day=day.isoformat())
 
 
 def _plan_of(manager: Manager, month: date) -> MonthlyPlan:
@@ -193,7 +193,7 @@ def assign(manager_id: str, month: date, day: date, route_id: str | None, today:
     _check_day(month, day, today)
     manager = Manager.get_by_id(manager_id)
     if route_id is not None and route_id not in {r.id for r in routes_of(manager_id)}:
-        raise Invalid("plan.not_your_route")
+        raise Refused("plan.not_your_route")
     with database.atomic():
         plan = _plan_of(manager, month_start(day))
         row = PlanDay.get_or_none((PlanDay.plan == plan.id) & (PlanDay.day == day))
@@ -212,12 +212,12 @@ def copy_week(manager_id: str, month: date, source_monday: date, today: date) ->
     route yet (never overwriting one). Returns how many days were filled."""
     month = month_start(month)
     if not _month_editable(month, today):
-        raise Invalid("plan.month_closed", month=month.strftime("%Y-%m"))
+        raise Refused("plan.month_closed", month=month.strftime("%Y-%m"))
     days = plan_against_actual(manager_id, source_monday, source_monday + timedelta(days=6),
                                today)
     pattern = {p.day.weekday(): p.route_id for p in days if p.route_id}
     if not pattern:
-        raise Invalid("plan.nothing_to_copy")
+        raise Refused("plan.nothing_to_copy")
     current = {p.day: p for p in month_view(manager_id, month, today).days}
     filled = 0
     with database.atomic():

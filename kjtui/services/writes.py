@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 
-class Invalid(ValueError):
-    """Input the notebook refuses; `key` is a catalog key for one clear sentence."""
+class Refused(ValueError):
+    """A write refused with one sentence for the user (`key` in the catalog, `params` for it);
+    nothing was changed. `confirmable`: the same write is accepted when the manager confirms it
+    (confirm=True), as for an unlikely odometer reading."""
 
-    def __init__(self, key: str, **params):
+    def __init__(self, key: str, confirmable: bool = False, **params):
         super().__init__(key)
         self.key = key
         self.params = params
+        self.confirmable = confirmable
 
 
 def owner_for(manager_code: str) -> str | None:

@@ -10,20 +10,20 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
+from kjtui.services.notebook import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
+from kjtui.widgets.words import hm
 
 
 def visit_summary(line) -> str:
     """One line a customer can check: time, order, the four checks, satisfaction, note."""
-    def hm(ts):
-        return ts.strftime("%H:%M") if ts else "—"
-
     order = (i18n.t("ack.summary_order", qty=line.quantity) if line.ordered
              else i18n.t("ack.summary_no_order"))
     checks = " ".join(
         i18n.t(f"check.{name}") + ("✓" if getattr(line, name) else "✗")
-        for name in ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
+        for name in CHECKS
     )
     sat = f"{i18n.t('col.sat')} {line.satisfaction}" if line.satisfaction else ""
     parts = [f"{hm(line.arrived_at)}–{hm(line.departed_at)}", order, checks, sat, line.note]
@@ -53,7 +53,7 @@ class AckDialog(Dialog):
         self.method = "pin"
         self.first_pin = not line.customer_has_pin
         self.chosen: str | None = None  # a new PIN's first entry, until it is typed again
-        bind(self, ("enter", "confirm", "key.save"), ("ctrl+o", "paper", "key.paper"),
+        bind(self, ("enter", "save", "key.save"), ("ctrl+o", "paper", "key.paper"),
              ("ctrl+r", "declined", "key.declined"), ("escape", "cancel", "key.later"))
 
     def compose(self) -> ComposeResult:
@@ -65,7 +65,7 @@ class AckDialog(Dialog):
             yield PinInput(id="pin", password=True, placeholder=i18n.t("ack.pin"), max_length=6)
             yield Input(id="page", placeholder=i18n.t("ack.page"), max_length=20)
             yield Input(id="reason", placeholder=i18n.t("ack.reason"), max_length=120)
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,11 +91,7 @@ class AckDialog(Dialog):
         self.method = "declined"
         self._show()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
-    def action_confirm(self) -> None:
+    def action_save(self) -> None:
         def val(name):
             return self.query_one(f"#{name}", Input).value
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kjtui import i18n
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
 
 
 @dataclass
@@ -41,7 +42,7 @@ class CustomerPicker(ModalScreen):
             table.add_columns(i18n.t("col.licence"), i18n.t("col.shop"), i18n.t("col.owner"),
                               i18n.t("col.township"))
             yield table
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
-from kjtui import i18n
+from kjtui.widgets.notice import Notice, refusal_text
 
 
 @dataclass
@@ -26,6 +24,15 @@ class SaveRefused(Message):
 
 
 class Dialog(ModalScreen):
+    # A compact one-line Select and full-width inputs, so a dialog fits 80×24.
+    DEFAULT_CSS = """
+    Dialog Select { width: 32; height: 1; }
+    Dialog SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    Dialog Select:focus > SelectCurrent { background: $accent 30%; }
+    Dialog Input { width: 1fr; }
+    """
+    FOCUS: str | None = None  # the selector of what has the focus when the dialog opens
+
     def __init__(self, save: Callable[..., object]):
         super().__init__()
         self._save = save
@@ -44,8 +51,7 @@ class Dialog(ModalScreen):
             session.open_notebook(self.app.db_url)
             result = self._save(**values)
         except Exception as exc:
-            if not hasattr(exc, "key"):
-                raise
+            refusal_text(exc)  # raises again what is not a refusal
             self.post_message(SaveRefused(exc))
             return
         self.post_message(SaveDone(result))
@@ -56,16 +62,26 @@ class Dialog(ModalScreen):
 
     def on_save_refused(self, message: SaveRefused) -> None:
         self.busy = False
-        self.say(i18n.t(message.error.key, **message.error.params), error=True)
+        self.query_one("#dialog-msg", Notice).refused(message.error)
         self.refused(message.error)
+
+    def on_mount(self) -> None:
+        # Textual runs every class's on_mount: a subclass that focuses on its own sets no FOCUS.
+        if self.FOCUS:
+            self.query_one(self.FOCUS).focus()
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Subclasses gather what was typed and call submit()."""
 
     def refused(self, error: Exception) -> None:
         """Subclasses react to a refusal (clear a PIN, arm a confirmation)."""
 
     def say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#dialog-msg", Static)
-        msg.update(Text(text))  # shop names may hold [brackets]
-        msg.set_class(error, "error")
+        self.query_one("#dialog-msg", Notice).say(text, error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,10 +10,13 @@ from textual.widgets import Footer, Input, Static
 from kjtui import i18n
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
 
 
 class OdometerDialog(Dialog):
     """`save(km, confirm)` → the day view. `which`: start or end; `info`: a line of context."""
+
+    FOCUS = "#km"
 
     def __init__(self, which: str, info: str, value: int | None, save):
         super().__init__(save)
@@ -21,7 +24,7 @@ class OdometerDialog(Dialog):
         self.info = info
         self.value = value
         self.armed: str | None = None  # the reading whose confirmation is asked for
-        bind(self, ("enter", "confirm", "key.save"), ("escape", "cancel", "key.cancel"))
+        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="odometer-dialog"):
@@ -29,17 +32,10 @@ class OdometerDialog(Dialog):
             yield Static(self.info, id="odo-info")
             yield Input("" if self.value is None else str(self.value), id="km", type="integer",
                         max_length=7)
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#km", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
-    def action_confirm(self) -> None:
+    def action_save(self) -> None:
         text = self.query_one("#km", Input).value.strip()
         self.submit(km=text, confirm=text == self.armed)
 

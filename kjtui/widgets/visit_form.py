@@ -13,10 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from kjtui import i18n
+from kjtui.services.notebook import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
+from kjtui.widgets.notice import Notice
+from kjtui.widgets.words import hm
 
-CHECKS = ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")
 
 
@@ -29,7 +31,8 @@ def parse_hhmm(text: str) -> time | None:
 
 class VisitForm(Dialog):
     """`values`: ordered, quantity, the four checks, satisfaction, note, arrived_at, departed_at
-    (datetimes or None), default_quantity (filled in when the order is ticked). `title_key`: form.visit or form.correct."""
+    (datetimes or None), default_quantity (filled in when the order is ticked).
+    `title_key`: form.visit or form.correct."""
 
     def __init__(self, shop: str, values: dict, save, *, title_key: str = "form.visit",
                  focus_quantity: bool = False):
@@ -44,16 +47,14 @@ class VisitForm(Dialog):
     def compose(self) -> ComposeResult:
         v = self.values
 
-        def hm(ts):
-            return ts.strftime("%H:%M") if ts else ""
-
         with Vertical(classes="dialog", id="visit-form"):
             yield Static(Text(i18n.t(self.title_key, shop=self.shop)), classes="title")
             with Horizontal(classes="row"):
                 yield Label(i18n.t("form.arrived"))
-                yield Input(hm(v.get("arrived_at") or datetime.now()), id="arrived", classes="hhmm")
+                yield Input(hm(v.get("arrived_at") or datetime.now(), ""), id="arrived",
+                            classes="hhmm")
                 yield Label(i18n.t("form.departed"))
-                yield Input(hm(v.get("departed_at")), id="departed", classes="hhmm",
+                yield Input(hm(v.get("departed_at"), ""), id="departed", classes="hhmm",
                             placeholder=i18n.t("form.departed_hint"))
             with Horizontal(classes="row"):
                 yield Checkbox(i18n.t("form.ordered"), bool(v.get("ordered")), id="ordered")
@@ -73,7 +74,7 @@ class VisitForm(Dialog):
                             type="integer", max_length=1)
                 yield Label(i18n.t("form.note"))
                 yield Input(v.get("note", ""), id="note")
-            yield Static("", id="dialog-msg")
+            yield Notice("", id="dialog-msg")
             with Horizontal(classes="buttons"):
                 yield Button(i18n.t("key.save"), id="save", variant="primary")
                 yield Button(i18n.t("key.cancel"), id="cancel")
@@ -112,10 +113,6 @@ class VisitForm(Dialog):
             self.action_save()
         else:
             self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         try:

@@ -1,0 +1,23 @@
+"""Small pieces of displayed text shared by the notebook's screens and dialogs."""
+
+from __future__ import annotations
+
+from kjtui import i18n
+
+
+def hm(ts, blank: str = "—") -> str:
+    return ts.strftime("%H:%M") if ts else blank
+
+
+def paren(text: str) -> str:
+    return f"（{text}）" if i18n.language() == "zh" else f" ({text})"
+
+
+def clip(text: str, width: int) -> str:
+    """The start of `text` that fits `width` terminal cells (CJK characters take two)."""
+    out = ""
+    for ch in text:
+        if i18n.display_width(out + ch) > width:
+            break
+        out += ch
+    return out

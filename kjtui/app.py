@@ -1,5 +1,6 @@
 """The Textual app. Screens and widgets only: every database call goes through kjtui.services,
-in thread workers, with results coming back as messages."""
+in thread workers, with results coming back as messages (the one exception: the home screen's
+first few indexed lookups, read while it mounts so that the first paint already has them)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def _factory(module: str, cls: str):
 class KjtuiApp(App):
     TITLE = "kjtui"
     CSS_PATH = "app.tcss"
+    # Start straight in the home mode: no blank default screen composed, then switched away from.
+    DEFAULT_MODE = "home"
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
@@ -62,9 +65,6 @@ class KjtuiApp(App):
         # Descriptions are translated at run time (--lang), so these are bound per instance.
         for binding in bindings:
             self._bindings._add_binding(binding)
-
-    def on_mount(self) -> None:
-        self.switch_mode("home")
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -43,3 +43,45 @@ async def test_palette_lists_places_and_quit(db):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(t.startswith("Home") for t in titles)
         assert any(t.startswith("Quit") for t in titles)
+
+
+async def test_starts_straight_on_home_with_its_data_on_the_first_paint(db):
+    """No blank default screen switched away from, and no worker round trip before the figures
+    show: the home screen reads them while it mounts."""
+    Manager.create(code="KJ07", name="周丽娜", gender="F", birth_date=date(1998, 1, 1),
+                   education="college", employment="contract",
+                   post=Post.create(code="P1", name="炉观驻点", kind="stationed",
+                                    township=Township.create(code="T1", name="上梅镇")))
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # Only the home mode was ever set up (before, a "_default" mode's blank screen was too).
+        assert list(app._screen_stacks) == ["home"]
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
+        assert "周丽娜" in str(app.screen.query_one("#who").render())
+        await pilot.press("f2")  # already home: stays, nothing reloads
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
+
+
+async def test_home_reads_again_when_shown_again(db):
+    """A visit recorded elsewhere shows in the home figures when the manager comes back (F2)."""
+    import notebook_county
+    from kjtui.services import notebook as nb
+
+    c = notebook_county.build()
+    nb.start_day(c.manager.id, c.today, 12004)
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Households: 0" in str(app.screen.query_one("#figures").render())
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        nb.record_visit(c.manager.id, c.today, c.customers[0].id, ordered=True, quantity=3)
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        figures = str(app.screen.query_one("#figures").render())
+        assert "Households: 1" in figures and "Cartons: 3" in figures

@@ -179,3 +179,28 @@ def test_station_writes_are_journaled_with_station_owner(county):
     tables = [e.table_name for e in JournalEntry.select().order_by(JournalEntry.seq)]
     assert tables == ["day_log", "visit", "customer_pin", "acknowledgement"]
     assert {Visit.get_by_id(v.id).owner, Acknowledgement.get().owner} == {"KJ07"}
+
+
+def test_ride_another_route_keeps_the_plan(county):
+    from kjtui.models import Manager, PlanDay, Route, RouteStop
+    from kjtui.services import plan
+
+    m, d = county.manager.id, county.today
+    other = Route.create(code="R02", name="炉观二线", manager=county.manager,
+                         township=county.route.township)
+    RouteStop.create(route=other, customer=county.off_route, position=0)
+    stranger = Manager.create(code="KJ99", name="外人", gender="M", birth_date=d,
+                              education="college", employment="contract", post=county.manager.post)
+    theirs = Route.create(code="R99", name="别人的线", manager=stranger,
+                          township=county.route.township)
+    refused("plan.not_your_route", nb.ride_route, m, d, theirs.id)
+
+    view = nb.ride_route(m, d, other.id)
+    assert (view.route.route_name, view.planned_route_name) == ("炉观二线", "炉观一线")
+    assert [s.customer_id for s in view.route.stops] == [county.off_route.id]
+    assert PlanDay.get(PlanDay.day == d).route_id == county.route.id  # the plan is not changed
+    v = nb.record_visit(m, d, county.off_route.id)
+    assert v.on_route  # on the route ridden
+    (day,) = plan.plan_against_actual(m, d, d, d)
+    assert (day.route_name, day.ridden_route_name) == ("炉观一线", "炉观二线")
+    assert (day.planned, day.missed, day.extra) == (5, 5, 1)

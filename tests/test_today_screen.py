@@ -277,7 +277,7 @@ async def test_english_palette_and_mouse(db, county):
         assert "Route 炉观一线" in text_of(today, "#today-head")
         titles = [c.title for c in app.get_system_commands(today)]
         for key in ("key.visit_quick", "key.visit_order", "key.ack", "key.correct", "key.start",
-                    "key.end", "key.phone_first", "key.phone_last", "key.off_route"):
+                    "key.end", "key.phone_first", "key.phone_last", "key.off_route", "key.route"):
             assert any(t.startswith(i18n.t(key)) for t in titles), key
         # Mouse: click the third stop, press enter… no: click it twice to select, then Save.
         await pilot.click("#stops", offset=(20, 3))
@@ -292,3 +292,35 @@ async def test_english_palette_and_mouse(db, county):
         await settle(app, pilot)
         (v,) = today_visits(county)
         assert v.customer_id == county.customers[2].id and v.ordered and v.quantity == 0
+
+
+async def test_route_key_picks_the_route_ridden_when_none_is_planned(db, county):
+    from kjtui.models import PlanDay, Route, RouteStop
+
+    PlanDay.delete().execute()  # a day without a plan (a Sunday, or a plan not made)
+    DayLog.update(route=None).where(DayLog.day == county.today).execute()
+    other = Route.create(code="R00", name="炉观零线", manager=county.manager,
+                         township=county.route.township)
+    RouteStop.create(route=other, customer=county.off_route, position=0)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        assert today.query_one("#stops").row_count == 0
+        assert i18n.t("today.no_route") in text_of(today, "#today-head")
+        assert any(b.description == i18n.t("key.route")
+                   for b in today.active_bindings.values() for b in [b.binding])
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "RoutePicker"
+        await pilot.press("down", "enter")  # R00 first in code order, then R01
+        await settle(app, pilot)
+        assert app.screen is today
+        assert text_of(today, "#today-msg") == i18n.t("today.route_set", route="炉观一线")
+        assert today.query_one("#stops").row_count == 5
+        assert DayLog.get(DayLog.day == county.today).route_id == county.route.id
+        assert PlanDay.select().count() == 0  # the plan is not changed
+        await pilot.press("v")  # the routine visit works on the chosen route
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "AckDialog"
+        (v,) = today_visits(county)
+        assert v.customer_id == county.customers[0].id and v.on_route

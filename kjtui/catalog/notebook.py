@@ -30,6 +30,9 @@ MESSAGES = {
     "pin.mismatch": ("两次输入的密码不一致，请客户重新设置。", "The two PINs differ; let the customer choose again."),
     "checkin.no_visit": ("今天还没有拜访，无法报签到。", "There is no visit today to phone in."),
     # Today screen
+    "today.route_title": ("{day} 实际走的线路（月计划不变）", "Route ridden on {day} (the plan stays)"),
+    "today.route_set": ("今天走 {route}。", "Riding {route} today."),
+    "today.no_routes": ("您名下没有线路，请县局先分配线路。", "You have no routes yet; the county office assigns them."),
     "today.title": ("今日", "Today"),
     "today.no_manager": ("数据库里没有客户经理。运行 kjtui demo 生成示范县。", "There is no customer manager in this database. Run kjtui demo to build a demo county."),
     "today.route": ("线路", "Route"),
@@ -79,6 +82,7 @@ MESSAGES = {
     "key.end": ("收车里程", "End km"),
     "key.phone_first": ("首签已报", "First phoned"),
     "key.phone_last": ("末签已报", "Last phoned"),
+    "key.route": ("今日线路", "Route"),
     "key.save": ("保存", "Save"),
     "key.cancel": ("取消", "Cancel"),
     "key.toggle_order": ("订货", "Ordered"),

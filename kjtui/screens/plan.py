@@ -10,15 +10,14 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.widgets.route_picker import NONE, RoutePicker
 from kjtui.widgets.words import clip
 
 CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
@@ -46,30 +45,6 @@ def cell(p, today: date) -> Text:
     elif not p.editable:
         text.stylize("dim")
     return text
-
-
-class RoutePicker(ModalScreen):
-    """The manager's routes; enter takes one, escape cancels."""
-
-    def __init__(self, day: date, routes):
-        super().__init__()
-        self.day, self.routes = day, routes
-        bind(self, ("escape", "cancel", "scr.cancel"))
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="route-picker"):
-            yield Static(i18n.t("plan.pick_title", day=self.day.isoformat()), classes="title")
-            options = [Option(Text(f"{r.code}  {r.name}  ({r.stops})"), id=r.id)
-                       for r in self.routes]
-            options.append(Option(i18n.t("plan.pick_none"), id="-"))
-            yield OptionList(*options, id="routes")
-        yield Footer()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class PlanScreen(Screen):
@@ -222,10 +197,13 @@ class PlanScreen(Screen):
 
         def chosen(route_id: str | None) -> None:
             if route_id is not None:
-                self.assign(month, day, None if route_id == "-" else route_id)
+                self.assign(month, day, None if route_id == NONE else route_id)
 
+        p = self.view.day(day)
         self.dialog_open = True
-        self.app.push_screen(RoutePicker(day, self.view.routes), chosen)
+        self.app.push_screen(RoutePicker(
+            i18n.t("plan.pick_title", day=day.isoformat()), self.view.routes,
+            current=p.route_id if p else None, none_label=i18n.t("plan.pick_none")), chosen)
 
     def assign(self, month: date, day: date, route_id: str | None) -> None:
         """Plan a route on a day (also what a test or the palette can call directly)."""

@@ -27,6 +27,7 @@ from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.odometer_dialog import OdometerDialog
+from kjtui.widgets.route_picker import RoutePicker
 from kjtui.widgets.visit_form import VisitForm
 from kjtui.widgets.words import hm, paren
 
@@ -50,6 +51,13 @@ class ActionRefused(Message):
 
 
 @dataclass
+class RoutesFound(Message):
+    routes: list  # services.plan.RouteChoice
+    day: object
+    current: str | None
+
+
+@dataclass
 class ActionDone(Message):
     text: str
 
@@ -65,6 +73,7 @@ class TodayScreen(Screen):
             ("v", "visit_quick", "key.visit_quick"),
             ("o", "visit_order", "key.visit_order"),
             ("n", "off_route", "key.off_route"),
+            ("r", "route", "key.route"),
             ("a", "ack", "key.ack"),
             ("e", "edit", "key.edit"),
             ("c", "correct", "key.correct"),
@@ -404,6 +413,33 @@ class TodayScreen(Screen):
                 self.load()
 
         self.app.push_screen(OdometerDialog(which, info, value, save), saved)
+
+    # --- the route ridden today -----------------------------------------------------------------
+
+    def action_route(self) -> None:
+        if self.ready():
+            self.routes_for_picker(self.manager.id, self.view.day, self.view.route.route_id)
+
+    @work(thread=True, group="today-routes")
+    def routes_for_picker(self, manager_id: str, day, current: str | None) -> None:
+        from kjtui.services import plan, session
+
+        session.open_notebook(self.app.db_url)
+        self.post_message(RoutesFound(plan.routes_of(manager_id), day, current))
+
+    def on_routes_found(self, message: RoutesFound) -> None:
+        if not message.routes:
+            self.say(i18n.t("today.no_routes"), True)
+            return
+        names = {r.id: r.name for r in message.routes}
+
+        def chosen(route_id: str | None) -> None:
+            if route_id is not None:
+                self.write(notebook.ride_route, self.manager.id, message.day, route_id,
+                           done=i18n.t("today.route_set", route=names[route_id]))
+
+        self.app.push_screen(RoutePicker(i18n.t("today.route_title", day=message.day.isoformat()),
+                                         message.routes, current=message.current), chosen)
 
     def action_phone(self, which: str) -> None:
         if self.ready():

@@ -242,6 +242,21 @@ def _manager(manager_id: str) -> Manager:
     return m
 
 
+def ride_route(manager_id: str, day: date, route_id: str) -> DayView:
+    """The route actually ridden on `day` (the day log's route), one of the manager's own; the
+    month's plan stays as it was, so plan against actual shows the day as ridden differently."""
+    from kjtui.services.plan import routes_of
+
+    m = _manager(manager_id)
+    if route_id not in {r.id for r in routes_of(manager_id)}:
+        raise Refused("plan.not_your_route")
+    with database.atomic():
+        log = _ensure_log(m, day)
+        if log.route_id != route_id:
+            journal.update(log, route=route_id)
+    return day_view(manager_id, day)
+
+
 def _reading(value) -> int:
     try:
         km = int(str(value).strip())

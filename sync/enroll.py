@@ -95,7 +95,7 @@ def revoke(code: str) -> int:
 
 
 def read_enrollment(data: bytes) -> tuple[dict, list, dict]:
-    """Check an enrollment file and return (identity, records, manifest)."""
+    """Check an enrollment file and return (identity, record blocks, manifest)."""
     b = bundle.parse(data)
     m = b.manifest
     if m["kind"] != "enroll" or m["enc"] != "none" or m["sender"] != HUB:
@@ -114,15 +114,15 @@ def read_enrollment(data: bytes) -> tuple[dict, list, dict]:
         raise BundleError("bundle.schema_newer", version=m["schema"], latest=latest())
     if identity.get("node") != m["recipient"] or identity.get("incarnation") != m["recipient_inc"]:
         raise BundleError("bundle.corrupt")
-    changes = bundle.decode_lines(rest, HUB, 0, 0)
-    if len(changes) != m["lines"]:
+    blocks = bundle.decode_blocks(rest, HUB, 0, 0)
+    if sum(blk.n for blk in blocks) != m["lines"]:
         raise BundleError("bundle.corrupt")
-    return identity, changes, m
+    return identity, blocks, m
 
 
 def join(data: bytes) -> dict:
     """Set up an empty notebook as the station named in an enrollment file, in one transaction."""
-    identity, changes, m = read_enrollment(data)
+    identity, blocks, m = read_enrollment(data)
     if Setting.get_or_none(Setting.key == "node_id") is not None or node.has_keys():
         raise BundleError("station.not_empty")
     if any(model.select().exists() for model in SYNCED) or JournalEntry.select().exists():
@@ -138,7 +138,7 @@ def join(data: bytes) -> dict:
         SyncPeer.create(node=HUB, incarnation=hub["incarnation"], sign_pub=hub["sign"],
                         kem_pub=hub["kem"], acked_seq=identity["hub_seq"],
                         their_clock=m["clock"], enrolled_at=node.utc_now())
-        written, _ = apply_records(changes, HUB)
+        written, _ = apply_records(blocks, HUB)
         hlc.receive(m["clock"], trusted=True)  # the county's clock corrects the laptop's
     node.protect_file()
     return {"node": code, "incarnation": identity["incarnation"], "records": written}

@@ -7,6 +7,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 
 import peewee as pw
 
@@ -42,7 +43,7 @@ class Result:
 @dataclass
 class Opened:
     b: bundle.Bundle
-    changes: list  # [(seq or None, table, payload)]
+    blocks: list[bundle.Block]
 
 
 def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
@@ -67,126 +68,143 @@ def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
     raw = bundle.open_payload(b, peer.sign_pub, my_keys["kem"])
     if m["schema"] > latest():
         raise BundleError("bundle.schema_newer", version=m["schema"], latest=latest())
-    changes = bundle.decode_lines(raw, m["sender"], b.first - 1, 0)
-    _check_content(m, changes)
-    return Opened(b, changes), peer
+    blocks = bundle.decode_blocks(raw, m["sender"], b.first - 1, 0)
+    _check_content(m, blocks)
+    return Opened(b, blocks), peer
 
 
-def _check_content(m: dict, changes: list) -> None:
+def _check_content(m: dict, blocks: list[bundle.Block]) -> None:
     counts: dict[str, int] = {}
-    prev = m["seq"][0] - 1
-    for seq, table, payload in changes:
-        counts[table] = counts.get(table, 0) + 1
-        if seq is not None:
-            if seq <= prev or seq > m["seq"][1]:
-                raise BundleError("bundle.corrupt")
-            prev = seq
+    seqs: list[int] = []
+    sender, first, last = m["sender"], m["seq"][0], m["seq"][1]
+    for blk in blocks:
+        table, owners = blk.table, set(blk.cols["owner"])
+        counts[table] = counts.get(table, 0) + blk.n
+        if blk.seqs is not None:
+            seqs.extend(blk.seqs)
         # Never a record from a node that may not write it: a station sends only its own
         # notebook, the hub only county records (plus, as context, the station's own).
-        if m["sender"] != HUB:
-            if seq is None or table not in STATION_TABLES or payload["owner"] != m["sender"]:
-                raise BundleError("bundle.not_owner", sender=m["sender"], table=table)
-        elif seq is not None and (table in STATION_TABLES or payload["owner"] != HUB):
-            raise BundleError("bundle.not_owner", sender=m["sender"], table=table)
-        elif seq is None and table in STATION_TABLES and payload["owner"] != m["recipient"]:
-            raise BundleError("bundle.not_owner", sender=m["sender"], table=table)
-    if counts != m["counts"] or len(changes) != m["lines"]:
+        if sender != HUB:
+            ok = blk.seqs is not None and table in STATION_TABLES and owners <= {sender}
+        elif blk.seqs is not None:
+            ok = table not in STATION_TABLES and owners <= {HUB}
+        else:
+            ok = table not in STATION_TABLES or owners <= {m["recipient"]}
+        if not ok:
+            raise BundleError("bundle.not_owner", sender=sender, table=table)
+    seqs.sort()
+    if seqs and (seqs[0] < first or seqs[-1] > last or len(set(seqs)) != len(seqs)):
         raise BundleError("bundle.corrupt")
-    if m["sender"] != HUB and len(changes) != m["seq"][1] - m["seq"][0] + 1:
+    if counts != m["counts"] or sum(counts.values()) != m["lines"]:
+        raise BundleError("bundle.corrupt")
+    if sender != HUB and len(seqs) != last - first + 1:
         raise BundleError("bundle.corrupt")  # a station's range is gapless
 
 
 # --- applying records ---------------------------------------------------------------------------
 
 
-def _converters(model):
-    """(field, column, converter to the value the driver binds). Bundles carry ISO text; on
-    SQLite a datetime is stored as 'YYYY-MM-DD HH:MM:SS' (what sqlite3 makes of a datetime), so
-    the text needs only its 'T' replaced; PostgreSQL gets date and datetime objects."""
+def _converters(model) -> list:
+    """Per column, a converter of a whole column to the values the driver binds, or None.
+    Bundles carry ISO text; on SQLite a datetime is stored as 'YYYY-MM-DD HH:MM:SS' (what
+    sqlite3 makes of a datetime), so the text needs only its 'T' replaced; PostgreSQL gets date
+    and datetime objects. Everything else (text, ints, bools, floats) binds as it came."""
     sqlite = isinstance(database.obj, pw.SqliteDatabase)
     out = []
     for f in model._meta.sorted_fields:
         if isinstance(f, pw.DateTimeField):
-            conv = _sqlite_datetime if sqlite else _to_datetime
-        elif isinstance(f, pw.DateField):
-            conv = None if sqlite else _to_date
+            out.append(_sqlite_datetimes if sqlite else _datetimes)
+        elif isinstance(f, pw.DateField) and not sqlite:
+            out.append(_dates)
         else:
-            conv = None
-        out.append((f, f.column_name, conv))
+            out.append(None)
     return out
 
 
-def _sqlite_datetime(v):
-    return v.replace("T", " ") if isinstance(v, str) else v
+def _sqlite_datetimes(col: list) -> list:
+    return [v.replace("T", " ") if v.__class__ is str else v for v in col]
 
 
-def _to_datetime(v):
-    return datetime.fromisoformat(v) if isinstance(v, str) else v
+def _datetimes(col: list) -> list:
+    return [datetime.fromisoformat(v) if v.__class__ is str else v for v in col]
 
 
-def _to_date(v):
-    return date.fromisoformat(v) if isinstance(v, str) else v
+def _dates(col: list) -> list:
+    return [date.fromisoformat(v) if v.__class__ is str else v for v in col]
 
 
-def apply_records(changes, sender: str) -> tuple[int, list]:
+def apply_records(blocks: list[bundle.Block], sender: str) -> tuple[int, list]:
     """Write every record whose (rev, hlc) is newer than ours, in bulk, parents first: new ids
-    with insert_many, known ones with an UPDATE each (no UPSERT: it would override the conflict
-    clauses of triggers such as the search index's). A row of the same id held by another owner
-    is never overwritten: the incoming value is kept as a conflict."""
-    newest: dict[tuple[str, str], dict] = {}
-    for _, table, payload in changes:
-        key = (table, payload["id"])
-        old = newest.get(key)
-        if old is None or (payload["rev"], payload["hlc"]) > (old["rev"], old["hlc"]):
-            newest[key] = payload
-    by_table: dict[str, list[dict]] = {}
-    for (table, _), payload in newest.items():
-        by_table.setdefault(table, []).append(payload)
+    by one executemany of an INSERT, known ones by one of an UPDATE. A row of the same
+    id held by another owner is never overwritten: the incoming value is kept as a conflict.
+    Rows are built column by column into tuples of the values the driver binds: no dict and
+    no model instance per row."""
+    by_table: dict[str, list[bundle.Block]] = {}
+    for blk in blocks:
+        if blk.n:
+            by_table.setdefault(blk.table, []).append(blk)
     written, conflicts = 0, []
+    db = database.obj
     for table in sorted(by_table, key=ORDER.__getitem__):
-        model = MODELS[table]
-        convs = _converters(model)
-        fields = [f for f, _, _ in convs]
+        model, blks, cols = MODELS[table], by_table[table], bundle.columns(table)
+        rev, clock, owner = cols.index("rev"), cols.index("hlc"), cols.index("owner")
+        columns_ = [[v for blk in blks for v in blk.cols[c]] if len(blks) > 1
+                    else blks[0].cols[c] for c in cols]
+        for i, conv in enumerate(_converters(model)):
+            if conv is not None:
+                columns_[i] = conv(columns_[i])
+        rows = list(zip(*columns_))
+        newest = dict(zip(columns_[0], rows))
+        if len(newest) != len(rows):  # one record changed twice in the bundle: the newest wins
+            newest = {}
+            for r in rows:
+                old = newest.get(r[0])
+                if old is None or (r[rev], r[clock]) > (old[rev], old[clock]):
+                    newest[r[0]] = r
+            rows = list(newest.values())
         # A record that points at another of its table (a correction superseding a visit)
         # must come after it: UUIDv7 ids are in creation order.
-        payloads = sorted(by_table[table], key=lambda p: p["id"])
-        for i in range(0, len(payloads), CHUNK):
-            chunk = payloads[i : i + CHUNK]
-            have = _existing(model, [p["id"] for p in chunk])
-            inserts = []
-            for p in chunk:
-                row = tuple(conv(p.get(col)) if conv else p.get(col) for _, col, conv in convs)
-                old = have.get(p["id"])
-                if old is None:
-                    inserts.append(row)
-                elif old[2] != p["owner"]:
-                    conflicts.append(_conflict(sender, "owner", table, p))
-                elif (p["rev"], p["hlc"]) > (old[0], old[1]):
-                    model.update(dict(zip(fields[1:], row[1:]))).where(
-                        model.id == p["id"]).execute()
-                    written += 1
-            if inserts:
-                _insert(model, fields, inserts)
-                written += len(inserts)
+        rows.sort(key=_ID)
+        # New ids go in at once; ON CONFLICT leaves rows we hold alone (DO NOTHING is no OR
+        # clause, so the triggers keep their own conflict clauses). When the count says some
+        # were there, those are compared with what we hold: the just-inserted match exactly.
+        q = f'"{table}"'
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join([db.param] * len(cols))
+        cur = db.cursor()
+        cur.executemany(f'INSERT INTO {q} ({names}) VALUES ({marks}) '
+                        f'ON CONFLICT ("id") DO NOTHING', rows)
+        written += cur.rowcount
+        if cur.rowcount == len(rows):
+            continue
+        have = _existing(model, list(newest))
+        updates = []
+        for r in rows:
+            old = have[r[0]]
+            if old[2] != r[owner]:
+                conflicts.append(_conflict(sender, "owner", table, dict(zip(cols, r))))
+            elif (r[rev], r[clock]) > (old[0], old[1]):
+                updates.append(r[1:] + r[:1])
+        if updates:
+            sets = ", ".join(f'"{c}" = {db.param}' for c in cols[1:])
+            db.cursor().executemany(f'UPDATE {q} SET {sets} WHERE "id" = {db.param}', updates)
+        written += len(updates)
     return written, conflicts
 
 
+_ID = itemgetter(0)
+
+
 def _existing(model, ids: list[str]) -> dict[str, tuple]:
-    """id -> (rev, hlc, owner) of the rows we already hold, by one plain query."""
+    """id -> (rev, hlc, owner) of the rows we already hold, by one plain query a chunk."""
     db = database.obj
-    sql = (f'SELECT "id", "rev", "hlc", "owner" FROM "{model._meta.table_name}" '
-           f'WHERE "id" IN ({", ".join([db.param] * len(ids))})')
-    return {r[0]: r[1:] for r in db.execute_sql(sql, ids).fetchall()}
-
-
-def _insert(model, fields, rows) -> None:
-    """executemany of one prepared INSERT: peewee's insert_many spends most of its time
-    building SQL text, the driver binds parameters far faster (SQLite and psycopg alike)."""
-    db = database.obj
-    cols = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join([db.param] * len(fields))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({cols}) VALUES ({marks})'
-    db.cursor().executemany(sql, rows)  # rows hold driver values already (_converters)
+    out = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        sql = (f'SELECT "id", "rev", "hlc", "owner" FROM "{model._meta.table_name}" '
+               f'WHERE "id" IN ({", ".join([db.param] * len(chunk))})')
+        out.update((r[0], r[1:]) for r in db.execute_sql(sql, chunk).fetchall())
+    return out
 
 
 def _conflict(sender: str, kind: str, table: str, payload: dict) -> SyncConflict:
@@ -227,29 +245,44 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
                               received_at=node.utc_now())
         return "parked", 0, []
     from_station = peer.node != HUB
-    if from_station:
-        # Seqs already applied: the same content is skipped, other content is a fork.
-        seen = _received_digests(peer, ack, first)
-        for seq, table, payload in o.changes:
-            if seq <= ack and seen.get(seq) != bundle.digest(table, payload):
-                raise BundleError("bundle.fork", sender=peer.node, seq=seq)
-        fresh = [c for c in o.changes if c[0] > ack]
-    else:
-        # The hub's records are idempotent by (rev, hlc); applying them again changes nothing,
-        # and a hub restored from a backup may send numbers this station saw before.
-        fresh = o.changes
     if from_station and last <= ack:
+        _check_fork(peer, o, ack)
         return "duplicate", 0, []
-    written, conflicts = apply_records(fresh, peer.node)
+    blocks = o.blocks
+    if from_station and first <= ack:
+        _check_fork(peer, o, ack)
+        blocks = [_after(blk, ack) for blk in blocks]
+    # (The hub's records are idempotent by (rev, hlc): applied again they change nothing, and a
+    # hub restored from a backup may send numbers this station saw before.)
+    written, conflicts = apply_records(blocks, peer.node)
     if from_station:
-        digests = {seq: bundle.digest(t, p) for seq, t, p in fresh}
+        digests = {}
+        for blk in blocks:
+            digests.update(zip(blk.seqs, blk.digests()))
+        seqs = range(ack + 1, last + 1)
         SyncReceived.create(node=peer.node, incarnation=peer.incarnation, first_seq=ack + 1,
-                            last_seq=last,
-                            digests="".join(digests.get(s, ABSENT) for s in range(ack + 1, last + 1)))
+                            last_seq=last, digests="".join(digests.get(s, ABSENT) for s in seqs))
         peer.acked_seq = last
     elif o.b.manifest["clock"] >= peer.their_clock or last > ack:
         peer.acked_seq = last  # from the hub: may go back (a hub restored from a backup)
     return ("applied" if written or last > ack else "duplicate"), written, conflicts
+
+
+def _check_fork(peer: SyncPeer, o: Opened, ack: int) -> None:
+    """Seqs already applied: the same content is skipped, other content is a fork."""
+    seen = _received_digests(peer, ack, o.b.first)
+    for blk in o.blocks:
+        for i, (seq, d) in enumerate(zip(blk.seqs, blk.digests())):
+            if seq <= ack and seen.get(seq) != d and seen.get(seq) != bundle.legacy_digest(
+                    blk.table, blk.payload(i)):
+                raise BundleError("bundle.fork", sender=peer.node, seq=seq)
+
+
+def _after(blk: bundle.Block, ack: int) -> bundle.Block:
+    """The rows of a block with seqs after `ack` (a resend that overlaps what was applied)."""
+    keep = [i for i, s in enumerate(blk.seqs) if s > ack]
+    return bundle.Block(blk.table, [blk.seqs[i] for i in keep],
+                        {c: [v[i] for i in keep] for c, v in blk.cols.items()})
 
 
 def _unpark(peer: SyncPeer) -> int:

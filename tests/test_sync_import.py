@@ -391,3 +391,77 @@ def test_a_stick_pulled_during_export_leaves_no_half_bundle(env, tmp_path, kjtui
         r = subprocess.run([*kjtui_cmd, "--lang", "en", "sync", "import", "--db", str(pair.hub),
                             str(p)], capture_output=True, text=True)
         assert r.returncode != 0 and "nothing was changed" in r.stderr
+
+
+# --- resends that overlap, digests stored by an earlier release, rows held by another owner ---
+
+
+def test_a_resend_overlapping_what_was_applied_writes_only_what_is_new(env):
+    """The hub's answer never reached the laptop: its next bundle starts again at seq 1, with a
+    record changed twice since (the newest version wins)."""
+    from kjtui.models import DayLog, Manager, SyncReceived
+    from kjtui.services import notebook
+
+    pair, chain = env
+    sup.use(pair.hub)
+    importer.import_bytes(chain[0])
+    first_last = bundle.parse(chain[0]).last
+    sup.use(pair.station)
+    sup.set_hub_ack(pair, 0)
+    sup.use(pair.station)
+    m = Manager.get(Manager.code == "KJ01")
+    notebook.start_day(m.id, sup.MONDAY, 1200)
+    notebook.end_day(m.id, sup.MONDAY, 1260)
+    resend = sup.export_station(pair).read_bytes()
+    assert bundle.parse(resend).first == 1 and bundle.parse(resend).last > first_last
+    sup.use(pair.hub)
+    r = importer.import_bytes(resend)
+    assert r.status == "applied" and Visit.select().count() == 10  # the template's whole week
+    # every fresh seq written once, the day log's two changes as one update
+    assert r.changes == bundle.parse(resend).last - first_last - 1
+    log = DayLog.get(DayLog.day == sup.MONDAY)
+    assert (log.odometer_start, log.odometer_end) == (1200, 1260)
+    received = list(SyncReceived.select().order_by(SyncReceived.first_seq))
+    assert [(x.first_seq, x.last_seq) for x in received] == [
+        (1, first_last), (first_last + 1, bundle.parse(resend).last)]
+    assert all(len(x.digests) == 16 * (x.last_seq - x.first_seq + 1) for x in received)
+    assert importer.import_bytes(resend).status == "duplicate"
+
+
+def test_digests_stored_by_an_earlier_release_still_match(env):
+    """Digests were repr of the sorted columns before Block.digests: a hub upgraded in between
+    takes the same bundle again as a duplicate, not a fork."""
+    from kjtui.models import SyncReceived
+
+    pair, chain = env
+    sup.use(pair.hub)
+    importer.import_bytes(chain[0])
+    opened, _ = importer.open_bundle(chain[0])
+    old = {}
+    for blk in opened.blocks:
+        for i, seq in enumerate(blk.seqs):
+            old[seq] = bundle.legacy_digest(blk.table, blk.payload(i))
+    row = SyncReceived.get()
+    assert row.digests != "".join(old[s] for s in range(row.first_seq, row.last_seq + 1))
+    SyncReceived.update(digests="".join(old[s] for s in range(row.first_seq, row.last_seq + 1))
+                        ).execute()
+    assert importer.import_bytes(chain[0]).status == "duplicate"
+
+
+def test_a_record_held_by_another_owner_is_kept_as_a_conflict_not_overwritten(env):
+    from kjtui.models import SyncConflict, database
+
+    pair, chain = env
+    sup.use(pair.hub)
+    importer.import_bytes(chain[0])
+    before = sup.data_dump(pair.hub)
+    opened, _ = importer.open_bundle(chain[0])
+    for blk in opened.blocks:  # the same records, as if another station claimed them
+        blk.cols["owner"] = ["KJ02"] * blk.n
+        blk.cols["rev"] = [9] * blk.n
+    with database.atomic():
+        written, kept = importer.apply_records(opened.blocks, "KJ02")
+    assert written == 0 and len(kept) == sum(b.n for b in opened.blocks)
+    assert SyncConflict.select().where(SyncConflict.kind == "owner").count() == len(kept)
+    sup.close()
+    assert sup.data_dump(pair.hub) == before

@@ -1,4 +1,4 @@
-"""`kjtui hub init|enroll|revoke|conflicts|resolve`: the county office's side of sync."""
+"""`kjtui hub init|enroll|revoke|serve|conflicts|resolve`: the county office's side of sync."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def register(sub) -> None:
     add_common(a)
     a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
     a.set_defaults(func=run_revoke)
+    a = s.add_parser("serve", help=i18n.t("cli.hub.serve"))
+    add_common(a)
+    a.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.opt.host"))
+    a.add_argument("--port", type=int, default=8750, help=i18n.t("cli.opt.port"))
+    a.set_defaults(func=run_serve)
     a = s.add_parser("conflicts", help=i18n.t("cli.hub.conflicts"))
     add_common(a)
     a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
@@ -75,6 +80,25 @@ def run_revoke(args) -> int:
     _connect(args)
     n = guarded(enroll.revoke, args.manager)
     print(i18n.t("hub.revoked", code=args.manager, n=n))
+    return 0
+
+
+def run_serve(args) -> int:
+    from kjtui.commands.sync import guarded
+    from kjtui.models import HUB
+    from sync import hub_server, node
+    from sync.bundle import BundleError
+    from sync.journal import node_id
+
+    _connect(args)
+    if node_id() != HUB:
+        raise UserError(i18n.t("hub.is_station", node=node_id()))
+    guarded(node.keys)  # an uninitialised hub refuses here, not at the first bundle
+    print(i18n.t("hub.serving", host=args.host, port=args.port), flush=True)
+    try:
+        hub_server.serve(args.host, args.port)
+    except BundleError as exc:
+        raise UserError(i18n.t(exc.key, **exc.params)) from exc
     return 0
 
 

@@ -1,4 +1,5 @@
-"""`kjtui sync export|import|status`: bundles through a folder (USB stick, shared folder)."""
+"""`kjtui sync export|import|push|status`: bundles through a folder (USB stick, shared folder)
+or over HTTP to the hub (push)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ def register(sub) -> None:
     i.add_argument("paths", nargs="+", metavar="FILE|DIR")
     i.add_argument("--reply", metavar="DIR", help=i18n.t("cli.opt.reply"))
     i.set_defaults(func=run_import)
+    pu = s.add_parser("push", help=i18n.t("cli.sync.push"))
+    add_common(pu)
+    pu.add_argument("--hub", required=True, metavar="URL", help=i18n.t("cli.opt.hub_url"))
+    pu.add_argument("--retries", type=int, default=3, metavar="N", help=i18n.t("cli.opt.retries"))
+    pu.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                    help=i18n.t("cli.opt.timeout"))
+    pu.set_defaults(func=run_push)
     st = s.add_parser("status", help=i18n.t("cli.sync.status"))
     add_common(st)
     st.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
@@ -97,6 +105,14 @@ def _files(paths, me: str):
             yield path
 
 
+def _say_skew(result) -> None:
+    from kjtui.models import SyncPeer
+
+    peer = SyncPeer.get((SyncPeer.node == result.sender)
+                        & (SyncPeer.incarnation == result.incarnation))
+    print(i18n.t("sync.skew", node=result.sender, days=round(peer.skew_ms / 86400000)))
+
+
 def run_import(args) -> int:
     from sync import bundle, importer
     from sync.journal import node_id
@@ -120,11 +136,7 @@ def run_import(args) -> int:
         if result.unparked:
             print(i18n.t("sync.unparked", n=result.unparked))
         if result.skew_flagged:
-            from kjtui.models import SyncPeer
-
-            peer = SyncPeer.get((SyncPeer.node == result.sender)
-                                & (SyncPeer.incarnation == result.incarnation))
-            print(i18n.t("sync.skew", node=result.sender, days=round(peer.skew_ms / 86400000)))
+            _say_skew(result)
         if result.reply:
             folder = args.reply or os.path.dirname(os.path.abspath(path))
             try:
@@ -135,6 +147,19 @@ def run_import(args) -> int:
                 continue
             print(i18n.t("sync.reply", path=out))
     return 2 if failed else 0
+
+
+def run_push(args) -> int:
+    from sync import client
+
+    _connect(args)
+    for p in guarded(client.push, args.hub, retries=min(max(args.retries, 1), 10),
+                     timeout=args.timeout):
+        status = i18n.t(f"push.status.{p.hub_status}") if p.hub_status else "?"
+        print(i18n.t("push.sent", first=p.first, last=p.last, status=status, n=p.reply.changes))
+        if p.reply.skew_flagged:
+            _say_skew(p.reply)
+    return 0
 
 
 def _ranges(rs) -> str:

@@ -1,7 +1,9 @@
 """End to end in a real terminal (tmux, 80×24): the demo county opened as its stationed manager,
-a whole day recorded by keystrokes alone — start odometer, three visits with acknowledgements
-(two by the customer's PIN, one on the paper handbook), the first check-in phoned in, one
-information item on the Information screen, end odometer — then ctrl+q and the database checked."""
+a whole day recorded by keystrokes alone — the route ridden today chosen with `r` (another than
+the plan's, or any when the plan has none: so the test runs the same on every day of the week),
+start odometer, three visits with acknowledgements (two by the customer's PIN, one on the paper
+handbook), the first check-in phoned in, one information item on the Information screen, end
+odometer — then ctrl+q and the database checked."""
 
 from __future__ import annotations
 
@@ -29,25 +31,47 @@ def pin(term: Tmux, digits: str, then: str) -> None:
     term.wait_for(then)
 
 
-def test_a_day_by_keyboard_alone(db_path):
-    from kjtui.services import notebook, session
+def plan_rows(day):
+    from kjtui.models import PlanDay
+
+    return [(p.id, p.route_id, p.rev) for p in PlanDay.select().where(PlanDay.day == day)]
+
+
+@pytest.mark.parametrize("plan_made", [True, False], ids=["planned-day", "no-plan"])
+def test_a_day_by_keyboard_alone(db_path, plan_made):
+    from kjtui.models import Customer, PlanDay, RouteStop
+    from kjtui.services import notebook, plan, session
 
     demo(db_path)
     session.open_notebook(f"sqlite:///{db_path}")
+    if not plan_made:  # what a Sunday, or a plan not made, looks like on any day CI runs
+        PlanDay.delete().where(PlanDay.day == session.today()).execute()
     manager = session.current_manager()
     day = session.today()
     before = notebook.day_view(manager.id, day)
-    if len(before.route.stops) < 3:
-        pytest.skip("the demo plans no route for today (a day off)")
-    shops = [s.shop_name for s in before.route.stops[:3]]
+    routes = plan.routes_of(manager.id)
+    ridden = next(i for i, r in enumerate(routes)
+                  if r.stops >= 3 and r.id != before.route.route_id)
+    route = routes[ridden]
+    shops = [c.shop_name for c in Customer.select(Customer.shop_name).join(
+        RouteStop, on=(RouteStop.customer == Customer.id)).where(
+        (RouteStop.route == route.id) & (RouteStop.deleted == False)  # noqa: E712
+    ).order_by(RouteStop.position).limit(3)]
     start = (before.last_reading or 0) + 3
+    plan_before = plan_rows(day)
     close()
 
     term = Tmux(f"{sys.executable} -m kjtui --db {db_path} --lang zh")
     try:
         term.wait_for("首页", manager.name)
         term.keys("F3")
-        term.wait_for(before.route.route_name, shops[0])
+        term.wait_for(before.route.route_name or "今天没有线路")
+
+        # The route ridden today: `r`, then the route in the list (code order).
+        term.keys("r")
+        term.wait_for("实际走的线路", route.code)
+        term.keys("Home", *["Down"] * ridden, "Enter")
+        term.wait_for(f"今天走 {route.name}", shops[0])
 
         term.keys("s")
         term.wait_for("出车里程表读数")
@@ -88,10 +112,10 @@ def test_a_day_by_keyboard_alone(db_path):
         term.wait_for("^s")  # the collect dialog and its keys
         term.type("村口新开超市低价卖烟")
         term.keys("Enter")
-        term.wait_for("村口新开超市低价卖烟")
+        term.wait_for("已收集。", "村口新开超市低价卖烟")  # saved, not only typed in the box
 
         term.keys("F3")
-        term.wait_for(before.route.route_name)
+        term.wait_for(route.name)
         term.keys("f")
         term.wait_for("收车里程表读数")
         term.type(str(start + 42))
@@ -108,6 +132,8 @@ def test_a_day_by_keyboard_alone(db_path):
     session.open_notebook(f"sqlite:///{db_path}")
     log = DayLog.get((DayLog.manager == manager.id) & (DayLog.day == day))
     assert (log.odometer_start, log.odometer_end, log.first_phoned) == (start, start + 42, True)
+    assert log.route_id == route.id
+    assert plan_rows(day) == plan_before  # the plan is not changed by the route ridden
     visits = list(Visit.select().where(Visit.day == log.id).order_by(Visit.id))
     assert [v.customer.shop_name for v in visits] == shops
     assert [(v.ordered, v.on_route) for v in visits] == [(True, True), (False, True), (False, True)]
@@ -119,3 +145,4 @@ def test_a_day_by_keyboard_alone(db_path):
     assert item.manager_id == manager.id and item.collected_on == day
     after = notebook.day_view(manager.id, day)
     assert after.figures.households == 3 and after.figures.mileage == 42
+    assert after.route.route_name == route.name

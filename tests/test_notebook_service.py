@@ -120,6 +120,7 @@ def test_first_pin_confirmation_then_pin_checked(county):
     refused("ack.already", nb.acknowledge, v1.id, pin="2468")
     v2 = nb.record_visit(m, d, c.id)
     refused("ack.wrong_pin", nb.acknowledge, v2.id, pin="1111")
+    assert nb.pin_tries_left(v2.id) == 4
     assert nb.acknowledge(v2.id, pin="2468").signed
 
 
@@ -204,3 +205,25 @@ def test_ride_another_route_keeps_the_plan(county):
     (day,) = plan.plan_against_actual(m, d, d, d)
     assert (day.route_name, day.ridden_route_name) == ("炉观一线", "炉观二线")
     assert (day.planned, day.missed, day.extra) == (5, 5, 1)
+
+
+def test_five_wrong_pins_lock_the_visit_and_a_new_pin_needs_paper(county):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    first = nb.record_visit(m, d, c.id)
+    nb.acknowledge(first.id, pin="2468", new_pin="2468")
+    refused("pin.reset_needs_paper", nb.reset_pin, first.id, "1357", "1357")  # signed by PIN
+    v = nb.record_visit(m, d, c.id)
+    for left in (4, 3, 2, 1):
+        assert refused("ack.wrong_pin", nb.acknowledge, v.id, pin="1111").params == {"left": left}
+    refused("ack.pin_locked", nb.acknowledge, v.id, pin="1111")
+    refused("ack.pin_locked", nb.acknowledge, v.id, pin="2468")  # even the right one now
+    assert nb.pin_tries_left(v.id) == 0
+    other = nb.record_visit(m, d, county.customers[1].id)
+    refused("pin.reset_needs_paper", nb.reset_pin, other.id, "1357", "1357")  # not acknowledged
+    nb.acknowledge(v.id, "paper", handbook_page="9")
+    refused("pin.format", nb.reset_pin, v.id, "13", "13")
+    refused("pin.mismatch", nb.reset_pin, v.id, "1357", "1358")
+    assert nb.reset_pin(v.id, "1357", "1357").ack_method == "paper"
+    again = nb.record_visit(m, d, c.id)
+    refused("ack.wrong_pin", nb.acknowledge, again.id, pin="2468")  # the old PIN is gone
+    assert nb.acknowledge(again.id, pin="1357").ack_method == "pin"

@@ -157,7 +157,7 @@ async def test_wrong_pin_is_refused_and_changes_nothing(db, county):
         await pilot.press(*"1111", "enter")
         await settle(app, pilot)
         assert app.screen is dialog
-        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin")
+        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=4)
         assert dialog.query_one("#pin").value == ""
         assert Acknowledgement.select().count() == 1  # only last week's
         await pilot.press("escape")  # later: the visit stays, not yet acknowledged
@@ -324,3 +324,40 @@ async def test_route_key_picks_the_route_ridden_when_none_is_planned(db, county)
         assert type(app.screen).__name__ == "AckDialog"
         (v,) = today_visits(county)
         assert v.customer_id == county.customers[0].id and v.on_route
+
+
+async def test_five_wrong_pins_leave_the_paper_handbook_then_a_new_pin(db, county):
+    from kjtui.models import CustomerPin
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        dialog = app.screen
+        for left in (4, 3, 2, 1):
+            await pilot.press(*"1111", "enter")
+            await settle(app, pilot)
+            assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=left)
+        await pilot.press(*"1111", "enter")
+        await settle(app, pilot)
+        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.pin_locked", tries=5)
+        assert dialog.method == "paper" and dialog.focused.id == "page"
+        assert Acknowledgement.select().count() == 1  # only last week's
+        await pilot.press(*"31", "enter")
+        await settle(app, pilot)
+        assert app.screen is today
+        (v,) = today_visits(county)
+        assert Acknowledgement.get(Acknowledgement.visit == v.id).handbook_page == "31"
+        before = CustomerPin.get().pin_hash
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "PinResetDialog"
+        await pilot.press(*"9753", "enter", *"9753", "enter")
+        await settle(app, pilot)
+        assert app.screen is today
+        assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop="[老街]便民店")
+        assert CustomerPin.get().pin_hash != before
+        line = nb.acknowledge(nb.record_visit(county.manager.id, county.today,
+                                              county.customers[0].id).id, pin="9753")
+        assert line.ack_method == "pin"

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
 from kjtui.services import notebook
-from kjtui.widgets.ack_dialog import AckDialog
+from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice, refusal_text
@@ -75,6 +75,7 @@ class TodayScreen(Screen):
             ("n", "off_route", "key.off_route"),
             ("r", "route", "key.route"),
             ("a", "ack", "key.ack"),
+            ("k", "new_pin", "key.new_pin"),
             ("e", "edit", "key.edit"),
             ("c", "correct", "key.correct"),
             ("d", "delete", "key.delete"),
@@ -385,6 +386,22 @@ class TodayScreen(Screen):
             self.say(i18n.t("ack.superseded"), True)
         else:
             self.open_ack(line)
+
+    def action_new_pin(self) -> None:
+        line = self.chosen_visit()
+        if not line:
+            return
+        if line.ack_method != "paper":
+            self.say(i18n.t("pin.reset_needs_paper", shop=line.shop_name), True)
+            return
+
+        def done(result) -> None:
+            if result is not None:
+                self.say(i18n.t("pin.reset_done", shop=result.shop_name))
+                self.load(result.id)
+
+        self.app.push_screen(PinResetDialog(
+            line.shop_name, lambda **values: notebook.reset_pin(line.id, **values)), done)
 
     # --- odometer and check-ins ---------------------------------------------------------------
 

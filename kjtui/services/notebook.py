@@ -15,10 +15,11 @@ from datetime import date, datetime, time
 import peewee as pw
 
 from kjtui.models import (
-    Acknowledgement, Customer, CustomerPin, DayLog, Manager, MonthlyPlan, PlanDay, Route,
+    Acknowledgement, Customer, CustomerPin, DayLog, Manager, MonthlyPlan, PlanDay, Route, Setting,
     Visit, database,
 )
 from kjtui.services import day as day_service
+from kjtui.services import settings
 from kjtui.services.writes import Refused, now, owner_for
 from sync import journal
 
@@ -27,6 +28,8 @@ from sync import journal
 MAX_DAY_KM = 300
 MAX_GAP_KM = 100
 PIN_RE = re.compile(r"^\d{4,6}$")
+MAX_PIN_TRIES = 5  # wrong PINs in a row for one visit before only the paper handbook is left
+_TRIES = "pin:"  # settings key prefix: wrong PIN tries of a visit
 CHECKS = ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
 
 
@@ -458,20 +461,14 @@ def _check_pin_format(pin: str) -> None:
         raise Refused("pin.format")
 
 
-def set_customer_pin(customer_id: str, pin: str, *, owner: str, old_pin: str | None = None) -> None:
-    """The PIN the customer chooses at the first confirmation, kept as a salted scrypt hash.
-    Changing it needs the old one."""
-    _check_pin_format(pin)
-    existing = _pin_row(customer_id)
+def _store_pin(customer_id: str, pin: str, owner: str, existing: CustomerPin | None) -> None:
+    """The PIN the customer chose, kept only as a salted scrypt hash."""
     salt = os.urandom(16)
-    fields = dict(salt=salt.hex(), pin_hash=_hash(pin, salt), set_at=now())
+    fields = {"salt": salt.hex(), "pin_hash": _hash(pin, salt), "set_at": now()}
     if existing is None:
-        journal.create(CustomerPin, owner=owner_for(owner),
-                       customer=customer_id, **fields)
-        return
-    if old_pin is None or not _pin_matches(existing, old_pin):
-        raise Refused("ack.wrong_pin")
-    journal.update(existing, **fields)
+        journal.create(CustomerPin, owner=owner_for(owner), customer=customer_id, **fields)
+    else:
+        journal.update(existing, **fields)
 
 
 def _pin_matches(row: CustomerPin, pin: str) -> bool:
@@ -503,19 +500,53 @@ def acknowledge(
     if method not in ("pin", "paper", "declined"):
         raise Refused("ack.method", method=method)
     owner = v.owner
+    row = _pin_row(v.customer_id) if method == "pin" else None
+    if row is not None:
+        _check_pin(v.id, row, pin)
     with database.atomic():
-        if method == "pin":
-            row = _pin_row(v.customer_id)
-            if row is None:
-                _check_pin_format(pin)
-                if new_pin is None or new_pin != pin:
-                    raise Refused("pin.mismatch")
-                set_customer_pin(v.customer_id, pin, owner=owner)
-            elif not _pin_matches(row, pin):
-                raise Refused("ack.wrong_pin")
+        if method == "pin" and row is None:
+            _check_pin_format(pin)
+            if new_pin is None or new_pin != pin:
+                raise Refused("pin.mismatch")
+            _store_pin(v.customer_id, pin, owner, None)
         journal.create(Acknowledgement, owner=owner_for(owner), visit=v,
                        method=method, handbook_page=handbook_page, reason=reason,
                        at=now())
+    Setting.delete().where(Setting.key == _TRIES + v.id).execute()
+    return get_visit(visit_id)
+
+
+def _check_pin(visit_id: str, row: CustomerPin, pin: str) -> None:
+    """The customer's PIN for this visit. Wrong tries are counted in this laptop's settings (kept
+    across restarts, never synced); after MAX_PIN_TRIES in a row the PIN is refused for the
+    visit and only the paper handbook is left."""
+    tries = int(settings.get(_TRIES + visit_id) or 0)
+    if tries >= MAX_PIN_TRIES:
+        raise Refused("ack.pin_locked", tries=tries)
+    if _pin_matches(row, pin):
+        return
+    tries += 1
+    settings.put(_TRIES + visit_id, str(tries))  # committed on its own: a refusal keeps it
+    if tries >= MAX_PIN_TRIES:
+        raise Refused("ack.pin_locked", tries=tries)
+    raise Refused("ack.wrong_pin", left=MAX_PIN_TRIES - tries)
+
+
+def pin_tries_left(visit_id: str) -> int:
+    return max(0, MAX_PIN_TRIES - int(settings.get(_TRIES + visit_id) or 0))
+
+
+def reset_pin(visit_id: str, pin: str, new_pin: str) -> VisitLine:
+    """A customer who forgot the PIN chooses a new one (typed twice), only on a visit they have
+    acknowledged in the paper handbook: their signature there stands for the reset."""
+    v = _visit(visit_id)
+    ack = Acknowledgement.get_or_none(Acknowledgement.visit == v.id)
+    if ack is None or ack.method != "paper":
+        raise Refused("pin.reset_needs_paper", shop=v.customer.shop_name)
+    _check_pin_format(pin)
+    if new_pin != pin:
+        raise Refused("pin.mismatch")
+    _store_pin(v.customer_id, pin, v.owner, _pin_row(v.customer_id))
     return get_visit(visit_id)
 
 

@@ -110,7 +110,44 @@ class AckDialog(Dialog):
         self._show()
 
     def refused(self, error) -> None:
-        if self.method == "pin":
+        if getattr(error, "key", "") == "ack.pin_locked":
+            self.method = "paper"  # no PIN tries left for this visit: the handbook remains
+            self._show()
+            self.query_one("#ack-hint", Static).update(i18n.t("ack.paper_hint"))
+        elif self.method == "pin":
             self.chosen = None
             self.query_one("#pin", Input).value = ""
             self._show()
+
+
+class PinResetDialog(Dialog):
+    """A forgotten PIN: the customer chooses a new one, typed twice, on a visit they signed in the
+    paper handbook. `save(pin, new_pin)` → the VisitLine."""
+
+    FOCUS = "#pin"
+
+    def __init__(self, shop: str, save):
+        super().__init__(save)
+        self.shop = shop
+        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="pin-reset"):
+            yield Static(Text(i18n.t("pin.reset_title", shop=self.shop)), classes="title")
+            yield Static(i18n.t("pin.reset_hint"))
+            yield Input(id="pin", password=True, placeholder=i18n.t("ack.pin"), max_length=6)
+            yield Input(id="pin2", password=True, placeholder=i18n.t("ack.pin"), max_length=6)
+            yield Notice("", id="dialog-msg")
+        yield Footer()
+
+    def action_save(self) -> None:
+        first, second = self.query_one("#pin", Input), self.query_one("#pin2", Input)
+        if self.focused is first:
+            second.focus()
+            return
+        self.submit(pin=first.value, new_pin=second.value)
+
+    def refused(self, error) -> None:
+        for box in self.query(Input):
+            box.value = ""
+        self.query_one("#pin", Input).focus()

@@ -107,6 +107,37 @@ def test_copy_week_fills_only_empty_later_days(county):
     assert err.value.key == "plan.nothing_to_copy"
 
 
+def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
+    from kjtui.models import MonthlyPlan, Setting
+
+    Setting.create(key="node_id", value="KJ07")  # a station: its writes are journaled
+    m, r1, r2 = county.manager.id, county.routes["R01"].id, county.routes["R02"].id
+    june = date(2026, 6, 1)
+    with pytest.raises(Refused) as err:
+        plan.submit(m, june, TODAY)  # nothing planned in June yet
+    assert err.value.key == "plan.nothing_to_submit"
+    with pytest.raises(Refused) as err:
+        plan.submit(m, date(2026, 4, 1), TODAY)
+    assert err.value.key == "plan.month_closed"
+    assert plan.month_view(m, TODAY, TODAY).submitted_at is None
+    before = JournalEntry.select().count()
+    view = plan.submit(m, TODAY, TODAY)
+    assert view.submitted_at is not None and JournalEntry.select().count() == before + 1
+    assert MonthlyPlan.get(MonthlyPlan.month == TODAY.replace(day=1)).submitted_at is not None
+    assert not view.day(TODAY).editable and view.day(date(2026, 5, 14)).editable
+    rows = [(p.id, p.rev, p.route_id) for p in PlanDay.select()]
+    with pytest.raises(Refused) as err:
+        plan.assign(m, TODAY, TODAY, r2, TODAY)  # the day has begun as submitted
+    assert err.value.key == "plan.submitted_day" and i18n.t("plan.submitted_day",
+                                                            **err.value.params) != "plan.submitted_day"
+    assert [(p.id, p.rev, p.route_id) for p in PlanDay.select()] == rows
+    plan.assign(m, TODAY, date(2026, 5, 14), r1, TODAY)  # later days may still change
+    assert plan.month_view(m, TODAY, TODAY).day(date(2026, 5, 14)).route_id == r1
+    with pytest.raises(Refused) as err:
+        plan.submit(m, TODAY, TODAY)
+    assert err.value.key == "plan.already_submitted"
+
+
 # --- the screen ------------------------------------------------------------------------------
 
 
@@ -164,6 +195,20 @@ async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
         assert "2026-05" in str(screen.query_one("#plan-title").render())
         titles = [c.title for c in app.get_system_commands(screen)]
         assert any(t.startswith(i18n.t("plan.key.copy")) for t in titles)
+        assert any(t.startswith(i18n.t("plan.key.submit")) for t in titles)
+        # s submits the month: the screen says which days are fixed and which may change
+        assert i18n.t("plan.draft") in str(screen.query_one("#plan-title").render())
+        await pilot.press("s")
+        await _settle(app, pilot)
+        assert str(screen.query_one("#plan-msg").render()) == i18n.t("plan.submit_done",
+                                                                     month="2026-05")
+        title = str(screen.query_one("#plan-title").render())
+        assert "已提交" in title and "以后的日子仍可调整" in title
+        assert screen.cursor_day == TODAY
+        await pilot.press("x")  # today is fixed now
+        await _settle(app, pilot)
+        assert "不能再改" in str(screen.query_one("#plan-msg").render())
+        assert not PlanDay.get(PlanDay.day == TODAY).deleted
     assert county.manager.code == "KJ07"
 
 

@@ -34,6 +34,13 @@ MESSAGES = {
     "plan.not_your_route": ("这条线路不是您的。", "That route is not one of yours."),
     "plan.nothing_to_copy": ("本周还没有排线路，无可填充。", "This week has no routes yet; nothing to copy."),
     "plan.no_routes": ("您还没有线路。", "You have no routes yet."),
+    "plan.key.submit": ("提交计划", "Submit"),
+    "plan.draft": ("未提交", "not submitted"),
+    "plan.submitted": ("已提交 {at}：今天及以前不能再改，以后的日子仍可调整", "submitted {at}: days to today fixed, later days may change"),
+    "plan.submit_done": ("{month} 的计划已提交。今天及以前的日子不能再改，以后的日子仍可调整。", "The plan for {month} is submitted. Days up to today are fixed; later days may still change."),
+    "plan.submitted_day": ("计划已于 {at} 提交，{day} 不能再改（以后的日子仍可调整）。", "The plan was submitted {at}: {day} can no longer change (later days still can)."),
+    "plan.nothing_to_submit": ("{month} 还没有排任何线路，无可提交。", "The plan for {month} has no routes yet; nothing to submit."),
+    "plan.already_submitted": ("这个月的计划已于 {at} 提交过了。", "This month's plan was already submitted {at}."),
     # customers
     "cust.title": ("客户", "Customers"),
     "cust.placeholder": ("输入店名、业主、许可证号、电话或乡镇", "Type a shop name, owner, licence no., phone or township"),

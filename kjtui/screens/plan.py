@@ -49,7 +49,7 @@ def cell(p, today: date) -> Text:
 
 class PlanScreen(Screen):
     DEFAULT_CSS = """
-    PlanScreen #plan-title { height: 1; padding: 0 1; }
+    PlanScreen #plan-title { height: 2; padding: 0 1; }
     PlanScreen #calendar { height: auto; max-height: 14; }
     PlanScreen #plan-day { height: 3; padding: 0 1; }
     PlanScreen #plan-msg { height: 1; padding: 0 1; }
@@ -71,6 +71,7 @@ class PlanScreen(Screen):
             ("left_square_bracket", "month(-1)", "plan.key.prev"),
             ("right_square_bracket", "month(1)", "plan.key.next"),
             ("t", "this_month", "plan.key.today"),
+            ("s", "submit", "plan.key.submit"),
         )
 
     def compose(self) -> ComposeResult:
@@ -128,9 +129,12 @@ class PlanScreen(Screen):
         self.month = self.view.month
         if self.cursor_day is None or self.cursor_day.replace(day=1) != self.month:
             self.cursor_day = self.today if self.today.replace(day=1) == self.month else self.month
+        at = self.view.submitted_at
+        state = (i18n.t("plan.submitted", at=at.strftime("%m-%d %H:%M")) if at
+                 else i18n.t("plan.draft"))
         self.query_one("#plan-title", Static).update(
             i18n.t("plan.title", month=self.month.strftime("%Y-%m")) + "   "
-            + i18n.t("plan.legend"))
+            + i18n.t("plan.legend") + "\n" + state)
         table = self.query_one("#calendar", DataTable)
         table.clear()
         by_day = {p.day: p for p in self.view.days}
@@ -225,6 +229,15 @@ class PlanScreen(Screen):
         monday = self.cursor_day - timedelta(days=self.cursor_day.weekday())
         self.load(month, lambda manager_id, today: i18n.t(
             "plan.copied", n=plan.copy_week(manager_id, month, monday, today)))
+
+    def action_submit(self) -> None:
+        from kjtui.services import plan
+
+        if self.month is None:
+            return
+        month = self.month
+        self.load(month, lambda manager_id, today: plan.submit(manager_id, month, today) and i18n.t(
+            "plan.submit_done", month=month.strftime("%Y-%m")))
 
     def action_month(self, step: int) -> None:
         from kjtui.services.plan import add_months

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import peewee
 
 from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
 from kjtui.services.day import live_visits
-from kjtui.services.writes import Refused, owner_for
+from kjtui.services.writes import Refused, now, owner_for
 
 FIRST_YEAR = 2020  # no notebook plans before kjtui existed
 MONTHS_AHEAD = 1  # the plan is made at the start of the month; the next one may be prepared
@@ -51,6 +51,7 @@ class MonthView:
     days: list[DayPlan]
     routes: list[RouteChoice]
     editable: bool
+    submitted_at: datetime | None = None  # submitted: days up to today are fixed, later ones not
 
     def day(self, d: date) -> DayPlan | None:
         return next((p for p in self.days if p.day == d), None)
@@ -99,6 +100,11 @@ def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:
 
 def plan_against_actual(manager_id: str, first: date, last: date, today: date) -> list[DayPlan]:
     """Every day from `first` to `last` (inclusive): the plan, and what was done."""
+    submitted = {
+        p.month for p in MonthlyPlan.select(MonthlyPlan.month).where(
+            (MonthlyPlan.manager == manager_id) & MonthlyPlan.submitted_at.is_null(False)
+            & MonthlyPlan.month.between(month_start(first), last))
+    }
     from kjtui.models import Customer
 
     planned = {
@@ -124,7 +130,6 @@ def plan_against_actual(manager_id: str, first: date, last: date, today: date) -
     stops = _stops({p.route_id for p in planned.values() if p.route_id})
     out = []
     d = first
-    this_month = month_start(today)
     while d <= last:
         p = planned.get(d)
         want = stops.get(p.route_id, {}) if p and p.route_id else {}
@@ -139,8 +144,7 @@ def plan_against_actual(manager_id: str, first: date, last: date, today: date) -
             ridden_route_name=log.route_name if log and log.route_id else None,
             planned=len(want), visited=sum(1 for cid in want if cid in done),
             missed=len(missed), extra=len(extra), started=started,
-            editable=d >= today and this_month <= month_start(d) <= add_months(
-                this_month, MONTHS_AHEAD),
+            editable=_day_open(d, today, month_start(d) in submitted),
             missed_names=missed, extra_names=extra,
         ))
         d += timedelta(days=1)
@@ -150,10 +154,23 @@ def plan_against_actual(manager_id: str, first: date, last: date, today: date) -
 def month_view(manager_id: str, month: date, today: date) -> MonthView:
     month = month_start(month)
     days = month_days(month)
+    mp = _monthly_plan(manager_id, month)
     return MonthView(
         month, plan_against_actual(manager_id, days[0], days[-1], today), routes_of(manager_id),
-        _month_editable(month, today),
+        _month_editable(month, today), mp.submitted_at if mp else None,
     )
+
+
+def _monthly_plan(manager_id: str, month: date) -> MonthlyPlan | None:
+    return MonthlyPlan.get_or_none((MonthlyPlan.manager == manager_id)
+                                   & (MonthlyPlan.month == month_start(month))
+                                   & (MonthlyPlan.deleted == False))  # noqa: E712
+
+
+def _day_open(d: date, today: date, submitted: bool) -> bool:
+    """A day's plan may change: in this month or the next, not past; once the plan is
+    submitted, not today either (the day has begun as submitted)."""
+    return _month_editable(month_start(d), today) and (d > today if submitted else d >= today)
 
 
 def _month_editable(month: date, today: date) -> bool:
@@ -173,6 +190,14 @@ def _check_day(month: date, day: date, today: date) -> None:
         raise Refused("plan.day_past", day=day.isoformat())
 
 
+def _check_open(manager_id: str, month: date, day: date, today: date) -> None:
+    _check_day(month, day, today)
+    mp = _monthly_plan(manager_id, month)
+    if mp is not None and mp.submitted_at is not None and day <= today:
+        raise Refused("plan.submitted_day", day=day.isoformat(),
+                      at=mp.submitted_at.strftime("%m-%d %H:%M"))
+
+
 def _plan_of(manager: Manager, month: date) -> MonthlyPlan:
     from sync import journal
 
@@ -190,7 +215,7 @@ def assign(manager_id: str, month: date, day: date, route_id: str | None, today:
     """Plan `route_id` for `day` (None: take the day out of the plan)."""
     from sync import journal
 
-    _check_day(month, day, today)
+    _check_open(manager_id, month, day, today)
     manager = Manager.get_by_id(manager_id)
     if route_id is not None and route_id not in {r.id for r in routes_of(manager_id)}:
         raise Refused("plan.not_your_route")
@@ -228,3 +253,22 @@ def copy_week(manager_id: str, month: date, source_monday: date, today: date) ->
                 assign(manager_id, month, d, route, today)
                 filled += 1
     return filled
+
+
+def submit(manager_id: str, month: date, today: date) -> MonthView:
+    """提交: the month's plan handed in. From then on the days up to today are fixed; later days
+    may still change (a route swapped for a good reason), each change journaled."""
+    from sync import journal
+
+    month = month_start(month)
+    if not _month_editable(month, today):
+        raise Refused("plan.month_closed", month=month.strftime("%Y-%m"))
+    mp = _monthly_plan(manager_id, month)
+    if mp is None or not PlanDay.select().where(
+            (PlanDay.plan == mp.id) & (PlanDay.deleted == False)  # noqa: E712
+            & PlanDay.route.is_null(False)).exists():
+        raise Refused("plan.nothing_to_submit", month=month.strftime("%Y-%m"))
+    if mp.submitted_at is not None:
+        raise Refused("plan.already_submitted", at=mp.submitted_at.strftime("%m-%d %H:%M"))
+    journal.update(mp, submitted_at=now())
+    return month_view(manager_id, month, today)

@@ -40,13 +40,17 @@ def _factory(module: str, cls: str):
 class KjtuiApp(App):
     TITLE = "kjtui"
     CSS_PATH = "app.tcss"
-    # Start straight in the home mode: no blank default screen composed, then switched away from.
+    # Start straight on home: no blank default screen composed, then switched away from. Home is
+    # the app's default screen rather than one of its MODES at first: Textual re-parses the whole
+    # stylesheet when it sets up a mode's first screen, not when it sets up the default screen.
     DEFAULT_MODE = "home"
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
         self.nav = _available()
-        self.MODES = {mode: _factory(mod, cls) for mode, mod, cls, _, _ in self.nav}
+        self.MODES = {
+            mode: _factory(mod, cls) for mode, mod, cls, _, _ in self.nav if mode != "home"
+        }
         super().__init__(**kwargs)
         self.db_url = db_url
         self.title = i18n.t("app.title")
@@ -65,6 +69,13 @@ class KjtuiApp(App):
         # Descriptions are translated at run time (--lang), so these are bound per instance.
         for binding in bindings:
             self._bindings._add_binding(binding)
+
+    def get_default_screen(self) -> Screen:
+        return _factory(*NAV[0][1:3])()
+
+    def on_mount(self) -> None:
+        # From now on F2 and the palette switch back to the home screen like to any other mode.
+        self.add_mode("home", self.get_default_screen)
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

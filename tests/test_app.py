@@ -67,6 +67,7 @@ async def test_starts_straight_on_home_with_its_data_on_the_first_paint(db):
 async def test_home_reads_again_when_shown_again(db):
     """A visit recorded elsewhere shows in the home figures when the manager comes back (F2)."""
     import notebook_county
+
     from kjtui.services import notebook as nb
 
     c = notebook_county.build()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 
 import peewee
-from playhouse.db_url import connect as url_connect
 
 from kjtui.dbfile import (  # noqa: F401  (re-exported: the database layer's public names)
     DatabaseError, check, check_sqlite_target, default_path, resolve_url, sqlite_path,
@@ -37,6 +36,9 @@ def open_database(url: str) -> peewee.Database:
             check_same_thread=False,
             autoconnect=True,
         )
+    # Only the hub on PostgreSQL gets here: playhouse.db_url imports every playhouse backend.
+    from playhouse.db_url import connect as url_connect
+
     return url_connect(url, autoconnect=True)
 
 

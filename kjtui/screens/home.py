@@ -30,25 +30,27 @@ def read_home(db_url: str) -> HomeLoaded:
 
 
 class HomeScreen(Screen):
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="home"):
-            yield Static(i18n.t("home.title"), id="home-title", classes="title")
-            yield Static("…", id="who")
-            yield Static("", id="figures")
-        yield Footer()
+    _left = False  # shown, then left for another place
 
-    def on_mount(self) -> None:
+    def compose(self) -> ComposeResult:
         # Start-up: two indexed lookups (about 2 ms on a county's notebook) read here, on the
         # main thread, so that the first paint already shows them; a worker's round trip would
         # paint the screen twice and cost more than the lookups themselves.
-        self.post_message(read_home(self.app.db_url))
+        loaded = read_home(self.app.db_url)
+        who, figures = home_texts(loaded)
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(i18n.t("home.title"), id="home-title", classes="title")
+            yield Static(who, id="who")
+            yield Static(figures, id="figures")
+        yield Footer()
+        self.post_message(loaded)  # home has its data (the message bubbles up to the app)
 
     def on_screen_suspend(self) -> None:
         self._left = True
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "_left", False):
+        if self._left:
             self.reload()  # back from another place, where a visit may have been recorded
 
     @work(thread=True, exclusive=True, group="home")
@@ -56,15 +58,19 @@ class HomeScreen(Screen):
         self.post_message(read_home(self.app.db_url))
 
     def on_home_loaded(self, message: HomeLoaded) -> None:
-        who = self.query_one("#who", Static)
-        m = message.manager
-        if m is None:
-            who.update(i18n.t("home.empty_db"))
-            return
-        post = f" · {m.post_name}" if m.post_name else ""
-        who.update(f"{i18n.t('home.signed_in')}: {m.name} ({m.code}){post}")
-        f = message.figures
-        self.query_one("#figures", Static).update(render_figures(f))
+        for selector, text in zip(("#who", "#figures"), home_texts(message)):
+            widget = self.query_one(selector, Static)
+            if widget.content != text:  # unchanged (as at start-up): no new layout and paint
+                widget.update(text)
+
+
+def home_texts(loaded: HomeLoaded) -> tuple[str, str]:
+    """(who is signed in, the day's figures) as shown."""
+    m = loaded.manager
+    if m is None:
+        return i18n.t("home.empty_db"), ""
+    post = f" · {m.post_name}" if m.post_name else ""
+    return f"{i18n.t('home.signed_in')}: {m.name} ({m.code}){post}", render_figures(loaded.figures)
 
 
 def render_figures(f) -> str:

@@ -307,3 +307,31 @@ async def test_the_http_hub_runs_on_postgresql(pg_url, tmp_path):
     assert WeeklyReview.get().comment == "好"
     assert SyncPeer.get(SyncPeer.node == HUB).their_ack == bundle.parse(data).last
     close()
+
+
+def test_a_hub_restored_from_a_backup_gets_the_outbox_again_in_the_same_push(pair, kjtui_cmd):
+    import shutil
+
+    port = free_port()
+    backup = pair.folder / "hub-backup.db"
+    with hub_serving(kjtui_cmd, pair, port) as url:
+        sup.use(pair.station)
+        client.push(url)
+        sup.close()
+    shutil.copy(pair.hub, backup)  # the nightly backup: the first week is in it
+    with hub_serving(kjtui_cmd, pair, port) as url:
+        sup.use(pair.station)
+        sup.visits(2, start=6)
+        client.push(url)
+        sup.close()
+    shutil.copy(backup, pair.hub)  # the hub's disk dies; last night's backup comes back
+    for p in (pair.hub.with_name("hub.db-wal"), pair.hub.with_name("hub.db-shm")):
+        p.unlink(missing_ok=True)
+    with hub_serving(kjtui_cmd, pair, port) as url:
+        sup.use(pair.station)
+        sup.visits(1, start=8)
+        pushed = client.push(url)
+    assert [p.hub_status for p in pushed] == ["parked", "applied"]
+    assert pushed[1].first < pushed[0].first  # sent again from where the hub's ack went back
+    assert count(pair.hub, "visit") == 9 and count(pair.hub, "sync_parked") == 0
+    assert hub_ack(pair) == pushed[1].last

@@ -361,3 +361,22 @@ async def test_five_wrong_pins_leave_the_paper_handbook_then_a_new_pin(db, count
         line = nb.acknowledge(nb.record_visit(county.manager.id, county.today,
                                               county.customers[0].id).id, pin="9753")
         assert line.ack_method == "pin"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_every_footer_key_of_today_fits_80_columns(db, county, lang):
+    """At 80×24 the footer holds the visit keys in full; the day's other keys stand in the head
+    next to what they change."""
+    app = make_app(db, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await open_today(app, pilot)
+        footer = today.query_one("Footer")
+        palette = footer.query_one(".-command-palette")
+        shown = {k.description: k for k in footer.query("FooterKey") if k is not palette}
+        for label in ("key.visit_quick", "key.visit_order", "key.ack", "key.off_route",
+                      "key.edit", "key.correct", "key.delete", "key.new_pin"):
+            key = shown[i18n.t(label)]
+            assert key.region.right <= palette.region.x, label  # not cut, not under the palette
+        head = text_of(today, "#today-head").splitlines()
+        assert head[0].endswith(" r") and " s/f " in head[1] and head[2].endswith(" l")
+        assert all(i18n.display_width(line) <= 78 for line in head)

@@ -63,7 +63,7 @@ class CustomersScreen(Screen):
         yield Static("", id="cust-count")
         table = DataTable(id="cust-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#cust-table", DataTable)
@@ -136,7 +136,7 @@ class CustomerDetailScreen(Screen):
     CustomerDetailScreen #cd-head { height: auto; padding: 0 1; }
     CustomerDetailScreen #cd-visits { height: 1fr; min-height: 5; }
     CustomerDetailScreen #cd-proposals { height: auto; max-height: 5; padding: 0 1; }
-    CustomerDetailScreen #cd-msg { height: 1; padding: 0 1; }
+    CustomerDetailScreen #cd-msg { height: auto; max-height: 2; padding: 0 1; }
     """
 
     def __init__(self, customer_id: str):
@@ -157,7 +157,7 @@ class CustomerDetailScreen(Screen):
         with VerticalScroll(id="cd-proposals"):
             yield Static("", id="cd-proposal-lines")
         yield Notice("", id="cd-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -250,7 +250,7 @@ class ProposalDialog(Dialog):
                 yield Label(i18n.t("cust.propose.value"))
                 yield Input(self.current["phone"], id="value")
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.query_one("#value", Input).value = self.current.get(str(event.value), "")

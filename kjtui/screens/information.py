@@ -34,7 +34,7 @@ class InformationScreen(Screen):
     InformationScreen Tabs { height: 2; }
     InformationScreen #info-table { height: 1fr; min-height: 5; }
     InformationScreen #info-detail { height: 6; padding: 0 1; border-top: solid $primary-muted; }
-    InformationScreen #info-msg { height: 1; padding: 0 1; }
+    InformationScreen #info-msg { height: auto; max-height: 2; padding: 0 1; }
     """
 
     def __init__(self):
@@ -52,19 +52,27 @@ class InformationScreen(Screen):
         )
 
     def compose(self) -> ComposeResult:
+        from kjtui.services.information import INFO_CATEGORIES
+
         yield Header()
         yield Tabs(Tab(i18n.t("info.tab.all", n=0), id="all"),
                    *[Tab(i18n.t("info.tab.state", state=i18n.choice("info_state", s), n=0), id=s)
                      for s in STATES], id="info-tabs")
         table = DataTable(id="info-table", cursor_type="row")
-        for key, width in (("info.col.date", 10), ("info.col.category", 11),
-                           ("info.col.state", 6), ("info.col.content", 27),
+        # The category and state columns as wide as their words in this language; the content
+        # takes what is left of 80 columns.
+        category = max(i18n.display_width(i18n.choice("info_category", c))
+                       for c in INFO_CATEGORIES)
+        state = max(i18n.display_width(i18n.choice("info_state", s)) for s in STATES)
+        for key, width in (("info.col.date", 10), ("info.col.category", category),
+                           ("info.col.state", state),
+                           ("info.col.content", 44 - category - state),
                            ("info.col.customer", 12)):
             table.add_column(i18n.t(key), width=width)
         yield table
         yield Static("", id="info-detail")
         yield Notice("", id="info-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         """Shown again (first time, or back from Today): read afresh, unless one of our dialogs
@@ -190,7 +198,7 @@ class CollectDialog(Dialog):
                 yield Label(i18n.t("info.new.content"))
                 yield Input(id="content")
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_save(self) -> None:
         self.submit(category=self.query_one("#category", Select).value,
@@ -215,7 +223,7 @@ class OrganizeDialog(Dialog):
                 yield Label(i18n.t("info.organize.summary"))
                 yield Input(self.draft, id="summary")
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_save(self) -> None:
         self.submit(summary=self.query_one("#summary", Input).value)

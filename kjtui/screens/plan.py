@@ -52,7 +52,7 @@ class PlanScreen(Screen):
     PlanScreen #plan-title { height: 2; padding: 0 1; }
     PlanScreen #calendar { height: auto; max-height: 14; }
     PlanScreen #plan-day { height: 3; padding: 0 1; }
-    PlanScreen #plan-msg { height: 1; padding: 0 1; }
+    PlanScreen #plan-msg { height: auto; max-height: 2; padding: 0 1; }
     """
 
     def __init__(self):
@@ -68,10 +68,10 @@ class PlanScreen(Screen):
             ("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
             ("x", "clear", "plan.key.clear"),
             ("c", "copy", "plan.key.copy"),
+            ("s", "submit", "plan.key.submit"),
             ("left_square_bracket", "month(-1)", "plan.key.prev"),
             ("right_square_bracket", "month(1)", "plan.key.next"),
             ("t", "this_month", "plan.key.today"),
-            ("s", "submit", "plan.key.submit"),
         )
 
     def compose(self) -> ComposeResult:
@@ -81,7 +81,7 @@ class PlanScreen(Screen):
         yield table
         yield Static("", id="plan-day")
         yield Notice("", id="plan-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#calendar", DataTable)
@@ -183,7 +183,8 @@ class PlanScreen(Screen):
                 actual += "  " + i18n.t("plan.ridden", route=p.ridden_route_name)
             lines.append(actual)
         if p.missed_names:
-            lines.append(clip(i18n.t("plan.missed_names", names="、".join(p.missed_names)), 76))
+            lines.append(clip(i18n.t("plan.missed_names", names="、".join(p.missed_names)), 76,
+                              ellipsis=True))
         box.update(Text("\n".join(lines)))
 
     def say(self, text: str, error: bool = False) -> None:

@@ -62,27 +62,31 @@ class ActionDone(Message):
     text: str
 
 
+def KEY(key: str) -> tuple[str, str]:  # noqa: N802 (a Text part, like a footer key)
+    return (key, "bold reverse")
+
+
 class TodayScreen(Screen):
     def __init__(self):
         super().__init__()
         self.manager = None
         self.view = None
-        bind(
+        bind(  # the footer shows the visit keys; the day's other keys stand in the head
             self,
-            ("enter", "visit", "key.visit"),
             ("v", "visit_quick", "key.visit_quick"),
             ("o", "visit_order", "key.visit_order"),
-            ("n", "off_route", "key.off_route"),
-            ("r", "route", "key.route"),
+            ("enter", "visit", "key.visit"),
             ("a", "ack", "key.ack"),
-            ("k", "new_pin", "key.new_pin"),
+            ("n", "off_route", "key.off_route"),
             ("e", "edit", "key.edit"),
             ("c", "correct", "key.correct"),
             ("d", "delete", "key.delete"),
-            ("s", "odometer('start')", "key.start"),
-            ("f", "odometer('end')", "key.end"),
-            ("p", "phone('first')", "key.phone_first"),
-            ("l", "phone('last')", "key.phone_last"),
+            ("k", "new_pin", "key.new_pin"),
+            ("r", "route", "key.route", False),
+            ("s", "odometer('start')", "key.start", False),
+            ("f", "odometer('end')", "key.end", False),
+            ("p", "phone('first')", "key.phone_first", False),
+            ("l", "phone('last')", "key.phone_last", False),
         )
 
     def compose(self) -> ComposeResult:
@@ -98,7 +102,7 @@ class TodayScreen(Screen):
                                i18n.t("col.checks"), i18n.t("col.sat"), i18n.t("col.ack"), "")
             yield visits
             yield Notice("", id="today-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -142,17 +146,20 @@ class TodayScreen(Screen):
         def phoned(ok):
             return i18n.t("today.phoned") if ok else i18n.t("today.not_phoned")
 
-        lines = [
-            f"{v.day.isoformat()} · {i18n.t('today.route')} {route}{paren(planned)}",
-            f"{i18n.t('today.odometer')} {start}→{end}{km}{last} · "
-            f"{i18n.t('fig.households')} {f.households}"
+        # The keys of the day's once-or-twice actions stand next to what they change (the footer
+        # has room only for the visit keys at 80 columns).
+        text = Text.assemble(
+            f"{v.day.isoformat()} · {i18n.t('today.route')} {route}{paren(planned)} ", KEY("r"),
+            f"\n{i18n.t('today.odometer')} {start}→{end}{km}{last} ", KEY("s"), "/", KEY("f"),
+            f" · {i18n.t('fig.households')} {f.households}"
             f"{paren(i18n.t('today.visited_of', done=done, total=len(v.route.stops)))} · "
             f"{i18n.t('fig.orders')} {f.orders}",
-            f"{i18n.t('fig.first')} {hm(f.first_visit_at)} {phoned(f.first_phoned)} · "
-            f"{i18n.t('fig.last')} {hm(f.last_visit_at)} {phoned(f.last_phoned)}  "
-            + "  ".join(i18n.t(key, **params) for key, params in v.flags),
-        ]
-        return Text("\n".join(lines))
+            f"\n{i18n.t('fig.first')} {hm(f.first_visit_at)} {phoned(f.first_phoned)} ", KEY("p"),
+            f" · {i18n.t('fig.last')} {hm(f.last_visit_at)} {phoned(f.last_phoned)} ", KEY("l"),
+        )
+        if v.flags:
+            text.append("\n" + "  ".join(i18n.t(key, **params) for key, params in v.flags))
+        return text
 
     def fill_stops(self, v) -> None:
         table = self.query_one("#stops", DataTable)

@@ -91,7 +91,7 @@ class WeekScreen(Screen):
             yield Static("", id="week-chart")
             yield Static("", id="week-totals")
             yield Static("", id="week-review")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         self.load(self.monday)  # shown again: the day's visits may have changed the week

@@ -66,7 +66,7 @@ class AckDialog(Dialog):
             yield Input(id="page", placeholder=i18n.t("ack.page"), max_length=20)
             yield Input(id="reason", placeholder=i18n.t("ack.reason"), max_length=120)
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show()
@@ -138,7 +138,7 @@ class PinResetDialog(Dialog):
             yield Input(id="pin", password=True, placeholder=i18n.t("ack.pin"), max_length=6)
             yield Input(id="pin2", password=True, placeholder=i18n.t("ack.pin"), max_length=6)
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_save(self) -> None:
         first, second = self.query_one("#pin", Input), self.query_one("#pin2", Input)

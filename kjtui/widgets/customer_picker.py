@@ -43,7 +43,7 @@ class CustomerPicker(ModalScreen):
                               i18n.t("col.township"))
             yield table
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

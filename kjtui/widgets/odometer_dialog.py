@@ -33,7 +33,7 @@ class OdometerDialog(Dialog):
             yield Input("" if self.value is None else str(self.value), id="km", type="integer",
                         max_length=7)
             yield Notice("", id="dialog-msg")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_save(self) -> None:
         text = self.query_one("#km", Input).value.strip()

@@ -33,7 +33,7 @@ class RoutePicker(ModalScreen):
             if self.none_label:
                 options.append(Option(self.none_label, id=NONE))
             yield OptionList(*options, id="routes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         ids = [r.id for r in self.routes]

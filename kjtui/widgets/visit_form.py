@@ -78,7 +78,7 @@ class VisitForm(Dialog):
             with Horizontal(classes="buttons"):
                 yield Button(i18n.t("key.save"), id="save", variant="primary")
                 yield Button(i18n.t("key.cancel"), id="cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.focus_quantity:

@@ -13,11 +13,15 @@ def paren(text: str) -> str:
     return f"（{text}）" if i18n.language() == "zh" else f" ({text})"
 
 
-def clip(text: str, width: int) -> str:
-    """The start of `text` that fits `width` terminal cells (CJK characters take two)."""
+def clip(text: str, width: int, ellipsis: bool = False) -> str:
+    """The start of `text` that fits `width` terminal cells (CJK characters take two); with
+    `ellipsis`, a cut text ends in "…" so that the reader knows there is more."""
+    if i18n.display_width(text) <= width:
+        return text
+    room = width - 1 if ellipsis else width
     out = ""
     for ch in text:
-        if i18n.display_width(out + ch) > width:
+        if i18n.display_width(out + ch) > room:
             break
         out += ch
-    return out
+    return out + "…" if ellipsis else out

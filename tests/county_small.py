@@ -12,8 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kjtui.models import (
-    Acknowledgement, Customer, DayLog, InfoFeedback, InfoItem, Manager, MonthlyPlan, PlanDay,
-    Post, ReviewFlag, Route, RouteStop, Supervisor, Township, Visit, WeeklyReview,
+    Acknowledgement,
+    Customer,
+    DayLog,
+    InfoFeedback,
+    InfoItem,
+    Manager,
+    MonthlyPlan,
+    PlanDay,
+    Post,
+    ReviewFlag,
+    Route,
+    RouteStop,
+    Supervisor,
+    Township,
+    Visit,
+    WeeklyReview,
 )
 
 TODAY = date(2026, 5, 13)
@@ -47,7 +61,8 @@ class County:
 
 
 def build(with_week: bool = True) -> County:
-    towns = [Township.create(code=f"T{i}", name=n) for i, n in enumerate(("上梅镇", "炉观镇", "大新乡"))]
+    towns = [Township.create(code=f"T{i}", name=n)
+             for i, n in enumerate(("上梅镇", "炉观镇", "大新乡"))]
     post = Post.create(code="P01", name="炉观驻点", kind="stationed", township=towns[1])
     m = Manager.create(code="KJ07", name="周丽娜", gender="F", birth_date=date(1998, 1, 1),
                        education="college", employment="contract", post=post)

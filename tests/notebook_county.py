@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kjtui.models import (
-    Customer, DayLog, Manager, MonthlyPlan, PlanDay, Post, Route, RouteStop, Township,
+    Customer,
+    DayLog,
+    Manager,
+    MonthlyPlan,
+    PlanDay,
+    Post,
+    Route,
+    RouteStop,
+    Township,
 )
 
 SHOPS = ("[老街]便民店", "福满多超市", "红梅烟酒行", "李记食杂店", "兴隆便利店")

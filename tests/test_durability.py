@@ -11,8 +11,9 @@ import sys
 import textwrap
 
 import notebook_county
-from kjtui.models import close, connect, resolve_url
 from tmux_support import Tmux, needs_tmux
+
+from kjtui.models import close, connect, resolve_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

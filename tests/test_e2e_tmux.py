@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 import pytest
+from tmux_support import Tmux, needs_tmux
 
 from kjtui.models import close
-from tmux_support import Tmux, needs_tmux
 
 pytestmark = [pytest.mark.tmux, needs_tmux]
 
@@ -138,7 +138,8 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
     assert [v.customer.shop_name for v in visits] == shops
     assert [(v.ordered, v.on_route) for v in visits] == [(True, True), (False, True), (False, True)]
     acks = [Acknowledgement.get(Acknowledgement.visit == v.id) for v in visits]
-    assert [(a.method, a.handbook_page) for a in acks] == [("pin", ""), ("pin", ""), ("paper", "23")]
+    assert [(a.method, a.handbook_page) for a in acks] == [
+        ("pin", ""), ("pin", ""), ("paper", "23")]
     assert CustomerPin.select().where(CustomerPin.customer.in_(
         [v.customer_id for v in visits[:2]])).count() == 2
     item = InfoItem.get(InfoItem.content == "村口新开超市低价卖烟")

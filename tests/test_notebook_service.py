@@ -3,9 +3,9 @@ paper or refusal, corrections that keep both records, check-ins; every refusal c
 
 from datetime import time
 
+import notebook_county
 import pytest
 
-import notebook_county
 from kjtui import i18n
 from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
 from kjtui.services import notebook as nb

@@ -128,8 +128,8 @@ def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
     rows = [(p.id, p.rev, p.route_id) for p in PlanDay.select()]
     with pytest.raises(Refused) as err:
         plan.assign(m, TODAY, TODAY, r2, TODAY)  # the day has begun as submitted
-    assert err.value.key == "plan.submitted_day" and i18n.t("plan.submitted_day",
-                                                            **err.value.params) != "plan.submitted_day"
+    assert err.value.key == "plan.submitted_day"
+    assert i18n.t("plan.submitted_day", **err.value.params) != "plan.submitted_day"
     assert [(p.id, p.rev, p.route_id) for p in PlanDay.select()] == rows
     plan.assign(m, TODAY, date(2026, 5, 14), r1, TODAY)  # later days may still change
     assert plan.month_view(m, TODAY, TODAY).day(date(2026, 5, 14)).route_id == r1

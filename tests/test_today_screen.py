@@ -8,9 +8,9 @@ the visit committed. The PIN and its enter are typed by the customer, not the ma
 
 from datetime import datetime, timedelta
 
+import notebook_county
 import pytest
 
-import notebook_county
 from kjtui import i18n
 from kjtui.app import KjtuiApp
 from kjtui.models import Acknowledgement, DayLog, Visit
@@ -118,7 +118,8 @@ async def test_odometer_backwards_and_jump(db, county):
         await pilot.press(*"12000", "enter")  # below this morning's 12004
         await settle(app, pilot)
         assert app.screen is dialog
-        assert text_of(dialog, "#dialog-msg") == i18n.t("odo.end_below_start", km=12000, start=12004)
+        assert text_of(dialog, "#dialog-msg") == i18n.t("odo.end_below_start", km=12000,
+                                                        start=12004)
         await pilot.press("ctrl+u", *"12404", "enter")  # 400 km in a day
         await settle(app, pilot)
         assert app.screen is dialog and "400" in text_of(dialog, "#dialog-msg")

@@ -20,8 +20,16 @@ from typing import NamedTuple
 import peewee
 
 from kjtui.models import (
-    GRADES, PROPOSAL_FIELDS, RETAIL_FORMATS, Customer, CustomerProposal, Manager,
-    ProposalDecision, Route, Township, database,
+    GRADES,
+    PROPOSAL_FIELDS,
+    RETAIL_FORMATS,
+    Customer,
+    CustomerProposal,
+    Manager,
+    ProposalDecision,
+    Route,
+    Township,
+    database,
 )
 from kjtui.models.migrations import is_sqlite
 from kjtui.services.writes import Refused, now, owner_for

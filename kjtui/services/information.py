@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kjtui.models import (
-    INFO_CATEGORIES, INFO_STATES, Customer, InfoFeedback, InfoItem, Manager, Supervisor,
+    INFO_CATEGORIES,
+    INFO_STATES,
+    Customer,
+    InfoFeedback,
+    InfoItem,
+    Manager,
+    Supervisor,
 )
 from kjtui.services.writes import Refused, now, owner_for
 

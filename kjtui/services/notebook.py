@@ -15,8 +15,17 @@ from datetime import date, datetime, time
 import peewee as pw
 
 from kjtui.models import (
-    Acknowledgement, Customer, CustomerPin, DayLog, Manager, MonthlyPlan, PlanDay, Route, Setting,
-    Visit, database,
+    Acknowledgement,
+    Customer,
+    CustomerPin,
+    DayLog,
+    Manager,
+    MonthlyPlan,
+    PlanDay,
+    Route,
+    Setting,
+    Visit,
+    database,
 )
 from kjtui.services import day as day_service
 from kjtui.services import settings
@@ -111,8 +120,9 @@ def day_flags(manager_id: str, day: date) -> list[tuple[str, dict]]:
     if log is None:
         return flags
     last = last_reading(manager_id, day)
-    if log.odometer_start is not None and last is not None and log.odometer_start - last > MAX_GAP_KM:
-        flags.append(("flag.odo_gap", {"km": log.odometer_start - last}))
+    start = log.odometer_start
+    if start is not None and last is not None and start - last > MAX_GAP_KM:
+        flags.append(("flag.odo_gap", {"km": start - last}))
     if log.odometer_start is not None and log.odometer_end is not None:
         km = log.odometer_end - log.odometer_start
         if km > MAX_DAY_KM:
@@ -366,7 +376,8 @@ def record_visit(
     f = _visit_fields(day, dict(
         ordered=ordered, quantity=quantity, price_tags=price_tags, agreement_sales=agreement_sales,
         retail_format_ok=retail_format_ok, brand_cultivation=brand_cultivation,
-        satisfaction=satisfaction, note=note.strip(), arrived_at=arrived_at, departed_at=departed_at,
+        satisfaction=satisfaction, note=note.strip(), arrived_at=arrived_at,
+        departed_at=departed_at,
     ))
     f.setdefault("arrived_at", at)
     if f["departed_at"] is None and f["arrived_at"] <= at:

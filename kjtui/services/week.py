@@ -14,7 +14,15 @@ from datetime import date, datetime, timedelta
 import peewee
 
 from kjtui.models import (
-    Acknowledgement, Customer, DayLog, InfoItem, PlanDay, ReviewFlag, Route, Supervisor, Visit,
+    Acknowledgement,
+    Customer,
+    DayLog,
+    InfoItem,
+    PlanDay,
+    ReviewFlag,
+    Route,
+    Supervisor,
+    Visit,
     WeeklyReview,
 )
 from kjtui.services import day as day_service

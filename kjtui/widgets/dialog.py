@@ -3,8 +3,8 @@ refusal it shows the one-sentence reason and stays open with what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from textual import work
 from textual.message import Message

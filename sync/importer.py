@@ -30,7 +30,7 @@ ABSENT = "-" * 16  # a seq of the hub's journal that was not for this station
 class Result:
     sender: str
     incarnation: int
-    status: str  # applied | parked | duplicate
+    status: str  # applied | parked | duplicate | acknowledged
     first: int
     last: int
     changes: int = 0  # records written (inserted or newer)
@@ -38,6 +38,7 @@ class Result:
     skew_flagged: bool = False
     reply: tuple[str, bytes] | None = None
     conflicts: list = field(default_factory=list)
+    their_ack: int = 0  # what the sender says it holds of our changes
 
 
 @dataclass
@@ -342,6 +343,8 @@ def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
         status, written, conflicts = _apply_chain(peer, opened, data)
         unparked = _unpark(peer) if status == "applied" else 0
         newer = m["clock"] >= peer.their_clock
+        if status == "duplicate" and newer and m["ack"] != peer.their_ack:
+            status = "acknowledged"  # no new records, but news of what they hold of ours
         if newer:
             # Their acknowledgement of our seqs: it may go back (a node restored from a
             # backup), and then our outbox is resent from there.
@@ -354,7 +357,7 @@ def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
         peer.last_import_at = node.utc_now()
         node.save_peer(peer)
     result = Result(peer.node, peer.incarnation, status, opened.b.first, opened.b.last, written,
-                    unparked, flagged, conflicts=conflicts)
+                    unparked, flagged, conflicts=conflicts, their_ack=peer.their_ack)
     if reply and node_id() == HUB:
         from sync import exporter
 

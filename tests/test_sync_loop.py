@@ -51,6 +51,10 @@ def test_a_week_goes_to_the_hub_and_the_review_comes_back(tmp_path, kjtui_cmd):
     code, out, err = run(kjtui_cmd, "sync", "import", "--db", hub, stick)
     assert code == 0, err
     assert f"{n * 2}" in out or "records written" in out
+    (first_reply,) = stick.glob("hub-to-KJ01-*")
+    code, out, err = run(kjtui_cmd, "sync", "import", "--db", station, first_reply)
+    assert code == 0, err  # a reply with no new records still says what the hub now holds
+    assert f"up to seq {bundle.parse(sent.read_bytes()).last}" in out, out
     sup.use(hub)
     assert Visit.select().count() == n and Acknowledgement.select().count() == n
     # the supervisor reads the week on the hub and writes a review (journaled there)

@@ -130,9 +130,9 @@ def run_import(args) -> int:
                   file=sys.stderr)
             continue
         key = {"applied": "sync.imported", "parked": "sync.parked",
-               "duplicate": "sync.duplicate"}[result.status]
+               "duplicate": "sync.duplicate", "acknowledged": "sync.acknowledged"}[result.status]
         print(i18n.t(key, file=name, sender=result.sender, first=result.first, last=result.last,
-                     n=result.changes))
+                     n=result.changes, ack=result.their_ack))
         if result.unparked:
             print(i18n.t("sync.unparked", n=result.unparked))
         if result.skew_flagged:

@@ -51,7 +51,7 @@ def import_figure(ctx, emptied: Path, taken, bundles: list[bytes], rows: int) ->
     import psycopg
 
     from benchmarks.hubimport import _figure
-    from kjtui.models import SYNCED, close, connect
+    from kjtui.models import SYNCED, close
     from sync import importer
 
     url = _fresh_database(ctx.pg_url)

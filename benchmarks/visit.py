@@ -57,7 +57,7 @@ def run(ctx) -> list[Figure]:
         customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == m.id)
                      .order_by(Customer.licence_no).limit(n + 1)]
         nb.record_visit(m.id, day, customers[0])  # the day log is created once: not counted
-        visits, acks, record_s, ack_s = [], [], [], []
+        visits, record_s, ack_s = [], [], []
         for i in range(n):
             t0 = time.perf_counter()
             line = nb.record_visit(m.id, day, customers[1 + i % (len(customers) - 1)])

@@ -7,7 +7,12 @@ import json
 from datetime import datetime
 
 from kjtui.models import (
-    Customer, CustomerProposal, ProposalDecision, Supervisor, SyncConflict, database,
+    Customer,
+    CustomerProposal,
+    ProposalDecision,
+    Supervisor,
+    SyncConflict,
+    database,
 )
 from sync import journal
 from sync.bundle import BundleError

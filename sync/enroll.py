@@ -11,7 +11,14 @@ import json
 import os
 
 from kjtui.models import (
-    HUB, SYNCED, JournalEntry, Manager, Setting, SyncPeer, database, new_id,
+    HUB,
+    SYNCED,
+    JournalEntry,
+    Manager,
+    Setting,
+    SyncPeer,
+    database,
+    new_id,
 )
 from kjtui.models.migrations import latest
 from sync import bundle, crypto, hlc, node, scope

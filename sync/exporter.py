@@ -34,8 +34,7 @@ def _counts(changes) -> dict:
 def _entries(after: int):
     """Journal entries after `after`, read in chunks (a year is tens of thousands)."""
     q = JournalEntry.select().where(JournalEntry.seq > after).order_by(JournalEntry.seq)
-    for e in q.iterator():
-        yield e
+    yield from q.iterator()
 
 
 def station_bundle() -> tuple[str, bytes]:

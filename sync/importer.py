@@ -12,7 +12,14 @@ from operator import itemgetter
 import peewee as pw
 
 from kjtui.models import (
-    HUB, OWNED_BY_STATION, SYNCED, SyncConflict, SyncParked, SyncPeer, SyncReceived, database,
+    HUB,
+    OWNED_BY_STATION,
+    SYNCED,
+    SyncConflict,
+    SyncParked,
+    SyncPeer,
+    SyncReceived,
+    database,
 )
 from kjtui.models.migrations import latest
 from sync import bundle, hlc, node

@@ -11,7 +11,13 @@ import json
 from datetime import date, datetime
 
 from kjtui.models import (
-    HUB, OWNED_BY_STATION, Acknowledgement, JournalEntry, Setting, SyncModel, WeeklyReview,
+    HUB,
+    OWNED_BY_STATION,
+    Acknowledgement,
+    JournalEntry,
+    Setting,
+    SyncModel,
+    WeeklyReview,
     database,
 )
 from sync import hlc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kjtui.models import HUB, JournalEntry, Setting, SyncPeer, database
 from sync import crypto
@@ -14,7 +14,7 @@ INCARNATION = "sync.incarnation"
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _get(key: str) -> str | None:

@@ -7,7 +7,15 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from kjtui.models import (
-    Customer, Manager, Post, Route, RouteStop, SalesTarget, Supervisor, Township, database,
+    Customer,
+    Manager,
+    Post,
+    Route,
+    RouteStop,
+    SalesTarget,
+    Supervisor,
+    Township,
+    database,
 )
 
 ROUTES = 6  # one a working day

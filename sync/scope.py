@@ -9,9 +9,22 @@ import json
 import peewee as pw
 
 from kjtui.models import (
-    OWNED_BY_STATION, SYNCED, Customer, CustomerProposal, InfoFeedback, InfoItem, Manager,
-    Post, ProposalDecision, ReviewFlag, Route, RouteStop, Supervisor, Township,
-    TrainingSession, WeeklyReview,
+    OWNED_BY_STATION,
+    SYNCED,
+    Customer,
+    CustomerProposal,
+    InfoFeedback,
+    InfoItem,
+    Manager,
+    Post,
+    ProposalDecision,
+    ReviewFlag,
+    Route,
+    RouteStop,
+    Supervisor,
+    Township,
+    TrainingSession,
+    WeeklyReview,
 )
 from sync.journal import to_payload
 

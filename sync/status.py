@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 
 from kjtui.models import (
-    HUB, CustomerProposal, ProposalDecision, SyncConflict, SyncParked, SyncPeer,
+    HUB,
+    CustomerProposal,
+    ProposalDecision,
+    SyncConflict,
+    SyncParked,
+    SyncPeer,
 )
 from sync import node
 from sync.exporter import missing_ranges

@@ -35,8 +35,10 @@ def db(db_path):
     return connect(resolve_url(db_path))
 
 
-@pytest.fixture
-def pg_url():
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """A database of this test run's own on the server in KJTUI_TEST_PG_URL, so that two runs
+    (or a benchmark) on one server never share tables."""
     url = os.environ.get("KJTUI_TEST_PG_URL")
     if not url:
         if os.environ.get("KJTUI_REQUIRE_PG"):
@@ -44,11 +46,28 @@ def pg_url():
         pytest.skip("no PostgreSQL server (set KJTUI_TEST_PG_URL; .ci/pg.sh starts one)")
     import psycopg
 
-    # Each test starts from an empty schema.
-    with psycopg.connect(url.replace("postgresql://", "postgresql://", 1), autocommit=True) as con:
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{own}"')
+        con.execute(f'CREATE DATABASE "{own}"')
+    yield f"{base}/{own}"
+    from kjtui.models import close
+
+    close()
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_server_url):
+    """An empty PostgreSQL database for one test."""
+    import psycopg
+
+    with psycopg.connect(pg_server_url, autocommit=True) as con:
         con.execute("DROP SCHEMA IF EXISTS public CASCADE")
         con.execute("CREATE SCHEMA public")
-    return url
+    return pg_server_url
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
     customers = list(Customer.select().order_by(Customer.licence_no))
     ids = []
     for i in range(start, start + n):
-        at = datetime.combine(day, datetime.min.time()).replace(hour=8) 
+        at = datetime.combine(day, datetime.min.time()).replace(hour=8)
         at = at.replace(minute=i % 60, hour=8 + i // 60)
         v = notebook.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
                                   departed_at=at)

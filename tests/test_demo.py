@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from kjtui.models import MonthlyScore, ManagerStatusChange, close, connect, resolve_url
+from kjtui.models import ManagerStatusChange, MonthlyScore, close, connect, resolve_url
 from kjtui.services import scoring
 
 

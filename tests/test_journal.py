@@ -3,10 +3,17 @@ transaction; signed records refused; hub-owned records refused on a station."""
 
 from datetime import date, datetime
 
+import peewee
 import pytest
 
 from kjtui.models import (
-    Acknowledgement, Customer, DayLog, JournalEntry, Manager, Township, Visit,
+    Acknowledgement,
+    Customer,
+    DayLog,
+    JournalEntry,
+    Manager,
+    Township,
+    Visit,
 )
 from kjtui.services import settings
 from sync import hlc, journal
@@ -45,7 +52,7 @@ def test_a_failed_write_leaves_no_journal_entry(county):
     m, c = county
     as_station("KJ01")
     day = journal.create(DayLog, manager=m, day=date(2026, 11, 27), odometer_start=1000)
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.IntegrityError):
         journal.update(day, odometer_end=900)  # the database refuses a backwards odometer
     assert JournalEntry.select().count() == 1
     assert DayLog.get_by_id(day.id).odometer_end is None

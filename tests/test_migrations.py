@@ -1,11 +1,20 @@
 """The schema is made only by numbered migrations, and an old notebook upgrades keeping every row."""
 
 import sqlite3
+
 import peewee
 import pytest
 
-from kjtui.models import ALL_MODELS, DatabaseError, Setting, close, connect, database, resolve_url
-from kjtui.models import Township
+from kjtui.models import (
+    ALL_MODELS,
+    DatabaseError,
+    Setting,
+    Township,
+    close,
+    connect,
+    database,
+    resolve_url,
+)
 from kjtui.models.db import open_database
 from kjtui.models.migrations import available, current_version, latest, upgrade
 

@@ -6,8 +6,22 @@ from datetime import date, datetime
 import pytest
 
 from kjtui.models import (
-    DayLog, Manager, ManagerStatusChange, MonthlyPlan, MonthlyScore, PlanDay, Route, SalesActual,
-    SalesTarget, SpotCheck, Supervisor, Township, TrainingSession, ExamScore, Visit, WeeklyReview,
+    DayLog,
+    ExamScore,
+    Manager,
+    ManagerStatusChange,
+    MonthlyPlan,
+    MonthlyScore,
+    PlanDay,
+    Route,
+    SalesActual,
+    SalesTarget,
+    SpotCheck,
+    Supervisor,
+    Township,
+    TrainingSession,
+    Visit,
+    WeeklyReview,
 )
 from kjtui.services import scoring
 

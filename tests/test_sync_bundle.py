@@ -8,15 +8,13 @@ import json
 import lzma
 import struct
 import zipfile
-from pathlib import Path
 
 import pytest
+import sync_support as sup
 
 from kjtui import i18n
 from sync import bundle, crypto, importer
 from sync.bundle import BundleError
-
-import sync_support as sup
 
 
 @pytest.fixture(scope="module")

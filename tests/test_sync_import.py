@@ -9,21 +9,27 @@ import shutil
 import signal
 import subprocess
 import sys
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 
 import pytest
+import sync_support as sup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kjtui.models import (
-    HUB, Acknowledgement, Customer, CustomerProposal, JournalEntry, ProposalDecision, Setting,
-    SyncParked, SyncPeer, Visit,
+    HUB,
+    Acknowledgement,
+    Customer,
+    CustomerProposal,
+    JournalEntry,
+    ProposalDecision,
+    Setting,
+    SyncParked,
+    SyncPeer,
+    Visit,
 )
 from sync import bundle, conflicts, exporter, hlc, importer
 from sync.bundle import BundleError
-
-import sync_support as sup
 
 
 def _chain(pair, sizes) -> list[bytes]:

@@ -5,15 +5,14 @@ replaced laptop gets its records back; every refusal is one sentence and a non-z
 from __future__ import annotations
 
 import subprocess
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sync_support as sup
 
 from kjtui.models import Acknowledgement, Manager, Supervisor, SyncPeer, Visit, WeeklyReview
 from sync import bundle, importer, journal, sample
-
-import sync_support as sup
 
 
 def run(cmd, *args, lang="en"):
@@ -132,7 +131,6 @@ def bad_files(tmp_path_factory):
     flipped = bytearray(good)
     flipped[-10] ^= 0x10
     out["flipped"] = bytes(flipped)
-    import json
     import struct
 
     raw = bundle.canonical({**b.manifest, "ack": 99})

@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 def _sqlite_has_records(path) -> bool:
     """Look without writing, so a refused file is left exactly as it was."""
-    from kjtui.dbfile import DatabaseError, SCHEMA_TABLE, peek, tables_of
+    from kjtui.dbfile import SCHEMA_TABLE, DatabaseError, peek, tables_of
     from kjtui.models import SYNCED
 
     with peek(path) as con:

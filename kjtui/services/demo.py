@@ -18,10 +18,33 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from kjtui.models import (
-    HUB, Acknowledgement, Customer, CustomerProposal, DayLog, ExamScore, InfoFeedback, InfoItem,
-    Manager, MonthlyPlan, PlanDay, Post, ProposalDecision, ReviewFlag, Route, RouteStop,
-    SalesActual, SalesTarget, SpotCheck, Supervisor, SYNCED, Talk, Township, TrainingSession,
-    Visit, WeeklyReview, database,
+    HUB,
+    SYNCED,
+    Acknowledgement,
+    Customer,
+    CustomerProposal,
+    DayLog,
+    ExamScore,
+    InfoFeedback,
+    InfoItem,
+    Manager,
+    MonthlyPlan,
+    PlanDay,
+    Post,
+    ProposalDecision,
+    ReviewFlag,
+    Route,
+    RouteStop,
+    SalesActual,
+    SalesTarget,
+    SpotCheck,
+    Supervisor,
+    Talk,
+    Township,
+    TrainingSession,
+    Visit,
+    WeeklyReview,
+    database,
 )
 from kjtui.services import demo_names as N
 from kjtui.services import scoring
@@ -192,7 +215,7 @@ class RouteInfo:
 class Slot:
     """A manager's place in the team: a post and its routes, held by one person at a time."""
 
-    county: "County"
+    county: County
     kind: str  # urban / rural / stationed
     post_id: str
     supervisor: str
@@ -627,10 +650,12 @@ class Generator:
             current = self.customer[cid][field_name]
             other = {
                 "phone": self.mobile,
-                "address": lambda: current.rsplit("组", 1)[0][:-1] + f"{r.randint(1, 12)}组"
+                "address": lambda current=current: current.rsplit("组", 1)[0][:-1]
+                + f"{r.randint(1, 12)}组"
                 if current.endswith("组") else current[:-3] + f"{r.randint(1, 380)}号",
-                "retail_format": lambda: r.choice([f for f in FORMATS if f != current]),
-                "grade": lambda: r.choice([g for g in GRADES if g != current]),
+                "retail_format": lambda current=current: r.choice(
+                    [f for f in FORMATS if f != current]),
+                "grade": lambda current=current: r.choice([g for g in GRADES if g != current]),
                 "owner_name": lambda: self.person_name(r.choice("MF")),
                 "shop_name": lambda: r.choice(N.LUCKY) + r.choice(N.SHOP_KINDS["grocery"]),
             }[field_name]()

@@ -32,9 +32,25 @@ from datetime import date, datetime, timedelta
 import peewee as pw
 
 from kjtui.models import (
-    HUB, Award, DayLog, ExamScore, Manager, ManagerStatusChange, MonthlyPlan, MonthlyScore,
-    PlanDay, ProposalDecision, CustomerProposal, SalesActual, SalesTarget, SpotCheck,
-    TrainingSession, Visit, WeeklyReview, database, new_id,
+    HUB,
+    Award,
+    CustomerProposal,
+    DayLog,
+    ExamScore,
+    Manager,
+    ManagerStatusChange,
+    MonthlyPlan,
+    MonthlyScore,
+    PlanDay,
+    ProposalDecision,
+    SalesActual,
+    SalesTarget,
+    SpotCheck,
+    TrainingSession,
+    Visit,
+    WeeklyReview,
+    database,
+    new_id,
 )
 from kjtui.services.day import live_visits
 

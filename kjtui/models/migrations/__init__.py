@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kjtui.dbfile import SCHEMA_TABLE, check_readable, migration_files  # noqa: F401
@@ -87,7 +87,7 @@ def upgrade(db, target: int | None = None) -> list[int]:
                 p = db.param
                 db.execute_sql(
                     f'INSERT INTO "{SCHEMA_TABLE}" (version, name, applied_at) VALUES ({p}, {p}, {p})',
-                    (migration.version, migration.name, datetime.now(timezone.utc).isoformat()),
+                    (migration.version, migration.name, datetime.now(UTC).isoformat()),
                 )
                 applied.append(migration.version)
     return applied

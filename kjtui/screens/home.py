@@ -6,18 +6,25 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.widgets.bars import Bars
 
 
 @dataclass
 class HomeLoaded(Message):
     manager: object  # services.session.ManagerInfo | None
     figures: object  # services.day.DayFigures | None
+
+
+@dataclass
+class TrendsLoaded(Message):
+    scores: list  # services.trends.MonthScore, oldest first
+    mileage: list  # services.trends.WeekMileage, oldest first
 
 
 def read_home(db_url: str) -> HomeLoaded:
@@ -43,8 +50,39 @@ class HomeScreen(Screen):
             yield Static(i18n.t("home.title"), id="home-title", classes="title")
             yield Static(who, id="who")
             yield Static(figures, id="figures")
+            with Horizontal(id="trends"):
+                yield Bars(id="scores")
+                yield Bars(id="mileage")
         yield Footer()
         self.post_message(loaded)  # home has its data (the message bubbles up to the app)
+
+    def on_mount(self) -> None:
+        self.load_trends()  # pictures of past months come after the first paint
+
+    @work(thread=True, exclusive=True, group="trends")
+    def load_trends(self) -> None:
+        from kjtui.services import session, trends
+
+        session.open_notebook(self.app.db_url)
+        manager = session.current_manager()
+        if manager is None:
+            return
+        self.post_message(TrendsLoaded(trends.recent_scores(manager.id),
+                                       trends.weekly_mileage(manager.id, session.today())))
+
+    def on_trends_loaded(self, message: TrendsLoaded) -> None:
+        self.query_one("#scores", Bars).show(
+            i18n.t("home.scores"),
+            [(s.month.strftime("%Y-%m"), s.total,
+              i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked))
+             for s in message.scores],
+            top=100,
+        )
+        self.query_one("#mileage", Bars).show(
+            i18n.t("home.mileage"),
+            [(w.monday.strftime("%m-%d"), w.km, f"{w.km} km") for w in message.mileage],
+            style="cyan",
+        )
 
     def on_screen_suspend(self) -> None:
         self._left = True
@@ -52,6 +90,7 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         if self._left:
             self.reload()  # back from another place, where a visit may have been recorded
+            self.load_trends()
 
     @work(thread=True, exclusive=True, group="home")
     def reload(self) -> None:

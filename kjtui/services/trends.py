@@ -1,0 +1,65 @@
+"""A manager's recent months and weeks, for pictures: scores and ranks, mileage per week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from peewee import fn
+
+from kjtui.models import DayLog, MonthlyScore
+
+
+@dataclass(frozen=True)
+class MonthScore:
+    month: date
+    total: float
+    rank: int
+    ranked: int  # how many managers were ranked that month
+
+
+@dataclass(frozen=True)
+class WeekMileage:
+    monday: date
+    km: int
+    days: int  # days with both odometer readings
+
+
+def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
+    """The last `months` scored months, oldest first."""
+    rows = list(
+        MonthlyScore.select()
+        .where((MonthlyScore.manager == manager_id) & (MonthlyScore.deleted == False))  # noqa: E712
+        .order_by(MonthlyScore.month.desc())
+        .limit(months)
+    )
+    if not rows:
+        return []
+    counts = dict(
+        MonthlyScore.select(MonthlyScore.month, fn.COUNT(MonthlyScore.id))
+        .where(MonthlyScore.month.in_([r.month for r in rows]))
+        .group_by(MonthlyScore.month)
+        .tuples()
+    )
+    return [MonthScore(r.month, r.total, r.rank, counts[r.month]) for r in reversed(rows)]
+
+
+def weekly_mileage(manager_id: str, until: date, weeks: int = 8) -> list[WeekMileage]:
+    """Kilometres per week (Monday to Sunday) for the `weeks` weeks ending with `until`'s week,
+    oldest first; a week without readings is 0."""
+    last_monday = until - timedelta(days=until.weekday())
+    first = last_monday - timedelta(weeks=weeks - 1)
+    km = {last_monday - timedelta(weeks=i): [0, 0] for i in range(weeks)}
+    logs = DayLog.select(DayLog.day, DayLog.odometer_start, DayLog.odometer_end).where(
+        (DayLog.manager == manager_id)
+        & (DayLog.deleted == False)  # noqa: E712
+        & (DayLog.day >= first)
+        & (DayLog.day <= last_monday + timedelta(days=6))
+        & DayLog.odometer_start.is_null(False)
+        & DayLog.odometer_end.is_null(False)
+    )
+    for log in logs:
+        slot = km[log.day - timedelta(days=log.day.weekday())]
+        slot[0] += log.odometer_end - log.odometer_start
+        slot[1] += 1
+    return [WeekMileage(m, *km[m]) for m in sorted(km)]

@@ -209,3 +209,19 @@ def test_tiny_demo_on_postgresql(pg_url):
     demo.wipe()
     assert demo.is_empty()
     database.obj.close()
+
+
+def test_the_same_demo_again_opens_it_untouched(kjtui_cmd, tmp_path):
+    """The README's first line run a second time opens the county it built, changes nothing."""
+    target = tmp_path / "demo.db"
+    out = run(kjtui_cmd, "demo", "--scale", "tiny", "--db", str(target), "--no-open")
+    assert out.returncode == 0, out.stderr
+    before = target.read_bytes()
+    out = run(kjtui_cmd, "--lang", "en", "demo", "--scale", "tiny", "--db", str(target),
+              "--no-open")
+    assert out.returncode == 0, out.stderr
+    assert "already holds this demo county" in out.stdout
+    assert target.read_bytes() == before
+    out = run(kjtui_cmd, "--lang", "en", "demo", "--scale", "tiny", "--seed", "2", "--db",
+              str(target), "--no-open")
+    assert out.returncode == 2 and "already holds data" in out.stderr  # another demo: refused

@@ -6,6 +6,7 @@ MESSAGES = {
                        "size: county (one county, 4,222 customers) or province (a hundred counties, about 422,000 customers, only this month of the demo county's notebooks)"),
     "demo.opt.no_open": ("生成后不打开工作本", "do not open the notebook afterwards"),
     "demo.opt.force": ("覆盖已有数据（会删除其中全部记录）", "overwrite existing data (every record in it is removed)"),
+    "demo.exists": ("{path} 里已经是这个示范县，直接打开；要重建请加 --force。", "{path} already holds this demo county: opening it as it is (add --force to build it again)."),
     "demo.not_empty": ("{path} 里已有数据，未做任何改动；换一个 --db 路径，或加 --force 覆盖。",
                        "{path} already holds data and was left untouched; choose another --db path or add --force to overwrite it."),
     "demo.bad_scale": ("规模只能是 county 或 province，不认识 {scale}。", "The scale must be county or province, not {scale}."),

@@ -36,8 +36,20 @@ def _sqlite_has_records(path) -> bool:
         )
 
 
-def _prepare(url: str, force: bool) -> bool:
-    """Refuse a database holding data (unless --force). Returns True for a new SQLite file."""
+def _demo_built(path) -> str | None:
+    """The "scale:seed" of the demo a SQLite file holds, read without writing."""
+    from kjtui.dbfile import peek, tables_of
+
+    with peek(path) as con:
+        if "setting" not in tables_of(con):
+            return None
+        row = con.execute("SELECT value FROM setting WHERE key = 'demo'").fetchone()
+    return row[0] if row else None
+
+
+def _prepare(url: str, force: bool, built: str) -> bool | None:
+    """Refuse a database holding data (unless --force). Returns True for a new SQLite file,
+    None when it already holds this very demo (it is opened as it is)."""
     from kjtui.models import connect
     from kjtui.models.db import check_sqlite_target, sqlite_path
     from kjtui.models.migrations import check_readable
@@ -54,6 +66,8 @@ def _prepare(url: str, force: bool) -> bool:
     check_sqlite_target(path, create=True)
     if path.exists() and path.stat().st_size:
         if _sqlite_has_records(path):  # never touches a file that is not ours
+            if not force and _demo_built(path) == built:
+                return None
             if not force:
                 raise UserError(i18n.t("demo.not_empty", path=str(path)))
             check_readable(path)  # a newer kjtui's notebook is not ours to delete either
@@ -70,12 +84,17 @@ def run(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kjtui.models import database, resolve_url
-    from kjtui.services import demo, session
+    from kjtui.models.db import sqlite_path
+    from kjtui.services import demo, session, settings
 
     if args.scale not in (*SCALES, "tiny"):
         raise UserError(i18n.t("demo.bad_scale", scale=args.scale))
     url = resolve_url(args.db)
-    new_file = _prepare(url, args.force)
+    built = f"{args.scale}:{args.seed}"
+    new_file = _prepare(url, args.force, built)
+    if new_file is None:  # running the README's first line again opens the same county
+        print(i18n.t("demo.exists", path=sqlite_path(url)))
+        return 0 if args.no_open else _open(url, args.lang)
     db = database.obj
     sqlite = url.startswith("sqlite")
     if sqlite:
@@ -110,9 +129,16 @@ def run(args) -> int:
                  managers=summary.managers, rows=summary.rows, seconds=seconds))
     if summary.first_stationed:
         session.sign_in(summary.first_stationed)
+    settings.put("demo", built)
     if args.no_open:
         return 0
-    from kjtui.app import KjtuiApp
+    return _open(url, args.lang)
 
-    KjtuiApp(db_url=url, lang=args.lang).run()
+
+def _open(url: str, lang: str) -> int:
+    from kjtui.app import KjtuiApp
+    from kjtui.models import connect
+
+    connect(url)
+    KjtuiApp(db_url=url, lang=lang).run()
     return 0

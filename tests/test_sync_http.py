@@ -335,3 +335,16 @@ def test_a_hub_restored_from_a_backup_gets_the_outbox_again_in_the_same_push(pai
     assert pushed[1].first < pushed[0].first  # sent again from where the hub's ack went back
     assert count(pair.hub, "visit") == 9 and count(pair.hub, "sync_parked") == 0
     assert hub_ack(pair) == pushed[1].last
+
+
+def test_a_port_already_taken_is_one_sentence(tmp_path, kjtui_cmd):
+    hub = tmp_path / "hub.db"
+    assert subprocess.run([*kjtui_cmd, "hub", "init", "--db", str(hub)],
+                          capture_output=True).returncode == 0
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        out = subprocess.run([*kjtui_cmd, "--lang", "en", "hub", "serve", "--db", str(hub),
+                              "--host", "127.0.0.1", "--port", str(port)],
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.startswith("Error: Cannot serve on 127.0.0.1") and out.stderr.count("\n") == 1

@@ -94,12 +94,24 @@ def run_serve(args) -> int:
     if node_id() != HUB:
         raise UserError(i18n.t("hub.is_station", node=node_id()))
     guarded(node.keys)  # an uninitialised hub refuses here, not at the first bundle
+    _check_port(args.host, args.port)
     print(i18n.t("hub.serving", host=args.host, port=args.port), flush=True)
     try:
         hub_server.serve(args.host, args.port)
     except BundleError as exc:
         raise UserError(i18n.t(exc.key, **exc.params)) from exc
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """A port already taken is one sentence here, not a server log line and a bare exit 1."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise UserError(i18n.t("hub.port_busy", host=host, port=port, reason=exc.strerror)) from exc
 
 
 def run_conflicts(args) -> int:

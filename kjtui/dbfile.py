@@ -78,6 +78,12 @@ def check_sqlite_target(path: Path, *, create: bool) -> None:
         return
     if not create:
         raise DatabaseError("db.missing", path=str(path))
+    if path == default_path().absolute():
+        # The notebook's own home on a fresh machine: made on first use, like any app's data.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # said below in the user's words
     if not path.parent.is_dir():
         raise DatabaseError("db.missing_dir", path=str(path.parent))
     if not os.access(path.parent, os.W_OK):

@@ -71,3 +71,15 @@ def test_not_a_kjtui_database(kjtui_cmd, tmp_path):
     assert "is not a kjtui database" in out.stderr
     assert f.read_bytes() == b"PK\x03\x04 not sqlite at all"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["customers.xlsx"]
+
+
+def test_fresh_machine_default_location_is_made_on_first_use(kjtui_cmd, tmp_path):
+    """The README's first line on a new account: no --db, no KJTUI_DB, no data folder yet."""
+    env = {k: v for k, v in os.environ.items() if k != "KJTUI_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    out = run(kjtui_cmd, "--lang", "en", "info", env=env)
+    assert out.returncode == 2 and "no database" in out.stderr
+    assert not (tmp_path / "xdg").exists()  # looking creates nothing
+    out = run(kjtui_cmd, "demo", "--scale", "tiny", "--no-open", env=env)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "xdg" / "kjtui" / "kjtui.db").stat().st_size > 0

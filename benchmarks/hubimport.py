@@ -75,7 +75,7 @@ def _raw(path: Path, taken) -> float:
 
 
 def run(ctx) -> list[Figure]:
-    importer = need("sync.importer", "import_bytes")
+    need("sync.importer", "import_bytes")
     need("sync.exporter", "station_bundle")
     from kjtui.models import close, connect
 
@@ -89,12 +89,7 @@ def run(ctx) -> list[Figure]:
         raw_copy = data.copy_of(hub, tmp / "raw.db")
         pg_copy = data.copy_of(hub, tmp / "pg.db") if ctx.pg_url else None
         connect(stations.url(hub))
-        try:
-            t0 = time.perf_counter()
-            written = sum(importer.import_bytes(b, reply=False).changes for b in bundles)
-            import_s = time.perf_counter() - t0
-        finally:
-            close()
+        written, import_s = timed_import(bundles)
         raw_s = _raw(raw_copy, taken)
         figs = [_figure(f"hub import, {ctx.county} year, SQLite", rows, written, import_s, raw_s,
                         len(bundles), "raw sqlite3 executemany")]
@@ -109,6 +104,19 @@ def run(ctx) -> list[Figure]:
     finally:
         close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def timed_import(bundles: list[bytes]) -> tuple[int, float]:
+    """Import every bundle into the bound hub database, then unbind it: (rows written, seconds)."""
+    from kjtui.models import close
+    from sync import importer
+
+    try:
+        t0 = time.perf_counter()
+        written = sum(importer.import_bytes(b, reply=False).changes for b in bundles)
+        return written, time.perf_counter() - t0
+    finally:
+        close()
 
 
 def _figure(name, rows, written, seconds, raw_seconds, n, floor_label) -> Figure:

@@ -50,18 +50,12 @@ def _load(emptied: Path, url: str) -> None:
 def import_figure(ctx, emptied: Path, taken, bundles: list[bytes], rows: int) -> Figure:
     import psycopg
 
-    from benchmarks.hubimport import _figure
-    from kjtui.models import SYNCED, close
-    from sync import importer
+    from benchmarks.hubimport import _figure, timed_import
+    from kjtui.models import SYNCED
 
     url = _fresh_database(ctx.pg_url)
     _load(emptied, url)  # leaves the models bound to it
-    try:
-        t0 = time.perf_counter()
-        written = sum(importer.import_bytes(b, reply=False).changes for b in bundles)
-        import_s = time.perf_counter() - t0
-    finally:
-        close()
+    written, import_s = timed_import(bundles)
     types = {m._meta.table_name: {f.column_name: f for f in m._meta.sorted_fields}
              for m in SYNCED}
     batches = []

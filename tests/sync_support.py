@@ -103,3 +103,19 @@ def set_hub_ack(pair: Pair, seq: int) -> None:
 
     use(pair.station)
     SyncPeer.update(their_ack=seq).where(SyncPeer.node == HUB).execute()
+
+
+def pg_hub_with_station(pg_url: str, folder: Path, per_day: int) -> tuple[Path, int]:
+    """A PostgreSQL hub with KJ01 enrolled and a laptop (SQLite, bound on return) that recorded
+    a week of `per_day` visits a day. Returns (the laptop's file, visits recorded)."""
+    from kjtui.models import connect
+    from sync import enroll, sample
+
+    connect(pg_url)
+    enroll.hub_init()
+    sample.county()
+    enrollment = enroll.enroll("KJ01", str(folder))
+    station = folder / "laptop.db"
+    use(station)
+    enroll.join(Path(enrollment).read_bytes())
+    return station, sample.record_week("KJ01", MONDAY, per_day=per_day)

@@ -274,20 +274,10 @@ def test_a_link_cut_halfway_loses_nothing_and_the_next_push_applies_once(pair, k
 
 async def test_the_http_hub_runs_on_postgresql(pg_url, tmp_path):
     """The same app over a PostgreSQL hub: the week applied once, the review answered."""
-    from pathlib import Path
-
     from kjtui.models import Visit, close, connect
-    from sync import sample
-
-    connect(pg_url)
-    enroll.hub_init()
-    sample.county()
-    enrollment = enroll.enroll("KJ01", str(tmp_path))
-    station = tmp_path / "laptop.db"
-    sup.use(station)
-    enroll.join(Path(enrollment).read_bytes())
-    n = sample.record_week("KJ01", sup.MONDAY, per_day=5)
     from sync import exporter
+
+    station, n = sup.pg_hub_with_station(pg_url, tmp_path, per_day=5)
 
     _, data = exporter.station_bundle()
     close()

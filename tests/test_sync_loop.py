@@ -159,16 +159,9 @@ def test_each_refusal_is_one_sentence_and_a_non_zero_exit(bad_files, kjtui_cmd, 
 def test_the_hub_import_runs_on_postgresql(pg_url, tmp_path):
     """The same import code on a PostgreSQL hub: a week applied once, the review answered."""
     from kjtui.models import HUB, close, connect
-    from sync import enroll, exporter
+    from sync import exporter
 
-    connect(pg_url)
-    enroll.hub_init()
-    sample.county()
-    enrollment = enroll.enroll("KJ01", str(tmp_path))
-    station = tmp_path / "laptop.db"
-    sup.use(station)
-    enroll.join(Path(enrollment).read_bytes())
-    n = sample.record_week("KJ01", sup.MONDAY, per_day=10)
+    station, n = sup.pg_hub_with_station(pg_url, tmp_path, per_day=10)
     (sent,) = exporter.export(str(tmp_path))
     close()
     connect(pg_url)

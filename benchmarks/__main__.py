@@ -14,6 +14,7 @@ import os
 import sys
 import time
 import traceback
+from datetime import date
 
 from rich.console import Console
 from rich.table import Table
@@ -52,13 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="+", choices=MODULES, help="run only these benchmarks")
     p.add_argument("--reps", type=int, help="repetitions (default 3 with --quick, else 15)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached demo data")
+    p.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="build the demo data for this day (reproduce a day's run)")
     args = p.parse_args(argv)
     if args.rebuild:
         from benchmarks.data import clear_cache
 
         clear_cache()
     ctx = Context(quick=args.quick, reps=args.reps or (3 if args.quick else 15),
-                  pg_url=os.environ.get("KJTUI_TEST_PG_URL"))
+                  pg_url=os.environ.get("KJTUI_TEST_PG_URL"), today=args.today)
     console = Console()
     if not console.is_terminal:
         console = Console(width=150)  # a log file keeps whole rows

@@ -16,7 +16,7 @@ import zlib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from benchmarks import data, stations
+from benchmarks import stations
 from benchmarks.core import Figure, median, need
 
 WEEK_MS, BYTES_PER_VISIT = 100.0, 100.0
@@ -100,8 +100,8 @@ def run(ctx) -> list[Figure]:
 
     tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-bundle-"))
     try:
-        hub = stations.hub_from(data.demo_db(ctx.county, ctx.say), tmp / "hub.db")
-        code = stations.stationed_codes(hub, 1)[0]
+        hub = stations.hub_from(ctx.demo(ctx.county), tmp / "hub.db")
+        code = stations.station_codes(hub, 1, working=True)[0]
         enrollment, records = stations.enroll_station(hub, code, tmp)
         ctx.say(f"station {code}: {len(records):,} records of the year in its journal")
         station = stations.make_station(enrollment, records, tmp / "station.db")

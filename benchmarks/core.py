@@ -6,6 +6,7 @@ import importlib
 import statistics
 import time
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,13 @@ class Context:
     reps: int
     pg_url: str | None = None
     cache: Path = CACHE
+    today: date | None = None  # the day the demo data is built for (None: the real today)
+
+    def demo(self, scale: str) -> Path:
+        """The cached demo notebook at `scale`, built for `today`."""
+        from benchmarks import data
+
+        return data.demo_db(scale, self.say, today=self.today, cache=self.cache)
 
     @property
     def county(self) -> str:

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from benchmarks.core import CACHE, ROOT, Unavailable
@@ -18,24 +19,27 @@ from benchmarks.core import CACHE, ROOT, Unavailable
 SEED = 7
 
 
-def demo_db(scale: str, say=print, seed: int = SEED) -> Path:
-    """The cached demo notebook at `scale` (county, province, ...): built on first use."""
+def demo_db(scale: str, say=print, seed: int = SEED, today: date | None = None,
+            cache: Path = CACHE) -> Path:
+    """The cached demo notebook at `scale` (county, province, ...) built for `today` (None: the
+    real today, as a user's demo): built on first use."""
     if not (ROOT / "kjtui" / "commands" / "demo.py").exists():
         raise Unavailable("kjtui demo")
     import kjtui
 
-    path = CACHE / f"demo-{kjtui.__version__}-s{seed}-{scale}.db"
+    day = f"-{today.isoformat()}" if today else ""
+    path = cache / f"demo-{kjtui.__version__}-s{seed}-{scale}{day}.db"
     if path.exists():
         return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"demo-*-s{seed}-{scale}.db"):
+    cache.mkdir(parents=True, exist_ok=True)
+    for stale in cache.glob(f"demo-*-s{seed}-{scale}{day}.db"):
         stale.unlink()  # an older version's: never used again
     tmp = path.with_suffix(".building")
-    for stale in CACHE.glob(tmp.name + "*"):
+    for stale in cache.glob(tmp.name + "*"):
         stale.unlink()
-    say(f"building the {scale} demo (once, cached in {CACHE.relative_to(ROOT)})")
+    say(f"building the {scale} demo{day} (once, cached in {cache})")
     cmd = [sys.executable, "-m", "kjtui", "demo", "--db", str(tmp), "--seed", str(seed),
-           "--scale", scale, "--no-open"]
+           "--scale", scale, "--no-open", *(["--today", today.isoformat()] if today else [])]
     done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "KJTUI_LANG": "en"})
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[2:])} failed:\n{done.stderr[-2000:]}")

@@ -81,8 +81,8 @@ def run(ctx) -> list[Figure]:
 
     tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-import-"))
     try:
-        hub = stations.hub_from(data.demo_db(ctx.county, ctx.say), tmp / "hub.db")
-        codes = stations.stationed_codes(hub, 2 if ctx.quick else None)
+        hub = stations.hub_from(ctx.demo(ctx.county), tmp / "hub.db")
+        codes = stations.station_codes(hub, 2 if ctx.quick else None)
         bundles = _bundles(hub, codes, tmp, ctx.say)
         taken = _take_out(hub, codes)
         rows = sum(len(r) for _, _, r in taken)

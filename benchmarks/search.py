@@ -10,7 +10,6 @@ import random
 import sqlite3
 import time
 
-from benchmarks import data
 from benchmarks.core import Figure, median, need, percentile
 
 BUDGET_MS = 15.0
@@ -40,7 +39,7 @@ def run(ctx) -> list[Figure]:
     from kjtui.models import close
     from kjtui.services import session
 
-    path = data.demo_db(ctx.province, ctx.say)
+    path = ctx.demo(ctx.province)
     raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     count = raw.execute("SELECT count(*) FROM customer").fetchone()[0]
     names, licences = _queries(raw, 10 if ctx.quick else 60)

@@ -54,7 +54,7 @@ def as_hub(path: Path) -> Path:
 def run(ctx) -> list[Figure]:
     tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-start-"))
     try:
-        county = data.demo_db(ctx.county, ctx.say)
+        county = ctx.demo(ctx.county)
     except Unavailable as exc:
         county, missing = None, str(exc)
     kinds = {"bare": ("bare",)}
@@ -62,7 +62,7 @@ def run(ctx) -> list[Figure]:
         kinds["station"] = ("kjtui", str(data.copy_of(county, tmp / "station.db")))
         kinds["hub"] = ("kjtui", str(as_hub(data.copy_of(county, tmp / "hub.db"))))
         if not ctx.quick:
-            province = data.demo_db(ctx.province, ctx.say)
+            province = ctx.demo(ctx.province)
             kinds["province"] = ("kjtui", str(data.copy_of(province, tmp / "province.db")))
     env = installed_env(tmp / "pyc")
     for args in kinds.values():

@@ -79,14 +79,26 @@ def make_station(enrollment: bytes, records: list[tuple[str, dict]], dest: Path)
     return dest
 
 
-def stationed_codes(hub: Path, n: int | None = None) -> list[str]:
-    """Managers who own records, stationed ones first (the notebook's main users)."""
+def station_codes(hub: Path, n: int | None = None, *, working: bool = False) -> list[str]:
+    """Managers who own visits, stationed ones first (the notebook's main users).
+
+    `working`: only those who can record a week today: in post (status active) with customers
+    and a route with stops. Chosen by what the figure needs, never by position: the demo's own
+    history puts different managers on standby depending on the day it is built."""
     import sqlite3
 
+    working_sql = (
+        " AND m.status = 'active'"
+        " AND EXISTS (SELECT 1 FROM customer AS c WHERE c.manager_id = m.id)"
+        " AND EXISTS (SELECT 1 FROM route AS r JOIN route_stop AS s ON s.route_id = r.id"
+        "             WHERE r.manager_id = m.id)"
+    ) if working else ""
     con = sqlite3.connect(hub)
     codes = [r[0] for r in con.execute(
         "SELECT m.code FROM manager AS m LEFT JOIN post AS p ON p.id = m.post_id "
-        "WHERE EXISTS (SELECT 1 FROM visit AS v WHERE v.owner = m.code) "
-        "ORDER BY p.kind <> 'stationed', m.code")]
+        "WHERE EXISTS (SELECT 1 FROM visit AS v WHERE v.owner = m.code)" + working_sql +
+        " ORDER BY p.kind IS NOT 'stationed', m.code")]
     con.close()
+    if working and not codes:
+        raise LookupError(f"{hub}: no manager in post with customers, a route and visits")
     return codes[:n] if n else codes

@@ -47,13 +47,13 @@ def run(ctx) -> list[Figure]:
     from kjtui.services import session
 
     tmp = Path(tempfile.mkdtemp(prefix="kjtui-bench-visit-"))
-    path = data.copy_of(data.demo_db(ctx.county, ctx.say), tmp / "county.db")
+    path = data.copy_of(ctx.demo(ctx.county), tmp / "county.db")
     n = min(30, ctx.reps * 4)  # one busy day: record_visit reads the day's visits back
     try:
         session.open_notebook("sqlite:///" + str(path))
         sync_mode = database.obj.execute_sql("PRAGMA synchronous").fetchone()[0]
         m = session.current_manager()
-        day = session.today()
+        day = ctx.today or session.today()
         customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == m.id)
                      .order_by(Customer.licence_no).limit(n + 1)]
         nb.record_visit(m.id, day, customers[0])  # the day log is created once: not counted

@@ -5,6 +5,8 @@ MESSAGES = {
     "demo.opt.scale": ("规模：county（一个县，4222 户）或 province（一百个县，约 42 万户，只有示范县本月的记录）",
                        "size: county (one county, 4,222 customers) or province (a hundred counties, about 422,000 customers, only this month of the demo county's notebooks)"),
     "demo.opt.no_open": ("生成后不打开工作本", "do not open the notebook afterwards"),
+    "demo.opt.today": ("按这一天生成（YYYY-MM-DD，默认今天）：重现某一天的数据", "build the county as of this day (YYYY-MM-DD, default today): reproduces a given day's data"),
+    "demo.bad_today": ("日期要写成 YYYY-MM-DD，例如 2026-05-13，不认识 {value}。", "The day must be written YYYY-MM-DD, e.g. 2026-05-13, not {value}."),
     "demo.opt.force": ("覆盖已有数据（会删除其中全部记录）", "overwrite existing data (every record in it is removed)"),
     "demo.exists": ("{path} 里已经是这个示范县，直接打开；要重建请加 --force。", "{path} already holds this demo county: opening it as it is (add --force to build it again)."),
     "demo.not_empty": ("{path} 里已有数据，未做任何改动；换一个 --db 路径，或加 --force 覆盖。",

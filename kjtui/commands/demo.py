@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from kjtui import i18n
 from kjtui.cli import UserError, add_common
@@ -17,8 +18,18 @@ def register(sub) -> None:
     p.add_argument("--scale", default="county", metavar="county|province",
                    help=i18n.t("demo.opt.scale"))
     p.add_argument("--no-open", action="store_true", help=i18n.t("demo.opt.no_open"))
+    p.add_argument("--today", metavar="YYYY-MM-DD", help=i18n.t("demo.opt.today"))
     p.add_argument("--force", action="store_true", help=i18n.t("demo.opt.force"))
     p.set_defaults(func=run)
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(i18n.t("demo.bad_today", value=text)) from None
 
 
 def _sqlite_has_records(path) -> bool:
@@ -89,8 +100,9 @@ def run(args) -> int:
 
     if args.scale not in (*SCALES, "tiny"):
         raise UserError(i18n.t("demo.bad_scale", scale=args.scale))
+    today = _day(args.today)
     url = resolve_url(args.db)
-    built = f"{args.scale}:{args.seed}"
+    built = f"{args.scale}:{args.seed}" + (f":{today.isoformat()}" if today else "")
     new_file = _prepare(url, args.force, built)
     if new_file is None:  # running the README's first line again opens the same county
         print(i18n.t("demo.exists", path=sqlite_path(url)))
@@ -117,7 +129,7 @@ def run(args) -> int:
             bar.update(tasks[step], completed=done, total=total)
 
         try:
-            summary = demo.build(seed=args.seed, scale=args.scale, progress=progress)
+            summary = demo.build(seed=args.seed, scale=args.scale, today=today, progress=progress)
         finally:
             if sqlite:
                 db.execute_sql(f"PRAGMA cache_size={int(cache)}")

@@ -19,7 +19,7 @@ def url(path: Path) -> str:
 def own_records(code: str) -> list[tuple[str, dict]]:
     """(table, payload) of every record station `code` owns, in the order they were written."""
     from kjtui.models import OWNED_BY_STATION, SYNCED
-    from sync.journal import to_payload
+    from kjtui.models.journal import to_payload
 
     order = {m: i for i, m in enumerate(SYNCED)}
     out = []

@@ -12,14 +12,6 @@ import sys
 from kjtui import i18n
 
 
-class UserError(Exception):
-    """One clear sentence for the user; the command exits non-zero."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
-
-
 def _early_lang(argv: list[str]) -> str:
     # The help text itself is translated, so --lang must be known before argparse builds it.
     for i, arg in enumerate(argv):
@@ -60,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None)
     args.lang = getattr(args, "lang", i18n.language())
-    from kjtui.dbfile import DatabaseError
+    from kjtui.exception import KjtuiError
 
     try:
         if args.func is None:
@@ -68,11 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return run(args) or 0
         return args.func(args) or 0
-    except DatabaseError as exc:
-        print(i18n.t("cli.error", message=i18n.t(exc.key, **exc.params)), file=sys.stderr)
+    except KjtuiError as exc:
+        print(i18n.t("cli.error", message=i18n.message(exc)), file=sys.stderr)
         return 2
-    except UserError as exc:
-        print(i18n.t("cli.error", message=str(exc)), file=sys.stderr)
-        return exc.code
     except KeyboardInterrupt:
         return 130

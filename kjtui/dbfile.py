@@ -13,19 +13,13 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from kjtui.exception import DatabaseError
+
 APP_NAME = "kjtui"
 MIGRATIONS_DIR = Path(__file__).parent / "models" / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
 SCHEMA_TABLE = "kjtui_schema"
 
-
-class DatabaseError(Exception):
-    """A database that cannot be used, told in one sentence for the user (a catalog key)."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 def default_path() -> Path:

@@ -7,28 +7,13 @@ the database (e.g. `visit.ordered`, `education.college`) are looked up as `choic
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from kjtui.catalog import LANGUAGES, messages, text
 
-LANGUAGES = ("zh", "en")
 _lang = "zh"
-_catalog: dict[str, tuple[str, str]] | None = None
 
 
 def catalog() -> dict[str, tuple[str, str]]:
-    global _catalog
-    if _catalog is None:
-        import kjtui.catalog as pkg
-
-        merged: dict[str, tuple[str, str]] = {}
-        for info in pkgutil.iter_modules(pkg.__path__):
-            module = importlib.import_module(f"kjtui.catalog.{info.name}")
-            for key, pair in module.MESSAGES.items():
-                if key in merged:
-                    raise KeyError(f"catalog key {key!r} is defined twice")
-                merged[key] = pair
-        _catalog = merged
-    return _catalog
+    return messages()
 
 
 def set_language(lang: str) -> None:
@@ -44,12 +29,12 @@ def language() -> str:
 
 def t(key: str, **params) -> str:
     """The words for `key` in the current language; a missing key shows itself, never crashes."""
-    pair = catalog().get(key)
-    if pair is None:
-        text = key
-    else:
-        text = pair[0] if _lang == "zh" else pair[1]
-    return text.format(**params) if params else text
+    return text(key, _lang, **params)
+
+
+def message(exc) -> str:
+    """The sentence for a refusal (a kjtui.exception.KjtuiError: a catalog key and its params)."""
+    return t(exc.key, **exc.params)
 
 
 def choice(field: str, code: str | None) -> str:

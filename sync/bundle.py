@@ -24,6 +24,7 @@ from functools import partial
 from itertools import accumulate, repeat
 from operator import methodcaller
 
+from kjtui.exception import BundleError
 from sync import crypto
 
 MAGIC = b"KJTB\x00\x01\r\n"  # \r\n: a copy that mangles line ends breaks the magic, not the data
@@ -43,15 +44,6 @@ SUFFIX = ".kjb"
 
 _HEX = re.compile(r"[0-9a-f]*")
 _NODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
-
-
-class BundleError(Exception):
-    """A bundle that is refused; `key` is a catalog key (one sentence for the user)."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 def canonical(obj) -> bytes:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from kjtui import i18n
+from kjtui import catalog
+from kjtui.exception import BundleError
 from sync import bundle, exporter, importer
-from sync.bundle import BundleError
 from sync.hub_server import MEDIA
 
 RETRIES = 3  # attempts per bundle: a flaky mobile link gets a few, a dead one ends quickly
@@ -50,7 +50,7 @@ def _refusal(url: str, status: int, body: bytes) -> BundleError:
         key, params = answer["key"], dict(answer["params"])
     except (ValueError, KeyError, TypeError):
         return BundleError("push.bad_answer", url=url, status=status)
-    if key not in i18n.catalog():  # a newer hub's refusal: its own words then
+    if key not in catalog.messages():  # a newer hub's refusal: its own words then
         return BundleError("push.refused", url=url, message=str(answer.get("message", key)))
     return BundleError(key, **params)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from kjtui.exception import BundleError
 from kjtui.models import (
     Customer,
     CustomerProposal,
@@ -13,9 +14,8 @@ from kjtui.models import (
     Supervisor,
     SyncConflict,
     database,
+    journal,
 )
-from sync import journal
-from sync.bundle import BundleError
 
 
 def pending() -> list[dict]:

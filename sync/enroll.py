@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 
+from kjtui.exception import BundleError
 from kjtui.models import (
     HUB,
     SYNCED,
@@ -18,13 +19,13 @@ from kjtui.models import (
     Setting,
     SyncPeer,
     database,
+    hlc,
     new_id,
 )
+from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
-from sync import bundle, crypto, hlc, node, scope
-from sync.bundle import BundleError
+from sync import bundle, crypto, node, scope
 from sync.importer import apply_records
-from sync.journal import node_id
 
 
 def hub_init() -> dict[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from kjtui.models import HUB, JournalEntry, Manager, SyncParked, SyncPeer, new_id
+from kjtui.models import HUB, JournalEntry, Manager, SyncParked, SyncPeer, hlc, new_id
+from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
-from sync import bundle, hlc, node, scope
-from sync.journal import node_id
+from sync import bundle, node, scope
 
 CHUNK = 5000
 

@@ -21,9 +21,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kjtui import i18n
+from kjtui import catalog
+from kjtui.exception import BundleError
 from sync import bundle, importer
-from sync.bundle import BundleError
 
 MEDIA = "application/vnd.kjtui.bundle"
 STATUS = {  # refusal key -> HTTP status; anything else a station sent wrong is 400
@@ -39,7 +39,7 @@ STATUS = {  # refusal key -> HTTP status; anything else a station sent wrong is 
 
 
 def refusal(key: str, **params) -> JSONResponse:
-    return JSONResponse({"key": key, "params": params, "message": i18n.t(key, **params)},
+    return JSONResponse({"key": key, "params": params, "message": catalog.text(key, "zh", **params)},
                         status_code=STATUS.get(key, 400))
 
 

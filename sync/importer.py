@@ -11,6 +11,7 @@ from operator import itemgetter
 
 import peewee as pw
 
+from kjtui.exception import BundleError
 from kjtui.models import (
     HUB,
     OWNED_BY_STATION,
@@ -20,11 +21,11 @@ from kjtui.models import (
     SyncPeer,
     SyncReceived,
     database,
+    hlc,
 )
+from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
-from sync import bundle, hlc, node
-from sync.bundle import BundleError
-from sync.journal import node_id
+from sync import bundle, node
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first

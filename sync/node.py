@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from kjtui.exception import BundleError
 from kjtui.models import HUB, JournalEntry, Setting, SyncPeer, database
+from kjtui.models.journal import node_id
 from sync import crypto
-from sync.bundle import BundleError
-from sync.journal import node_id
 
 INCARNATION = "sync.incarnation"
 

@@ -26,7 +26,7 @@ from kjtui.models import (
     TrainingSession,
     WeeklyReview,
 )
-from sync.journal import to_payload
+from kjtui.models.journal import to_payload
 
 SHARED = (Township, Post, Supervisor, TrainingSession)  # small, county-wide
 CHUNK = 500

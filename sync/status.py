@@ -12,9 +12,9 @@ from kjtui.models import (
     SyncParked,
     SyncPeer,
 )
+from kjtui.models.journal import node_id
 from sync import node
 from sync.exporter import missing_ranges
-from sync.journal import node_id
 
 
 def _peer(p: SyncPeer) -> dict:

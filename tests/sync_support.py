@@ -49,7 +49,9 @@ class Pair:
 
 
 def build(folder: Path, codes=("KJ01",)) -> Pair:
-    from sync import enroll, sample
+    import sync_sample as sample
+
+    from sync import enroll
 
     folder.mkdir(parents=True, exist_ok=True)
     hub, station = folder / "hub.db", folder / "station.db"
@@ -108,8 +110,10 @@ def set_hub_ack(pair: Pair, seq: int) -> None:
 def pg_hub_with_station(pg_url: str, folder: Path, per_day: int) -> tuple[Path, int]:
     """A PostgreSQL hub with KJ01 enrolled and a laptop (SQLite, bound on return) that recorded
     a week of `per_day` visits a day. Returns (the laptop's file, visits recorded)."""
+    import sync_sample as sample
+
     from kjtui.models import connect
-    from sync import enroll, sample
+    from sync import enroll
 
     connect(pg_url)
     enroll.hub_init()

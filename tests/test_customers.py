@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from kjtui import i18n
+from kjtui.exception import Refused
 from kjtui.models import Customer, CustomerProposal, JournalEntry, RouteStop, Setting, Township
 from kjtui.services import customers
-from kjtui.services.writes import Refused
 from tests import county_small
 from tests.county_small import TODAY
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import peewee
 import pytest
 
+from kjtui.exception import Refused
 from kjtui.models import (
     Acknowledgement,
     Customer,
@@ -14,9 +15,10 @@ from kjtui.models import (
     Manager,
     Township,
     Visit,
+    hlc,
+    journal,
 )
 from kjtui.services import settings
-from sync import hlc, journal
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_signed_visit_cannot_be_edited(county):
     day = journal.create(DayLog, manager=m, day=date(2026, 11, 27))
     v = journal.create(Visit, day=day, manager=m, customer=c, arrived_at=datetime(2026, 11, 27, 9))
     journal.create(Acknowledgement, visit=v, method="pin", at=datetime(2026, 11, 27, 9, 5))
-    with pytest.raises(journal.WriteRefused) as err:
+    with pytest.raises(Refused) as err:
         journal.update(v, quantity=5)
     assert err.value.key == "write.signed"
     assert Visit.get_by_id(v.id).quantity == 0
@@ -73,7 +75,7 @@ def test_signed_visit_cannot_be_edited(county):
 def test_station_may_not_change_county_master_data(county):
     m, c = county
     as_station("KJ01")
-    with pytest.raises(journal.WriteRefused) as err:
+    with pytest.raises(Refused) as err:
         journal.update(c, phone="13800000000")
     assert err.value.key == "write.hub_owned"
 

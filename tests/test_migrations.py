@@ -5,9 +5,9 @@ import sqlite3
 import peewee
 import pytest
 
+from kjtui.exception import DatabaseError
 from kjtui.models import (
     ALL_MODELS,
-    DatabaseError,
     Setting,
     Township,
     close,

@@ -7,10 +7,10 @@ import notebook_county
 import pytest
 
 from kjtui import i18n
+from kjtui.exception import Refused
 from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
 from kjtui.services import notebook as nb
 from kjtui.services import settings
-from kjtui.services.writes import Refused
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from kjtui import i18n
+from kjtui.exception import Refused
 from kjtui.models import JournalEntry, PlanDay
 from kjtui.services import plan
-from kjtui.services.writes import Refused
 from tests import county_small
 from tests.county_small import MONDAY, TODAY
 

@@ -13,8 +13,8 @@ import pytest
 import sync_support as sup
 
 from kjtui import i18n
+from kjtui.exception import BundleError
 from sync import bundle, crypto, importer
-from sync.bundle import BundleError
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ import pytest
 import sync_support as sup
 
 from kjtui import i18n
-from kjtui.models import HUB, Manager, Supervisor, SyncPeer, WeeklyReview
-from sync import bundle, client, enroll, hub_server, importer, journal
-from sync.bundle import BundleError
+from kjtui.exception import BundleError
+from kjtui.models import HUB, Manager, Supervisor, SyncPeer, WeeklyReview, journal
+from sync import bundle, client, enroll, hub_server, importer
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import sync_support as sup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kjtui.exception import BundleError
 from kjtui.models import (
     HUB,
     Acknowledgement,
@@ -27,9 +28,9 @@ from kjtui.models import (
     SyncParked,
     SyncPeer,
     Visit,
+    hlc,
 )
-from sync import bundle, conflicts, exporter, hlc, importer
-from sync.bundle import BundleError
+from sync import bundle, conflicts, exporter, importer
 
 
 def _chain(pair, sizes) -> list[bytes]:
@@ -149,9 +150,8 @@ def test_station_resends_when_the_hub_ack_goes_back(env, tmp_path):
 
 def test_review_flags_and_decisions_travel_back(env):
     pair, chain = env
-    from kjtui.models import Manager, ReviewFlag, Supervisor, WeeklyReview
+    from kjtui.models import Manager, ReviewFlag, Supervisor, WeeklyReview, journal
     from kjtui.services import customers
-    from sync import journal
 
     sup.use(pair.station)
     m = Manager.get(Manager.code == "KJ01")
@@ -332,17 +332,13 @@ def test_a_full_disk_during_import_changes_nothing(env):
     before = sup.dump(pair.hub)
     with pytest.raises(Exception) as err:
         importer.import_bytes(data)
-    from kjtui.commands.sync import message
+    from kjtui.commands.sync import refusal
 
-    assert message(err.value) in (i18n_t("bundle.disk_full"),)
+    assert refusal(err.value).key == "bundle.disk_full"
     sup.close()
     assert sup.dump(pair.hub) == before
 
 
-def i18n_t(key):
-    from kjtui import i18n
-
-    return i18n.t(key)
 
 
 def test_a_full_disk_during_export_leaves_no_bundle(env, tmp_path, monkeypatch):

@@ -9,10 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sync_sample as sample
 import sync_support as sup
 
-from kjtui.models import Acknowledgement, Manager, Supervisor, SyncPeer, Visit, WeeklyReview
-from sync import bundle, importer, journal, sample
+from kjtui.models import Acknowledgement, Manager, Supervisor, SyncPeer, Visit, WeeklyReview, journal
+from sync import bundle, importer
 
 
 def run(cmd, *args, lang="en"):

@@ -1,4 +1,4 @@
-"""Words of the write path (sync.journal)."""
+"""Words of the write path (kjtui.models.journal)."""
 
 MESSAGES = {
     "write.hub_owned": ("{kind} 由县局维护，本机不能修改。", "{kind} records are kept by the county; this laptop cannot change them."),

@@ -6,7 +6,8 @@ import time
 from datetime import date
 
 from kjtui import i18n
-from kjtui.cli import UserError, add_common
+from kjtui.cli import add_common
+from kjtui.exception import KjtuiError
 
 SCALES = ("county", "province")  # and a hidden "tiny" for fast tests
 
@@ -29,12 +30,13 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(i18n.t("demo.bad_today", value=text)) from None
+        raise KjtuiError("demo.bad_today", value=text) from None
 
 
 def _sqlite_has_records(path) -> bool:
     """Look without writing, so a refused file is left exactly as it was."""
-    from kjtui.dbfile import SCHEMA_TABLE, DatabaseError, peek, tables_of
+    from kjtui.dbfile import SCHEMA_TABLE, peek, tables_of
+    from kjtui.exception import DatabaseError
     from kjtui.models import SYNCED
 
     with peek(path) as con:
@@ -71,7 +73,7 @@ def _prepare(url: str, force: bool, built: str) -> bool | None:
         connect(url)
         if not demo.is_empty():
             if not force:
-                raise UserError(i18n.t("demo.not_empty", path=url))
+                raise KjtuiError("demo.not_empty", path=url)
             demo.wipe()
         return False
     check_sqlite_target(path, create=True)
@@ -80,7 +82,7 @@ def _prepare(url: str, force: bool, built: str) -> bool | None:
             if not force and _demo_built(path) == built:
                 return None
             if not force:
-                raise UserError(i18n.t("demo.not_empty", path=str(path)))
+                raise KjtuiError("demo.not_empty", path=str(path))
             check_readable(path)  # a newer kjtui's notebook is not ours to delete either
             for extra in (path, path.with_name(path.name + "-wal"),
                           path.with_name(path.name + "-shm")):
@@ -99,7 +101,7 @@ def run(args) -> int:
     from kjtui.services import demo, session, settings
 
     if args.scale not in (*SCALES, "tiny"):
-        raise UserError(i18n.t("demo.bad_scale", scale=args.scale))
+        raise KjtuiError("demo.bad_scale", scale=args.scale)
     today = _day(args.today)
     url = resolve_url(args.db)
     built = f"{args.scale}:{args.seed}" + (f":{today.isoformat()}" if today else "")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from kjtui import i18n
-from kjtui.cli import UserError, add_common
+from kjtui.cli import add_common
+from kjtui.exception import KjtuiError
 
 
 def register(sub) -> None:
@@ -85,21 +86,21 @@ def run_revoke(args) -> int:
 
 def run_serve(args) -> int:
     from kjtui.commands.sync import guarded
+    from kjtui.exception import BundleError
     from kjtui.models import HUB
+    from kjtui.models.journal import node_id
     from sync import hub_server, node
-    from sync.bundle import BundleError
-    from sync.journal import node_id
 
     _connect(args)
     if node_id() != HUB:
-        raise UserError(i18n.t("hub.is_station", node=node_id()))
+        raise KjtuiError("hub.is_station", node=node_id())
     guarded(node.keys)  # an uninitialised hub refuses here, not at the first bundle
     _check_port(args.host, args.port)
     print(i18n.t("hub.serving", host=args.host, port=args.port), flush=True)
     try:
         hub_server.serve(args.host, args.port)
     except BundleError as exc:
-        raise UserError(i18n.t(exc.key, **exc.params)) from exc
+        raise KjtuiError(exc.key, **exc.params) from exc
     return 0
 
 
@@ -111,7 +112,7 @@ def _check_port(host: str, port: int) -> None:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise UserError(i18n.t("hub.port_busy", host=host, port=port, reason=exc.strerror)) from exc
+        raise KjtuiError("hub.port_busy", host=host, port=port, reason=exc.strerror) from exc
 
 
 def run_conflicts(args) -> int:
@@ -141,7 +142,7 @@ def run_resolve(args) -> int:
 
     _connect(args)
     if not args.accept and not args.reject:
-        raise UserError(i18n.t("hub.no_such_conflict", id=args.id))
+        raise KjtuiError("hub.no_such_conflict", id=args.id)
     item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
     print(i18n.t("hub.resolved", id=item["id"]))
     return 0

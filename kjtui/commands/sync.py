@@ -9,7 +9,8 @@ import os
 import sys
 
 from kjtui import i18n
-from kjtui.cli import UserError, add_common
+from kjtui.cli import add_common
+from kjtui.exception import BundleError, KjtuiError
 
 
 def register(sub) -> None:
@@ -39,39 +40,38 @@ def register(sub) -> None:
     st.set_defaults(func=run_status)
 
 
-def message(exc: BaseException) -> str:
-    """One sentence for any failure of a sync step (the database is rolled back by then)."""
+def refusal(exc: BaseException) -> KjtuiError:
+    """One refusal for any failure of a sync step (the database is rolled back by then)."""
     import peewee
 
-    from sync.bundle import BundleError
-
-    if isinstance(exc, BundleError):
-        return i18n.t(exc.key, **exc.params)
+    if isinstance(exc, KjtuiError):
+        return exc
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return i18n.t("bundle.disk_full")
+        return BundleError("bundle.disk_full")
     if isinstance(exc, peewee.OperationalError) and "full" in str(exc).lower():
-        return i18n.t("bundle.disk_full")
+        return BundleError("bundle.disk_full")
     if isinstance(exc, peewee.PeeweeException) or type(exc).__module__.startswith(
             ("sqlite3", "psycopg")):
-        return i18n.t("bundle.apply_failed", reason=str(exc).splitlines()[0] if str(exc) else
-                      type(exc).__name__)
+        return BundleError("bundle.apply_failed", reason=str(exc).splitlines()[0] if str(exc) else
+                           type(exc).__name__)
     if isinstance(exc, OSError):
-        return i18n.t("bundle.unreadable", path=exc.filename or "", reason=exc.strerror or exc)
+        return BundleError("bundle.unreadable", path=exc.filename or "",
+                           reason=exc.strerror or str(exc))
     raise exc
 
 
 def guarded(fn, *args, **kwargs):
     import peewee
 
-    from sync.bundle import BundleError
-
     try:
         return fn(*args, **kwargs)
-    except (BundleError, OSError, peewee.PeeweeException) as exc:
-        raise UserError(message(exc)) from exc
+    except KjtuiError:
+        raise
+    except (OSError, peewee.PeeweeException) as exc:
+        raise refusal(exc) from exc
     except Exception as exc:  # sqlite3 / psycopg errors that peewee did not wrap
         if type(exc).__module__.startswith(("sqlite3", "psycopg")):
-            raise UserError(message(exc)) from exc
+            raise refusal(exc) from exc
         raise
 
 
@@ -114,8 +114,8 @@ def _say_skew(result) -> None:
 
 
 def run_import(args) -> int:
+    from kjtui.models.journal import node_id
     from sync import bundle, importer
-    from sync.journal import node_id
 
     _connect(args)
     failed = 0
@@ -124,9 +124,10 @@ def run_import(args) -> int:
         try:
             data = guarded(bundle.read_file, path)
             result = guarded(importer.import_bytes, data)
-        except UserError as exc:
+        except KjtuiError as exc:
             failed += 1
-            print(i18n.t("cli.error", message=i18n.t("sync.failed", file=name, message=str(exc))),
+            print(i18n.t("cli.error", message=i18n.t("sync.failed", file=name,
+                                                      message=i18n.message(exc))),
                   file=sys.stderr)
             continue
         key = {"applied": "sync.imported", "parked": "sync.parked",
@@ -141,9 +142,9 @@ def run_import(args) -> int:
             folder = args.reply or os.path.dirname(os.path.abspath(path))
             try:
                 out = guarded(bundle.write_atomic, folder, *result.reply)
-            except UserError as exc:
+            except KjtuiError as exc:
                 failed += 1
-                print(i18n.t("cli.error", message=str(exc)), file=sys.stderr)
+                print(i18n.t("cli.error", message=i18n.message(exc)), file=sys.stderr)
                 continue
             print(i18n.t("sync.reply", path=out))
     return 2 if failed else 0

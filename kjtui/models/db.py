@@ -10,13 +10,13 @@ import sqlite3
 import peewee
 
 from kjtui.dbfile import (  # noqa: F401  (re-exported: the database layer's public names)
-    DatabaseError,
     check,
     check_sqlite_target,
     default_path,
     resolve_url,
     sqlite_path,
 )
+from kjtui.exception import DatabaseError
 
 database = peewee.DatabaseProxy()
 

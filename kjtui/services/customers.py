@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import peewee
 
+from kjtui.exception import Refused
 from kjtui.models import (
     GRADES,
     PROPOSAL_FIELDS,
@@ -31,8 +32,9 @@ from kjtui.models import (
     Township,
     database,
 )
+from kjtui.models.journal import owner_for
 from kjtui.models.migrations import is_sqlite
-from kjtui.services.writes import Refused, now, owner_for
+from kjtui.services.session import now
 
 PAGE = 200
 COUNT_CAP = 10_000
@@ -333,7 +335,7 @@ def validate(field: str, value: str) -> str:
 def propose(customer_id: str, manager_id: str, field: str, value: str) -> ProposalLine:
     """Record a change to a customer's basic data as a proposal (who and when); the customer
     row is left as it is until the county accepts."""
-    from sync import journal
+    from kjtui.models import journal
 
     value = validate(field, value)
     c = Customer.get_or_none(

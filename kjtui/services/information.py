@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kjtui.exception import Refused
 from kjtui.models import (
     INFO_CATEGORIES,
     INFO_STATES,
@@ -19,7 +20,8 @@ from kjtui.models import (
     Manager,
     Supervisor,
 )
-from kjtui.services.writes import Refused, now, owner_for
+from kjtui.models.journal import owner_for
+from kjtui.services.session import now
 
 MAX_TEXT = 2000
 
@@ -96,7 +98,7 @@ def counts(lines: list[InfoLine]) -> dict[str, int]:
 def collect(manager_id: str, category: str, content: str, on: date,
             customer_id: str | None = None) -> str:
     """Record a new item; returns its id."""
-    from sync import journal
+    from kjtui.models import journal
 
     content = content.strip()
     if category not in INFO_CATEGORIES:
@@ -115,7 +117,7 @@ def collect(manager_id: str, category: str, content: str, on: date,
 
 def organize(item_id: str, summary: str) -> None:
     """整理: write the summary; the item becomes organized (it can be reworded until fed back)."""
-    from sync import journal
+    from kjtui.models import journal
 
     summary = summary.strip()
     if not summary:

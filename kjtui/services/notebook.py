@@ -1,6 +1,6 @@
 """The day's notebook (DESIGN.md section 2): odometer, visits, the customer's acknowledgement,
 corrections and the phoned-in check-ins. Plain values in, plain dataclasses out; every write goes
-through sync.journal, and a refusal is a `Refused` carrying a catalog key — nothing is changed.
+through kjtui.models.journal, and a refusal is a `Refused` carrying a catalog key — nothing is changed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 import peewee as pw
 
+from kjtui.exception import Refused
 from kjtui.models import (
     Acknowledgement,
     Customer,
@@ -26,11 +27,12 @@ from kjtui.models import (
     Setting,
     Visit,
     database,
+    journal,
 )
+from kjtui.models.journal import owner_for
 from kjtui.services import day as day_service
 from kjtui.services import settings
-from kjtui.services.writes import Refused, now, owner_for
-from sync import journal
+from kjtui.services.session import now
 
 # A motorbike on rural roads does not do more than this in a working day, and between two days it
 # is parked at the post: beyond these the reading is refused unless the manager confirms it.
@@ -416,7 +418,7 @@ def edit_visit(visit_id: str, **fields) -> VisitLine:
     _check_times(f.get("arrived_at", v.arrived_at), f.get("departed_at", v.departed_at))
     try:
         journal.update(v, **f)
-    except journal.WriteRefused as exc:
+    except Refused as exc:
         if exc.key == "write.signed":
             raise _signed_refusal(v) from None
         raise Refused(exc.key, **exc.params) from None

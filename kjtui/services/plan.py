@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 
 import peewee
 
+from kjtui.exception import Refused
 from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
+from kjtui.models.journal import owner_for
 from kjtui.services.day import live_visits
-from kjtui.services.writes import Refused, now, owner_for
+from kjtui.services.session import now
 
 FIRST_YEAR = 2020  # no notebook plans before kjtui existed
 MONTHS_AHEAD = 1  # the plan is made at the start of the month; the next one may be prepared
@@ -199,7 +201,7 @@ def _check_open(manager_id: str, month: date, day: date, today: date) -> None:
 
 
 def _plan_of(manager: Manager, month: date) -> MonthlyPlan:
-    from sync import journal
+    from kjtui.models import journal
 
     plan = MonthlyPlan.get_or_none((MonthlyPlan.manager == manager.id)
                                    & (MonthlyPlan.month == month))
@@ -213,7 +215,7 @@ def _plan_of(manager: Manager, month: date) -> MonthlyPlan:
 
 def assign(manager_id: str, month: date, day: date, route_id: str | None, today: date) -> None:
     """Plan `route_id` for `day` (None: take the day out of the plan)."""
-    from sync import journal
+    from kjtui.models import journal
 
     _check_open(manager_id, month, day, today)
     manager = Manager.get_by_id(manager_id)
@@ -258,7 +260,7 @@ def copy_week(manager_id: str, month: date, source_monday: date, today: date) ->
 def submit(manager_id: str, month: date, today: date) -> MonthView:
     """提交: the month's plan handed in. From then on the days up to today are fixed; later days
     may still change (a route swapped for a good reason), each change journaled."""
-    from sync import journal
+    from kjtui.models import journal
 
     month = month_start(month)
     if not _month_editable(month, today):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from kjtui.models import Manager, Post, connect
 from kjtui.services import settings
@@ -58,3 +58,8 @@ def current_manager() -> ManagerInfo | None:
 def today() -> date:
     """The laptop's date. Its clock may be wrong; sync orders by seq, never by this."""
     return date.today()
+
+
+def now() -> datetime:
+    """The laptop's time, to the second (what a manager types and reads)."""
+    return datetime.now().replace(microsecond=0)

@@ -9,7 +9,7 @@ from kjtui import i18n
 
 
 def refusal_text(exc: BaseException) -> str:
-    """The sentence for a refused write. services.writes.Refused, sync.journal.WriteRefused and
+    """The sentence for a refused write. services.writes.Refused, kjtui.models.Refused and
     models.db.DatabaseError all carry a catalog key and its params; anything else is a bug and is
     raised again."""
     key = getattr(exc, "key", None)

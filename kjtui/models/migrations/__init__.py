@@ -68,7 +68,7 @@ def current_version(db) -> int:
 
 def upgrade(db, target: int | None = None) -> list[int]:
     """Apply every pending migration up to `target` (default: all) in one transaction."""
-    from kjtui.models.db import DatabaseError
+    from kjtui.exception import DatabaseError
 
     target = latest() if target is None else target
     with db.atomic():

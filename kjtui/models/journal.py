@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from kjtui.exception import Refused
 from kjtui.models import (
     HUB,
     OWNED_BY_STATION,
@@ -19,17 +20,8 @@ from kjtui.models import (
     SyncModel,
     WeeklyReview,
     database,
+    hlc,
 )
-from sync import hlc
-
-
-class WriteRefused(Exception):
-    """A write this node may not make; `key` is a catalog key for the user."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 def node_id() -> str:
@@ -40,6 +32,12 @@ def node_id() -> str:
 
 def is_station() -> bool:
     return node_id() != HUB
+
+
+def owner_for(manager_code: str) -> str | None:
+    """The owner to pass to `create` for a station-owned record: on a station the node itself
+    (None), on a standalone/demo database (node "hub") the manager's code."""
+    return None if is_station() else manager_code
 
 
 def station_owned(model) -> bool:
@@ -73,9 +71,9 @@ def _check_may_write(model, owner: str) -> None:
     if me == HUB:
         return  # the hub (and a standalone demo) is the authority for every record it holds
     if not station_owned(model):
-        raise WriteRefused("write.hub_owned", kind=model.__name__)
+        raise Refused("write.hub_owned", kind=model.__name__)
     if owner != me:
-        raise WriteRefused("write.not_owner", kind=model.__name__, owner=owner)
+        raise Refused("write.not_owner", kind=model.__name__, owner=owner)
 
 
 def _journal(record: SyncModel) -> None:
@@ -116,7 +114,7 @@ def update(record: SyncModel, **fields) -> SyncModel:
     with database.atomic():
         _check_may_write(type(record), record.owner)
         if is_signed(record):
-            raise WriteRefused("write.signed", kind=type(record).__name__)
+            raise Refused("write.signed", kind=type(record).__name__)
         for name, value in fields.items():
             setattr(record, name, value)
         record.rev += 1

@@ -25,32 +25,33 @@ WEEK_MS, BYTES_PER_VISIT = 100.0, 100.0
 def record_week(manager_id: str, per_day: int = 25) -> int:
     """Six working days after the last one in the notebook, through the notebook service."""
     from kjtui.models import Customer, DayLog, database
-    from kjtui.services import notebook
+    from kjtui.services import acknowledgement, visits
+    from kjtui.services import day as day_service
 
     last_day = DayLog.select(DayLog.day).order_by(DayLog.day.desc()).scalar()
     monday = last_day + timedelta(days=7 - last_day.weekday())
     customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == manager_id)
                  .order_by(Customer.licence_no)]
-    odo = (notebook.last_reading(manager_id, monday) or 0) + 5
+    odo = (day_service.last_reading(manager_id, monday) or 0) + 5
     n = 0
     for d in range(6):
         day = monday + timedelta(days=d)
         with database.atomic():
-            notebook.start_day(manager_id, day, odo)
+            day_service.start_day(manager_id, day, odo)
             at = datetime.combine(day, time(8, 30))
             for i in range(per_day):
                 cid = customers[(d * per_day + i) % len(customers)]
                 ordered = (n % 5) < 3
-                v = notebook.record_visit(manager_id, day, cid, ordered=ordered,
+                v = visits.record_visit(manager_id, day, cid, ordered=ordered,
                                           quantity=5 + n % 20 if ordered else 0, arrived_at=at,
                                           departed_at=at + timedelta(minutes=8))
-                notebook.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{n + 1}")
+                acknowledgement.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{n + 1}")
                 at += timedelta(minutes=17)
                 n += 1
-            notebook.phone_in(manager_id, day, "first")
-            notebook.phone_in(manager_id, day, "last")
+            day_service.phone_in(manager_id, day, "first")
+            day_service.phone_in(manager_id, day, "last")
             odo += 60
-            notebook.end_day(manager_id, day, odo)
+            day_service.end_day(manager_id, day, odo)
     return n
 
 

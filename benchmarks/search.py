@@ -1,5 +1,5 @@
 """Customer search per keystroke at province scale (400,000 customers; county scale with
---quick: the tiny demo): the Customers screen calls customers.search(text) with the whole text after each key,
+--quick: the tiny demo): the Customers screen calls search.search(text) with the whole text after each key,
 so typing a query of six characters is six searches, of one to six characters. Queries are real
 shop names and licence numbers drawn from the data. Floor: one page of the same columns read by
 raw sqlite3 from the same file with no condition (what showing a page costs at the least)."""
@@ -35,7 +35,7 @@ def _queries(con, n: int, seed: int = 1) -> tuple[list[str], list[str]]:
 
 
 def run(ctx) -> list[Figure]:
-    customers = need("kjtui.services.customers", "search", "PAGE")
+    search = need("kjtui.services.search", "search", "PAGE")
     from kjtui.models import close
     from kjtui.services import session
 
@@ -51,7 +51,7 @@ def run(ctx) -> list[Figure]:
     floor = []
     for i in range(len(names) * 6):
         t0 = time.perf_counter()
-        raw.execute(floor_sql, (customers.PAGE, (i * 997) % max(1, count - customers.PAGE)))\
+        raw.execute(floor_sql, (search.PAGE, (i * 997) % max(1, count - search.PAGE)))\
             .fetchall()
         floor.append(time.perf_counter() - t0)
     raw.close()
@@ -61,21 +61,21 @@ def run(ctx) -> list[Figure]:
         # A copy is not needed: search only reads (open_notebook may migrate: the cache is
         # built by the same version, so there is nothing to do).
         session.open_notebook("sqlite:///" + str(path))
-        customers.search(names[0][:1])  # warm the connection and the page cache once
+        search.search(names[0][:1])  # warm the connection and the page cache once
         for text in names:
             for k in range(1, 7):
                 t0 = time.perf_counter()
-                customers.search(text[:k])
+                search.search(text[:k])
                 by_len[k].append(time.perf_counter() - t0)
         for text in licences:
             for k in range(1, len(text) + 1):
                 t0 = time.perf_counter()
-                customers.search(text[:k])
+                search.search(text[:k])
                 by_digit.append(time.perf_counter() - t0)
     finally:
         close()
     floor_p95 = percentile(floor, 95) * 1000
-    label = f"raw page of {customers.PAGE}, p95"
+    label = f"raw page of {search.PAGE}, p95"
     figs = []
     where = f"{count:,} customers"
     for n in LENGTHS:

@@ -42,7 +42,8 @@ def _copy_rows(con, table: str, ids: list[str], **set_) -> list[tuple[str, list]
 
 
 def run(ctx) -> list[Figure]:
-    nb = need("kjtui.services.notebook", "record_visit", "acknowledge")
+    nb = need("kjtui.services.visits", "record_visit")
+    ack = need("kjtui.services.acknowledgement", "acknowledge")
     from kjtui.models import Customer, close, database, new_id
     from kjtui.services import session
 
@@ -62,7 +63,7 @@ def run(ctx) -> list[Figure]:
             t0 = time.perf_counter()
             line = nb.record_visit(m.id, day, customers[1 + i % (len(customers) - 1)])
             t1 = time.perf_counter()
-            nb.acknowledge(line.id, "paper", handbook_page=f"{i + 1}")
+            ack.acknowledge(line.id, "paper", handbook_page=f"{i + 1}")
             t2 = time.perf_counter()
             record_s.append(t1 - t0)
             ack_s.append(t2 - t1)
@@ -99,7 +100,7 @@ def run(ctx) -> list[Figure]:
     note = (f"median of {n}; p95 {percentile(record_s, 95) * 1000:.1f} ms"
             + ("" if durable else f"; NOT durable: synchronous={sync_mode}, {seen}/{n} visible"))
     return [
-        Figure("record a visit (notebook.record_visit)", median(record_s) * 1000, "ms",
+        Figure("record a visit (nb.record_visit)", median(record_s) * 1000, "ms",
                median(raw_s) * 1000, "raw sqlite3 insert+commit", budget, durable, note),
         Figure("acknowledge it (paper handbook page)", median(ack_s) * 1000, "ms",
                median(raw_s) * 1000, "raw sqlite3 insert+commit", budget, durable,

@@ -53,33 +53,34 @@ def county(codes=("KJ01",), seed: int = 7) -> dict[str, Manager]:
 def record_week(code: str, monday: date, per_day: int = 25, seed: int = 1) -> int:
     """Six working days of visits with acknowledgements, odometer and check-ins, through the
     notebook service. Returns the number of visits."""
-    from kjtui.services import notebook
+    from kjtui.services import acknowledgement, visits
+    from kjtui.services import day as day_service
 
     rnd = random.Random(seed)
     m = Manager.get(Manager.code == code)
     routes = list(Route.select().where(Route.manager == m).order_by(Route.code))
     n = 0
-    odo = (notebook.last_reading(m.id, monday) or 1000) + 20
+    odo = (day_service.last_reading(m.id, monday) or 1000) + 20
     for d in range(6):
         day = monday + timedelta(days=d)
         with database.atomic():  # one commit a day keeps a year's recording quick
-            notebook.start_day(m.id, day, odo)
+            day_service.start_day(m.id, day, odo)
             stops = list(RouteStop.select().where(RouteStop.route == routes[d % len(routes)])
                          .order_by(RouteStop.position))[:per_day]
             at = datetime.combine(day, time(8, 30))
             for i, stop in enumerate(stops):
                 ordered = rnd.random() < 0.6
-                v = notebook.record_visit(
+                v = visits.record_visit(
                     m.id, day, stop.customer_id, ordered=ordered,
                     quantity=rnd.randrange(1, 30) if ordered else 0,
                     arrived_at=at, departed_at=at + timedelta(minutes=rnd.randrange(5, 15)),
                     satisfaction=5 if rnd.random() < 0.9 else 4)
-                notebook.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{d * 30 + i + 1}")
+                acknowledgement.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{d * 30 + i + 1}")
                 at += timedelta(minutes=rnd.randrange(12, 25))
                 n += 1
-            notebook.phone_in(m.id, day, "first")
-            notebook.phone_in(m.id, day, "last")
+            day_service.phone_in(m.id, day, "first")
+            day_service.phone_in(m.id, day, "last")
             odo += rnd.randrange(40, 90)
-            notebook.end_day(m.id, day, odo)
+            day_service.end_day(m.id, day, odo)
             odo += 5  # to the next morning
     return n

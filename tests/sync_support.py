@@ -76,7 +76,7 @@ def copy(template: Pair, folder: Path) -> Pair:
 def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
     """n visits with acknowledgements on the bound station, through the notebook service."""
     from kjtui.models import Customer, Manager
-    from kjtui.services import notebook
+    from kjtui.services import acknowledgement, visits
 
     m = Manager.get(Manager.code == "KJ01")
     customers = list(Customer.select().order_by(Customer.licence_no))
@@ -84,9 +84,9 @@ def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
     for i in range(start, start + n):
         at = datetime.combine(day, datetime.min.time()).replace(hour=8)
         at = at.replace(minute=i % 60, hour=8 + i // 60)
-        v = notebook.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
+        v = visits.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
                                   departed_at=at)
-        notebook.acknowledge(v.id, "paper", handbook_page=str(i + 1))
+        acknowledgement.acknowledge(v.id, "paper", handbook_page=str(i + 1))
         ids.append(v.id)
     return ids
 

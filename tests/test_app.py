@@ -68,10 +68,11 @@ async def test_home_reads_again_when_shown_again(db):
     """A visit recorded elsewhere shows in the home figures when the manager comes back (F2)."""
     import notebook_county
 
-    from kjtui.services import notebook as nb
+    from kjtui.services import day as day_service
+    from kjtui.services import visits
 
     c = notebook_county.build()
-    nb.start_day(c.manager.id, c.today, 12004)
+    day_service.start_day(c.manager.id, c.today, 12004)
     app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -79,7 +80,7 @@ async def test_home_reads_again_when_shown_again(db):
         await pilot.press("f7")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        nb.record_visit(c.manager.id, c.today, c.customers[0].id, ordered=True, quantity=3)
+        visits.record_visit(c.manager.id, c.today, c.customers[0].id, ordered=True, quantity=3)
         await pilot.press("f2")
         await app.workers.wait_for_complete()
         await pilot.pause()

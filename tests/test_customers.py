@@ -8,13 +8,13 @@ import pytest
 from kjtui import i18n
 from kjtui.exception import Refused
 from kjtui.models import Customer, CustomerProposal, JournalEntry, RouteStop, Setting, Township
-from kjtui.services import customers
+from kjtui.services import customers, search
 from tests import county_small
 from tests.county_small import TODAY
 
 
 def shops(query: str, **kw) -> list[str]:
-    return [r.shop_name for r in customers.search(query, **kw).rows]
+    return [r.shop_name for r in search.search(query, **kw).rows]
 
 
 @pytest.fixture
@@ -60,10 +60,10 @@ def test_search_is_case_blind_and_trims(county):
 
 
 def test_empty_query_pages_everyone_and_counts(county):
-    page = customers.search("", limit=4)
+    page = search.search("", limit=4)
     assert len(page.rows) == 4 and page.total == 9 and page.has_next
-    second = customers.search("", offset=4, limit=4)
-    third = customers.search("", offset=8, limit=4)
+    second = search.search("", offset=4, limit=4)
+    third = search.search("", offset=8, limit=4)
     ids = [r.id for p in (page, second, third) for r in p.rows]
     assert len(ids) == len(set(ids)) == 9
     licences = [r.licence_no for p in (page, second, third) for r in p.rows]
@@ -72,8 +72,8 @@ def test_empty_query_pages_everyone_and_counts(county):
 
 
 def test_count_stops_at_the_cap(county, monkeypatch):
-    monkeypatch.setattr(customers, "COUNT_CAP", 3)
-    page = customers.search("店")
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    page = search.search("店")
     assert page.total == 3 and page.capped
     assert len(page.rows) == 4  # the page is not capped
 
@@ -91,7 +91,7 @@ def test_triggers_keep_the_index_right(county):
     # a tombstone leaves the results; a customer deleted for good too
     Customer.update(deleted=True).where(Customer.licence_no == "431322100006").execute()
     assert "大新副食店" not in shops("梅花")
-    assert "大新副食店" not in shops("") and customers.search("").total == 8
+    assert "大新副食店" not in shops("") and search.search("").total == 8
     gone = Customer.get(Customer.licence_no == "431322100007")
     RouteStop.delete().where(RouteStop.customer == gone.id).execute()
     gone.delete_instance()
@@ -111,7 +111,7 @@ def test_search_on_postgresql(pg_url):
     assert shops("[老街]便民") == ["[老街]便民店"]
     assert shops("431322100005") == ["兴隆便利店"]
     assert shops("100%") == []  # LIKE wildcards are text
-    page = customers.search("", limit=4)
+    page = search.search("", limit=4)
     assert page.total == 9 and len(page.rows) == 4
     detail = customers.customer_detail(page.rows[0].id)
     assert detail.row.licence_no == "431322100001"
@@ -163,13 +163,13 @@ def test_bad_proposals_change_nothing(county, field, value, key):
 
 
 def test_find_one(county):
-    assert customers.find_one("431322100003").shop_name == "红梅烟酒行"
-    assert customers.find_one("远山").shop_name == "远山小卖部"
+    assert search.find_one("431322100003").shop_name == "红梅烟酒行"
+    assert search.find_one("远山").shop_name == "远山小卖部"
     with pytest.raises(Refused) as err:
-        customers.find_one("小卖部")
+        search.find_one("小卖部")
     assert err.value.key == "customer.many_match"
     with pytest.raises(Refused):
-        customers.find_one("不存在")
+        search.find_one("不存在")
 
 
 # --- the screen ------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ async def test_screen_filters_as_you_type_and_opens_a_customer(db, monkeypatch):
 
 async def test_screen_pages_with_keys_and_proposes_a_bad_format(db, monkeypatch):
     county_small.build()
-    monkeypatch.setattr(customers, "PAGE", 4)
+    monkeypatch.setattr(search, "PAGE", 4)
     app = await _open(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
@@ -295,13 +295,13 @@ def test_migration_indexes_the_customers_a_notebook_already_holds(db_path):
     connect(resolve_url(db_path))
     assert sorted(shops("梅")) == sorted(["[老街]便民店", "红梅烟酒行", "梅林食杂店"])
     assert shops("小卖部") == ["炉观小卖部", "远山小卖部"]
-    assert customers.search("").total == 8
+    assert search.search("").total == 8
     Customer.update(shop_name="梅园超市").where(Customer.licence_no == "431322100005").execute()
     assert shops("梅园") == ["梅园超市"]  # and the triggers carry on
 
 
 def test_bulk_load_builds_the_same_index_once(db):
-    with customers.bulk_load():
+    with search.bulk_load():
         county_small.build(with_week=False)
         assert db.execute_sql("SELECT count(*) FROM customer_gram").fetchone()[0] == 0
     assert sorted(shops("梅")) == sorted(["[老街]便民店", "福满多超市", "红梅烟酒行", "梅林食杂店"])

@@ -34,10 +34,10 @@ def test_service_save_survives_sigkill(db_path):
     close()
     script = textwrap.dedent(f"""
         import sys, time
-        from kjtui.services import notebook, session
+        from kjtui.services import session, visits
         session.open_notebook({resolve_url(db_path)!r})
         m = session.current_manager()
-        line = notebook.record_visit(m.id, session.today(), {customer!r}, ordered=True, quantity=2)
+        line = visits.record_visit(m.id, session.today(), {customer!r}, ordered=True, quantity=2)
         print("saved", line.id, flush=True)   # the same moment the screen says 已保存
         time.sleep(600)
     """)

@@ -40,7 +40,7 @@ def plan_rows(day):
 @pytest.mark.parametrize("plan_made", [True, False], ids=["planned-day", "no-plan"])
 def test_a_day_by_keyboard_alone(db_path, plan_made):
     from kjtui.models import Customer, PlanDay, RouteStop
-    from kjtui.services import notebook, plan, session
+    from kjtui.services import plan, session, today
 
     demo(db_path)
     session.open_notebook(f"sqlite:///{db_path}")
@@ -48,7 +48,7 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
         PlanDay.delete().where(PlanDay.day == session.today()).execute()
     manager = session.current_manager()
     day = session.today()
-    before = notebook.day_view(manager.id, day)
+    before = today.day_view(manager.id, day)
     routes = plan.routes_of(manager.id)
     ridden = next(i for i, r in enumerate(routes)
                   if r.stops >= 3 and r.id != before.route.route_id)
@@ -144,6 +144,6 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
         [v.customer_id for v in visits[:2]])).count() == 2
     item = InfoItem.get(InfoItem.content == "村口新开超市低价卖烟")
     assert item.manager_id == manager.id and item.collected_on == day
-    after = notebook.day_view(manager.id, day)
+    after = today.day_view(manager.id, day)
     assert after.figures.households == 3 and after.figures.mileage == 42
     assert after.route.route_name == route.name

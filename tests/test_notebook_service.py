@@ -9,8 +9,8 @@ import pytest
 from kjtui import i18n
 from kjtui.exception import Refused
 from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
-from kjtui.services import notebook as nb
-from kjtui.services import settings
+from kjtui.services import acknowledgement, search, settings, today, visits
+from kjtui.services import day as day_service
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def refused(key, fn, *args, **kwargs):
 
 
 def test_day_view_shows_plan_route_and_last_reading(county):
-    view = nb.day_view(county.manager.id, county.today)
+    view = today.day_view(county.manager.id, county.today)
     assert view.route.route_name == "炉观一线" and view.route.planned
     assert [s.shop_name for s in view.route.stops] == list(notebook_county.SHOPS)
     assert view.planned_route_name == "炉观一线" and view.plan_note == "带宣传册"
@@ -50,39 +50,41 @@ def test_day_view_shows_plan_route_and_last_reading(county):
 
 def test_odometer_start_end_and_mileage(county):
     m, d = county.manager.id, county.today
-    nb.start_day(m, d, "12003")
-    view = nb.end_day(m, d, 12068)
+    day_service.start_day(m, d, "12003")
+    assert day_service.end_day(m, d, 12068) == 12068
+    view = today.day_view(m, d)
     assert (view.odometer_start, view.odometer_end, view.figures.mileage) == (12003, 12068, 65)
     assert view.flags == []
 
 
 def test_odometer_bad_readings_are_refused_and_change_nothing(county):
     m, d = county.manager.id, county.today
-    refused("odo.below_last", nb.start_day, m, d, 11990)
-    refused("odo.not_a_number", nb.start_day, m, d, "12x")
-    refused("odo.no_start", nb.end_day, m, d, 12050)
-    err = refused("odo.gap", nb.start_day, m, d, 12500)
+    refused("odo.below_last", day_service.start_day, m, d, 11990)
+    refused("odo.not_a_number", day_service.start_day, m, d, "12x")
+    refused("odo.no_start", day_service.end_day, m, d, 12050)
+    err = refused("odo.gap", day_service.start_day, m, d, 12500)
     assert err.confirmable and err.params["gap"] == 500
-    nb.start_day(m, d, 12001)
-    refused("odo.end_below_start", nb.end_day, m, d, 12000)
-    err = refused("odo.day_jump", nb.end_day, m, d, 12001 + 301)
+    day_service.start_day(m, d, 12001)
+    refused("odo.end_below_start", day_service.end_day, m, d, 12000)
+    err = refused("odo.day_jump", day_service.end_day, m, d, 12001 + 301)
     assert err.confirmable
     # Confirmed, it is saved and flagged for the supervisor.
-    view = nb.end_day(m, d, 12302, confirm=True)
+    day_service.end_day(m, d, 12302, confirm=True)
+    view = today.day_view(m, d)
     assert view.figures.mileage == 301
     assert [k for k, _ in view.flags] == ["flag.odo_day"]
 
 
 def test_routine_visit_defaults_and_route_progress(county):
     m, d = county.manager.id, county.today
-    nb.start_day(m, d, 12001)
+    day_service.start_day(m, d, 12001)
     first = county.customers[0]
-    line = nb.record_visit(m, d, first.id)
+    line = visits.record_visit(m, d, first.id)
     assert line.on_route and not line.ordered and line.quantity == 0
     assert (line.price_tags, line.agreement_sales, line.retail_format_ok,
             line.brand_cultivation) == (True, True, True, True)
     assert line.satisfaction == 5 and line.departed_at >= line.arrived_at
-    view = nb.day_view(m, d)
+    view = today.day_view(m, d)
     assert view.route.stops[0].visited and view.next_stop == 1
     assert view.figures.households == 1
     assert view.figures.first_visit_at == line.arrived_at
@@ -90,93 +92,94 @@ def test_routine_visit_defaults_and_route_progress(county):
 
 def test_visit_off_route_and_find_customers(county):
     m, d = county.manager.id, county.today
-    hits = nb.find_customers("4313221000")
+    hits = search.find_customers("4313221000")
     assert {h.shop_name for h in hits} >= {"[老街]便民店", "远山小卖部"}
-    assert [h.shop_name for h in nb.find_customers("远山")] == ["远山小卖部"]
-    assert [h.owner_name for h in nb.find_customers("赵")] == ["赵六"]
-    line = nb.record_visit(m, d, county.off_route.id, ordered=True, quantity=3)
+    assert [h.shop_name for h in search.find_customers("远山")] == ["远山小卖部"]
+    assert [h.owner_name for h in search.find_customers("赵")] == ["赵六"]
+    line = visits.record_visit(m, d, county.off_route.id, ordered=True, quantity=3)
     assert not line.on_route and line.ordered and line.quantity == 3
-    assert nb.last_quantities([county.off_route.id]) == {county.off_route.id: 3}
+    assert visits.last_quantities([county.off_route.id]) == {county.off_route.id: 3}
 
 
 def test_bad_visit_fields_are_refused(county):
     m, d, c = county.manager.id, county.today, county.customers[0].id
-    refused("visit.bad_quantity", nb.record_visit, m, d, c, ordered=True, quantity="many")
-    refused("visit.bad_satisfaction", nb.record_visit, m, d, c, satisfaction=9)
-    refused("visit.departed_before", nb.record_visit, m, d, c,
+    refused("visit.bad_quantity", visits.record_visit, m, d, c, ordered=True, quantity="many")
+    refused("visit.bad_satisfaction", visits.record_visit, m, d, c, satisfaction=9)
+    refused("visit.departed_before", visits.record_visit, m, d, c,
             arrived_at=time(9, 30), departed_at=time(9, 0))
 
 
 def test_first_pin_confirmation_then_pin_checked(county):
     m, d, c = county.manager.id, county.today, county.customers[0]
-    v1 = nb.record_visit(m, d, c.id)
+    v1 = visits.record_visit(m, d, c.id)
     assert not v1.customer_has_pin
-    refused("pin.format", nb.acknowledge, v1.id, pin="12", new_pin="12")
-    refused("pin.mismatch", nb.acknowledge, v1.id, pin="2468", new_pin="2469")
-    line = nb.acknowledge(v1.id, pin="2468", new_pin="2468")
+    refused("pin.format", acknowledgement.acknowledge, v1.id, pin="12", new_pin="12")
+    refused("pin.mismatch", acknowledgement.acknowledge, v1.id, pin="2468", new_pin="2469")
+    line = acknowledgement.acknowledge(v1.id, pin="2468", new_pin="2468")
     assert line.signed and line.ack_method == "pin" and line.customer_has_pin
     row = CustomerPin.get()
-    assert "2468" not in (row.salt + row.pin_hash) and len(row.salt) == 32  # salted hash only
-    refused("ack.already", nb.acknowledge, v1.id, pin="2468")
-    v2 = nb.record_visit(m, d, c.id)
-    refused("ack.wrong_pin", nb.acknowledge, v2.id, pin="1111")
-    assert nb.pin_tries_left(v2.id) == 4
-    assert nb.acknowledge(v2.id, pin="2468").signed
+    assert "2468" not in (row.salt, row.pin_hash) and len(row.salt) == 32  # salted hash only
+    refused("ack.already", acknowledgement.acknowledge, v1.id, pin="2468")
+    v2 = visits.record_visit(m, d, c.id)
+    refused("ack.wrong_pin", acknowledgement.acknowledge, v2.id, pin="1111")
+    assert acknowledgement.pin_tries_left(v2.id) == 4
+    assert acknowledgement.acknowledge(v2.id, pin="2468").signed
 
 
 def test_paper_and_declined_acknowledgements(county):
     m, d = county.manager.id, county.today
-    a = nb.record_visit(m, d, county.customers[1].id)
-    b = nb.record_visit(m, d, county.customers[2].id)
-    refused("ack.need_page", nb.acknowledge, a.id, "paper")
-    refused("ack.need_reason", nb.acknowledge, b.id, "declined", handbook_page="12")
-    assert nb.acknowledge(a.id, "paper", handbook_page=" 17 ").ack_page == "17"
-    line = nb.acknowledge(b.id, "declined", reason="嫌麻烦")
+    a = visits.record_visit(m, d, county.customers[1].id)
+    b = visits.record_visit(m, d, county.customers[2].id)
+    refused("ack.need_page", acknowledgement.acknowledge, a.id, "paper")
+    refused("ack.need_reason", acknowledgement.acknowledge, b.id, "declined", handbook_page="12")
+    assert acknowledgement.acknowledge(a.id, "paper", handbook_page=" 17 ").ack_page == "17"
+    line = acknowledgement.acknowledge(b.id, "declined", reason="嫌麻烦")
     assert (line.ack_method, line.ack_reason) == ("declined", "嫌麻烦")
 
 
 def test_signed_visit_refuses_edit_and_correction_keeps_both(county):
     m, d, c = county.manager.id, county.today, county.customers[0]
-    v = nb.record_visit(m, d, c.id)
-    edited = nb.edit_visit(v.id, note="补货", ordered=True, quantity=5)  # unsigned: edits in place
+    v = visits.record_visit(m, d, c.id)
+    edited = visits.edit_visit(v.id, note="补货", ordered=True, quantity=5)  # unsigned: edits in place
     assert (edited.note, edited.quantity) == ("补货", 5)
-    nb.acknowledge(v.id, "paper", handbook_page="3")
-    refused("visit.signed", nb.edit_visit, v.id, quantity=6)
-    refused("visit.signed", nb.delete_visit, v.id)
-    new = nb.correct_visit(v.id, quantity=6)
+    acknowledgement.acknowledge(v.id, "paper", handbook_page="3")
+    refused("visit.signed", visits.edit_visit, v.id, quantity=6)
+    refused("visit.signed", visits.delete_visit, v.id)
+    new = visits.correct_visit(v.id, quantity=6)
     assert new.supersedes_id == v.id and new.quantity == 6 and not new.signed
-    refused("visit.already_corrected", nb.correct_visit, v.id, quantity=7)
-    lines = nb.day_view(m, d).visits
+    refused("visit.already_corrected", visits.correct_visit, v.id, quantity=7)
+    lines = today.day_view(m, d).visits
     assert [(x.id, x.superseded_by_id) for x in lines] == [(v.id, new.id), (new.id, None)]
-    assert nb.day_view(m, d).figures.quantity == 6  # the corrected visit no longer counts
-    refused("ack.already", nb.acknowledge, v.id, pin="1234")
-    u = nb.record_visit(m, d, county.customers[1].id)
-    nb.correct_visit(u.id, ordered=True, quantity=2)
-    refused("ack.superseded", nb.acknowledge, u.id, "paper", handbook_page="4")
+    assert today.day_view(m, d).figures.quantity == 6  # the corrected visit no longer counts
+    refused("ack.already", acknowledgement.acknowledge, v.id, pin="1234")
+    u = visits.record_visit(m, d, county.customers[1].id)
+    visits.correct_visit(u.id, ordered=True, quantity=2)
+    refused("ack.superseded", acknowledgement.acknowledge, u.id, "paper", handbook_page="4")
 
 
 def test_unsigned_visit_can_be_deleted(county):
     m, d = county.manager.id, county.today
-    v = nb.record_visit(m, d, county.customers[0].id)
-    nb.delete_visit(v.id)
-    view = nb.day_view(m, d)
+    v = visits.record_visit(m, d, county.customers[0].id)
+    visits.delete_visit(v.id)
+    view = today.day_view(m, d)
     assert view.visits == [] and view.next_stop == 0
 
 
 def test_phone_in_toggles_check_ins(county):
     m, d = county.manager.id, county.today
-    refused("checkin.no_visit", nb.phone_in, m, d, "first")
-    nb.record_visit(m, d, county.customers[0].id)
-    assert nb.phone_in(m, d, "first").figures.first_phoned
-    assert nb.phone_in(m, d, "last").figures.last_phoned
-    assert not nb.phone_in(m, d, "first").figures.first_phoned
+    refused("checkin.no_visit", day_service.phone_in, m, d, "first")
+    visits.record_visit(m, d, county.customers[0].id)
+    assert day_service.phone_in(m, d, "first") and today.day_view(m, d).figures.first_phoned
+    assert day_service.phone_in(m, d, "last") and today.day_view(m, d).figures.last_phoned
+    assert not day_service.phone_in(m, d, "first")
+    assert not today.day_view(m, d).figures.first_phoned
 
 
 def test_station_writes_are_journaled_with_station_owner(county):
     settings.put("node_id", "KJ07")
     m, d = county.manager.id, county.today
-    v = nb.record_visit(m, d, county.customers[0].id)
-    nb.acknowledge(v.id, pin="1357", new_pin="1357")
+    v = visits.record_visit(m, d, county.customers[0].id)
+    acknowledgement.acknowledge(v.id, pin="1357", new_pin="1357")
     tables = [e.table_name for e in JournalEntry.select().order_by(JournalEntry.seq)]
     assert tables == ["day_log", "visit", "customer_pin", "acknowledgement"]
     assert {Visit.get_by_id(v.id).owner, Acknowledgement.get().owner} == {"KJ07"}
@@ -194,13 +197,14 @@ def test_ride_another_route_keeps_the_plan(county):
                               education="college", employment="contract", post=county.manager.post)
     theirs = Route.create(code="R99", name="别人的线", manager=stranger,
                           township=county.route.township)
-    refused("plan.not_your_route", nb.ride_route, m, d, theirs.id)
+    refused("plan.not_your_route", day_service.ride_route, m, d, theirs.id)
 
-    view = nb.ride_route(m, d, other.id)
+    day_service.ride_route(m, d, other.id)
+    view = today.day_view(m, d)
     assert (view.route.route_name, view.planned_route_name) == ("炉观二线", "炉观一线")
     assert [s.customer_id for s in view.route.stops] == [county.off_route.id]
     assert PlanDay.get(PlanDay.day == d).route_id == county.route.id  # the plan is not changed
-    v = nb.record_visit(m, d, county.off_route.id)
+    v = visits.record_visit(m, d, county.off_route.id)
     assert v.on_route  # on the route ridden
     (day,) = plan.plan_against_actual(m, d, d, d)
     assert (day.route_name, day.ridden_route_name) == ("炉观一线", "炉观二线")
@@ -209,21 +213,22 @@ def test_ride_another_route_keeps_the_plan(county):
 
 def test_five_wrong_pins_lock_the_visit_and_a_new_pin_needs_paper(county):
     m, d, c = county.manager.id, county.today, county.customers[0]
-    first = nb.record_visit(m, d, c.id)
-    nb.acknowledge(first.id, pin="2468", new_pin="2468")
-    refused("pin.reset_needs_paper", nb.reset_pin, first.id, "1357", "1357")  # signed by PIN
-    v = nb.record_visit(m, d, c.id)
+    first = visits.record_visit(m, d, c.id)
+    acknowledgement.acknowledge(first.id, pin="2468", new_pin="2468")
+    refused("pin.reset_needs_paper", acknowledgement.reset_pin, first.id, "1357", "1357")  # signed by PIN
+    v = visits.record_visit(m, d, c.id)
     for left in (4, 3, 2, 1):
-        assert refused("ack.wrong_pin", nb.acknowledge, v.id, pin="1111").params == {"left": left}
-    refused("ack.pin_locked", nb.acknowledge, v.id, pin="1111")
-    refused("ack.pin_locked", nb.acknowledge, v.id, pin="2468")  # even the right one now
-    assert nb.pin_tries_left(v.id) == 0
-    other = nb.record_visit(m, d, county.customers[1].id)
-    refused("pin.reset_needs_paper", nb.reset_pin, other.id, "1357", "1357")  # not acknowledged
-    nb.acknowledge(v.id, "paper", handbook_page="9")
-    refused("pin.format", nb.reset_pin, v.id, "13", "13")
-    refused("pin.mismatch", nb.reset_pin, v.id, "1357", "1358")
-    assert nb.reset_pin(v.id, "1357", "1357").ack_method == "paper"
-    again = nb.record_visit(m, d, c.id)
-    refused("ack.wrong_pin", nb.acknowledge, again.id, pin="2468")  # the old PIN is gone
-    assert nb.acknowledge(again.id, pin="1357").ack_method == "pin"
+        err = refused("ack.wrong_pin", acknowledgement.acknowledge, v.id, pin="1111")
+        assert err.params == {"left": left}
+    refused("ack.pin_locked", acknowledgement.acknowledge, v.id, pin="1111")
+    refused("ack.pin_locked", acknowledgement.acknowledge, v.id, pin="2468")  # even the right one now
+    assert acknowledgement.pin_tries_left(v.id) == 0
+    other = visits.record_visit(m, d, county.customers[1].id)
+    refused("pin.reset_needs_paper", acknowledgement.reset_pin, other.id, "1357", "1357")  # not acknowledged
+    acknowledgement.acknowledge(v.id, "paper", handbook_page="9")
+    refused("pin.format", acknowledgement.reset_pin, v.id, "13", "13")
+    refused("pin.mismatch", acknowledgement.reset_pin, v.id, "1357", "1358")
+    assert acknowledgement.reset_pin(v.id, "1357", "1357").ack_method == "paper"
+    again = visits.record_visit(m, d, c.id)
+    refused("ack.wrong_pin", acknowledgement.acknowledge, again.id, pin="2468")  # the old PIN is gone
+    assert acknowledgement.acknowledge(again.id, pin="1357").ack_method == "pin"

@@ -402,7 +402,7 @@ def test_a_resend_overlapping_what_was_applied_writes_only_what_is_new(env):
     """The hub's answer never reached the laptop: its next bundle starts again at seq 1, with a
     record changed twice since (the newest version wins)."""
     from kjtui.models import DayLog, Manager, SyncReceived
-    from kjtui.services import notebook
+    from kjtui.services import day as day_service
 
     pair, chain = env
     sup.use(pair.hub)
@@ -412,8 +412,8 @@ def test_a_resend_overlapping_what_was_applied_writes_only_what_is_new(env):
     sup.set_hub_ack(pair, 0)
     sup.use(pair.station)
     m = Manager.get(Manager.code == "KJ01")
-    notebook.start_day(m.id, sup.MONDAY, 1200)
-    notebook.end_day(m.id, sup.MONDAY, 1260)
+    day_service.start_day(m.id, sup.MONDAY, 1200)
+    day_service.end_day(m.id, sup.MONDAY, 1260)
     resend = sup.export_station(pair).read_bytes()
     assert bundle.parse(resend).first == 1 and bundle.parse(resend).last > first_last
     sup.use(pair.hub)

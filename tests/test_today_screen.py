@@ -14,7 +14,8 @@ import pytest
 from kjtui import i18n
 from kjtui.app import KjtuiApp
 from kjtui.models import Acknowledgement, DayLog, Visit
-from kjtui.services import notebook as nb
+from kjtui.services import acknowledgement, visits
+from kjtui.services import day as day_service
 
 SIZE = (80, 24)
 
@@ -24,10 +25,10 @@ def county(db):
     c = notebook_county.build()
     # The first customer ordered 8 cartons last week and already chose a PIN.
     last_week = c.today - timedelta(days=7)
-    v = nb.record_visit(c.manager.id, last_week, c.customers[0].id, ordered=True, quantity=8,
+    v = visits.record_visit(c.manager.id, last_week, c.customers[0].id, ordered=True, quantity=8,
                         arrived_at=datetime.combine(last_week, datetime.min.time()).replace(hour=9))
-    nb.acknowledge(v.id, pin="2468", new_pin="2468")
-    nb.start_day(c.manager.id, c.today, 12004)
+    acknowledgement.acknowledge(v.id, pin="2468", new_pin="2468")
+    day_service.start_day(c.manager.id, c.today, 12004)
     return c
 
 
@@ -359,7 +360,7 @@ async def test_five_wrong_pins_leave_the_paper_handbook_then_a_new_pin(db, count
         assert app.screen is today
         assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop="[老街]便民店")
         assert CustomerPin.get().pin_hash != before
-        line = nb.acknowledge(nb.record_visit(county.manager.id, county.today,
+        line = acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today,
                                               county.customers[0].id).id, pin="9753")
         assert line.ack_method == "pin"
 

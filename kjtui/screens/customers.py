@@ -24,7 +24,7 @@ from kjtui.widgets.notice import Notice
 class PageFound(Message):
     text: str
     offset: int
-    page: object  # services.customers.SearchPage
+    page: object  # services.search.SearchPage
 
 
 @dataclass
@@ -84,10 +84,10 @@ class CustomersScreen(Screen):
 
     @work(thread=True, exclusive=True, group="search")
     def find(self, text: str, offset: int) -> None:
-        from kjtui.services import customers, session
+        from kjtui.services import search, session
 
         session.open_notebook(self.app.db_url)
-        page = customers.search(text, offset, customers.PAGE)
+        page = search.search(text, offset, search.PAGE)
         self.post_message(PageFound(text, offset, page))
 
     def on_page_found(self, message: PageFound) -> None:
@@ -109,7 +109,7 @@ class CustomersScreen(Screen):
                                 last=self.page_offset + len(self.result.rows)))
 
     def action_page(self, step: int) -> None:
-        from kjtui.services.customers import PAGE
+        from kjtui.services.search import PAGE
 
         if self.result is None:
             return

@@ -169,9 +169,9 @@ class InformationScreen(Screen):
 
 
 def _collect(manager_id, today, category, customer, content):
-    from kjtui.services import customers, information
+    from kjtui.services import information, search
 
-    customer_id = customers.find_one(customer).id if customer.strip() else None
+    customer_id = search.find_one(customer).id if customer.strip() else None
     return information.collect(manager_id, category, content, today, customer_id) or True
 
 

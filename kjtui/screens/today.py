@@ -21,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
-from kjtui.services import notebook
+from kjtui.services import acknowledgement, search, today, visits
+from kjtui.services import day as day_service
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.keys import bind
@@ -35,13 +36,13 @@ from kjtui.widgets.words import hm, paren
 @dataclass
 class DayLoaded(Message):
     manager: object  # services.session.ManagerInfo | None
-    view: object  # services.notebook.DayView | None
+    view: object  # services.today.DayView | None
     focus_visit: str | None
 
 
 @dataclass
 class VisitSaved(Message):
-    line: object  # services.notebook.VisitLine
+    line: object  # services.visits.VisitLine
     ack: bool  # open the acknowledgement next
 
 
@@ -115,7 +116,7 @@ class TodayScreen(Screen):
 
         session.open_notebook(self.app.db_url)
         manager = session.current_manager()
-        view = notebook.day_view(manager.id, session.today()) if manager else None
+        view = today.day_view(manager.id, session.today()) if manager else None
         self.post_message(DayLoaded(manager, view, focus_visit))
 
     def on_day_loaded(self, message: DayLoaded) -> None:
@@ -183,7 +184,7 @@ class TodayScreen(Screen):
     def visit_cells(self, line) -> list[Text]:
         checks = "".join(
             "—" if getattr(line, n) is None else "✓" if getattr(line, n) else "✗"
-            for n in notebook.CHECKS
+            for n in visits.CHECKS
         )
         if line.ack_method is None:
             ack = i18n.t("ack.short.none")
@@ -257,7 +258,7 @@ class TodayScreen(Screen):
             refusal_text(exc)  # raises again what is not a refusal
             self.post_message(ActionRefused(exc))
             return
-        if isinstance(result, notebook.VisitLine):
+        if isinstance(result, visits.VisitLine):
             self.post_message(VisitSaved(result, ack))
         else:
             self.post_message(ActionDone(done or ""))
@@ -291,7 +292,7 @@ class TodayScreen(Screen):
         opened = datetime.now()
 
         def save(**values):
-            return notebook.record_visit(m, day, customer_id, **values)
+            return visits.record_visit(m, day, customer_id, **values)
 
         values = dict(arrived_at=opened, ordered=False, quantity=0, satisfaction=5,
                       default_quantity=self.view.last_quantities.get(customer_id, 0))
@@ -312,7 +313,7 @@ class TodayScreen(Screen):
 
     def action_visit_quick(self) -> None:
         if stop := self.chosen_stop():
-            self.write(notebook.record_visit, self.manager.id, self.view.day, stop.customer_id,
+            self.write(visits.record_visit, self.manager.id, self.view.day, stop.customer_id,
                        ack=True)
 
     def action_off_route(self) -> None:
@@ -323,11 +324,11 @@ class TodayScreen(Screen):
             if hit is not None:
                 self.open_visit_form(hit.id, hit.shop_name)
 
-        self.app.push_screen(CustomerPicker(notebook.find_customers), picked)
+        self.app.push_screen(CustomerPicker(search.find_customers), picked)
 
     def _visit_values(self, line) -> dict:
         return {name: getattr(line, name) for name in (
-            "arrived_at", "departed_at", "ordered", "quantity", *notebook.CHECKS,
+            "arrived_at", "departed_at", "ordered", "quantity", *visits.CHECKS,
             "satisfaction", "note")} | {
             "default_quantity": line.quantity or self.view.last_quantities.get(line.customer_id, 0)}
 
@@ -340,7 +341,7 @@ class TodayScreen(Screen):
             return
         self.app.push_screen(
             VisitForm(line.shop_name, self._visit_values(line),
-                      lambda **values: notebook.edit_visit(line.id, **values)),
+                      lambda **values: visits.edit_visit(line.id, **values)),
             self.after_visit_form,
         )
 
@@ -356,7 +357,7 @@ class TodayScreen(Screen):
             return
         self.app.push_screen(
             VisitForm(line.shop_name, self._visit_values(line),
-                      lambda **values: notebook.correct_visit(line.id, **values),
+                      lambda **values: visits.correct_visit(line.id, **values),
                       title_key="form.correct"),
             self.after_visit_form,
         )
@@ -365,14 +366,14 @@ class TodayScreen(Screen):
         line = self.chosen_visit()
         if not line:
             return
-        self.write(notebook.delete_visit, line.id,
+        self.write(visits.delete_visit, line.id,
                    done=i18n.t("today.deleted", shop=line.shop_name))
 
     # --- acknowledgement ----------------------------------------------------------------------
 
     def open_ack(self, line) -> None:
         def save(**values):
-            return notebook.acknowledge(line.id, **values)
+            return acknowledgement.acknowledge(line.id, **values)
 
         def acked(result) -> None:
             if result is not None:
@@ -408,7 +409,7 @@ class TodayScreen(Screen):
                 self.load(result.id)
 
         self.app.push_screen(PinResetDialog(
-            line.shop_name, lambda **values: notebook.reset_pin(line.id, **values)), done)
+            line.shop_name, lambda **values: acknowledgement.reset_pin(line.id, **values)), done)
 
     # --- odometer and check-ins ---------------------------------------------------------------
 
@@ -419,20 +420,19 @@ class TodayScreen(Screen):
         if which == "start":
             info = (i18n.t("odo.last", km=v.last_reading) if v.last_reading is not None
                     else i18n.t("odo.no_last"))
-            fn, value = notebook.start_day, v.odometer_start
+            fn, value = day_service.start_day, v.odometer_start
         else:
             if v.odometer_start is None:
                 self.say(i18n.t("odo.no_start"), True)
                 return
             info = i18n.t("odo.today_start", km=v.odometer_start)
-            fn, value = notebook.end_day, v.odometer_end
+            fn, value = day_service.end_day, v.odometer_end
 
         def save(km, confirm):
             return fn(m, v.day, km, confirm=confirm)
 
-        def saved(view) -> None:
-            if view is not None:
-                km = view.odometer_start if which == "start" else view.odometer_end
+        def saved(km: int | None) -> None:
+            if km is not None:
                 self.say(i18n.t("today.odo_saved", km=km))
                 self.load()
 
@@ -459,7 +459,7 @@ class TodayScreen(Screen):
 
         def chosen(route_id: str | None) -> None:
             if route_id is not None:
-                self.write(notebook.ride_route, self.manager.id, message.day, route_id,
+                self.write(day_service.ride_route, self.manager.id, message.day, route_id,
                            done=i18n.t("today.route_set", route=names[route_id]))
 
         self.app.push_screen(RoutePicker(i18n.t("today.route_title", day=message.day.isoformat()),
@@ -467,4 +467,4 @@ class TodayScreen(Screen):
 
     def action_phone(self, which: str) -> None:
         if self.ready():
-            self.write(notebook.phone_in, self.manager.id, self.view.day, which)
+            self.write(day_service.phone_in, self.manager.id, self.view.day, which)

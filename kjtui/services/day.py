@@ -1,4 +1,6 @@
-"""A manager's day: the route to ride and the day's figures. Plain values out."""
+"""A manager's day: the route ridden (planned, or chosen on the day), the odometer, the first
+and last check-in phoned in, and the day's figures. Plain values in and out; every write goes
+through kjtui.models.journal and a refusal is a `Refused` (nothing changed)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,34 @@ from datetime import date, datetime
 
 from peewee import fn
 
-from kjtui.models import Customer, DayLog, MonthlyPlan, PlanDay, Route, RouteStop, Visit
+from kjtui.exception import Refused
+from kjtui.models import (
+    Customer,
+    DayLog,
+    Manager,
+    MonthlyPlan,
+    PlanDay,
+    Route,
+    RouteStop,
+    Visit,
+    database,
+    journal,
+)
+from kjtui.models.journal import owner_for
+from kjtui.services.session import now
+
+# A motorbike on rural roads does not do more than this in a working day, and between two days it
+# is parked at the post: beyond these the reading is refused unless the manager confirms it.
+MAX_DAY_KM = 300
+MAX_GAP_KM = 100
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    id: str
+    code: str
+    name: str
+    stops: int
 
 
 @dataclass(frozen=True)
@@ -72,14 +101,33 @@ def _planned_route(manager_id: str, day: date) -> Route | None:
     return row.route if row else None
 
 
-def _day_log(manager_id: str, day: date) -> DayLog | None:
-    return DayLog.get_or_none((DayLog.manager == manager_id) & (DayLog.day == day))
+def day_log(manager_id: str, day: date) -> DayLog | None:
+    return DayLog.get_or_none(
+        (DayLog.manager == manager_id) & (DayLog.day == day) & (DayLog.deleted == False)  # noqa: E712
+    )
+
+
+def ensure_day_log(manager: Manager, day: date) -> DayLog:
+    """The day's log, opened (with the day's route) by the first write of the day."""
+    log = day_log(manager.id, day)
+    if log is None:
+        planned = route_for_day(manager.id, day)
+        log = journal.create(DayLog, owner=owner_for(manager.code), manager=manager, day=day,
+                             route=planned.route_id)
+    return log
+
+
+def manager(manager_id: str) -> Manager:
+    m = Manager.get_or_none(Manager.id == manager_id)
+    if m is None:
+        raise Refused("notebook.no_manager")
+    return m
 
 
 def route_for_day(manager_id: str, day: date) -> DayRoute:
     """The route of the day — the one ridden if the day log names it, else the planned one —
     with its customers in order and whether each was visited that day."""
-    log = _day_log(manager_id, day)
+    log = day_log(manager_id, day)
     route = log.route if log and log.route_id else None
     planned = route is None
     if route is None:
@@ -103,7 +151,7 @@ def route_for_day(manager_id: str, day: date) -> DayRoute:
 
 
 def day_figures(manager_id: str, day: date) -> DayFigures:
-    log = _day_log(manager_id, day)
+    log = day_log(manager_id, day)
     if log is None:
         return DayFigures(day, 0, 0, 0, 0, None, None, None, False, False)
     visits = list(live_visits().where(Visit.day == log.id).order_by(Visit.arrived_at))
@@ -122,3 +170,112 @@ def day_figures(manager_id: str, day: date) -> DayFigures:
         first_phoned=log.first_phoned,
         last_phoned=log.last_phoned,
     )
+
+
+def routes_of(manager_id: str) -> list[RouteChoice]:
+    out = []
+    live = Route.deleted == False  # noqa: E712
+    for r in (Route.select().where((Route.manager == manager_id) & live)
+              .order_by(Route.code)):
+        n = RouteStop.select().where(
+            (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()  # noqa: E712
+        out.append(RouteChoice(r.id, r.code, r.name, n))
+    return out
+
+
+def last_reading(manager_id: str, day: date) -> int | None:
+    """The odometer as it stood before `day`: the highest reading of any earlier day."""
+    rows = DayLog.select(DayLog.odometer_start, DayLog.odometer_end).where(
+        (DayLog.manager == manager_id) & (DayLog.day < day) & (DayLog.deleted == False)  # noqa: E712
+    )
+    readings = [r for row in rows for r in (row.odometer_start, row.odometer_end) if r is not None]
+    return max(readings) if readings else None
+
+
+def day_flags(manager_id: str, day: date) -> list[tuple[str, dict]]:
+    """What a supervisor should look at twice (a confirmed but implausible odometer)."""
+    log = day_log(manager_id, day)
+    flags: list[tuple[str, dict]] = []
+    if log is None:
+        return flags
+    last = last_reading(manager_id, day)
+    start = log.odometer_start
+    if start is not None and last is not None and start - last > MAX_GAP_KM:
+        flags.append(("flag.odo_gap", {"km": start - last}))
+    if log.odometer_start is not None and log.odometer_end is not None:
+        km = log.odometer_end - log.odometer_start
+        if km > MAX_DAY_KM:
+            flags.append(("flag.odo_day", {"km": km}))
+    return flags
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def ride_route(manager_id: str, day: date, route_id: str) -> None:
+    """The route actually ridden on `day` (the day log's route), one of the manager's own; the
+    month's plan stays as it was, so plan against actual shows the day as ridden differently."""
+    m = manager(manager_id)
+    if route_id not in {r.id for r in routes_of(manager_id)}:
+        raise Refused("plan.not_your_route")
+    with database.atomic():
+        log = ensure_day_log(m, day)
+        if log.route_id != route_id:
+            journal.update(log, route=route_id)
+
+
+def _reading(value) -> int:
+    try:
+        km = int(str(value).strip())
+    except ValueError:
+        raise Refused("odo.not_a_number", value=value) from None
+    if km < 0 or km > 9_999_999:
+        raise Refused("odo.not_a_number", value=value)
+    return km
+
+
+def start_day(manager_id: str, day: date, odometer_start, *, confirm: bool = False) -> int:
+    """出车: the odometer when the day starts. Below the last reading is refused; far above it
+    is refused unless confirmed (then flagged)."""
+    km = _reading(odometer_start)
+    m = manager(manager_id)
+    last = last_reading(manager_id, day)
+    if last is not None and km < last:
+        raise Refused("odo.below_last", km=km, last=last)
+    log = day_log(manager_id, day)
+    if log is not None and log.odometer_end is not None and km > log.odometer_end:
+        raise Refused("odo.start_above_end", km=km, end=log.odometer_end)
+    if last is not None and km - last > MAX_GAP_KM and not confirm:
+        raise Refused("odo.gap", confirmable=True, km=km, last=last, gap=km - last)
+    with database.atomic():
+        log = ensure_day_log(m, day)
+        journal.update(log, odometer_start=km)
+    return km
+
+
+def end_day(manager_id: str, day: date, odometer_end, *, confirm: bool = False) -> int:
+    """收车: the odometer when the day ends; the mileage is end − start."""
+    km = _reading(odometer_end)
+    log = day_log(manager_id, day)
+    if log is None or log.odometer_start is None:
+        raise Refused("odo.no_start")
+    if km < log.odometer_start:
+        raise Refused("odo.end_below_start", km=km, start=log.odometer_start)
+    if km - log.odometer_start > MAX_DAY_KM and not confirm:
+        raise Refused("odo.day_jump", confirmable=True, km=km, mileage=km - log.odometer_start)
+    journal.update(log, odometer_end=km)
+    return km
+
+
+def phone_in(manager_id: str, day: date, which: str) -> bool:
+    """首末签到: toggle whether the first (or last) visit of the day was phoned in to the
+    assessor; the check-in time itself is the visit's time."""
+    if which not in ("first", "last"):
+        raise ValueError(which)
+    log = day_log(manager_id, day)
+    if log is None or not live_visits().where(Visit.day == log.id).exists():
+        raise Refused("checkin.no_visit")
+    done = not getattr(log, f"{which}_phoned")
+    journal.update(log, **{f"{which}_phoned": done,
+                           f"{which}_phoned_at": now() if done else None})
+    return done

@@ -809,7 +809,7 @@ def apportion(total: int, weights: list[float]) -> list[int]:
 def build(*, seed: int = 1, scale: str = "county", today: date | None = None,
           progress=None) -> Summary:
     """Write the demo into the bound (empty) database. `progress(step, done, total)`."""
-    from kjtui.services.customers import bulk_load
+    from kjtui.services.search import bulk_load
 
     gen = Generator(seed, SCALES[scale], today or date.today(), progress)
     with bulk_load():  # the search index is built once, not row by row through its triggers

@@ -16,19 +16,11 @@ import peewee
 from kjtui.exception import Refused
 from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
 from kjtui.models.journal import owner_for
-from kjtui.services.day import live_visits
+from kjtui.services.day import RouteChoice, live_visits, routes_of
 from kjtui.services.session import now
 
 FIRST_YEAR = 2020  # no notebook plans before kjtui existed
 MONTHS_AHEAD = 1  # the plan is made at the start of the month; the next one may be prepared
-
-
-@dataclass(frozen=True)
-class RouteChoice:
-    id: str
-    code: str
-    name: str
-    stops: int
 
 
 @dataclass(frozen=True)
@@ -71,17 +63,6 @@ def add_months(month: date, n: int) -> date:
 def month_days(month: date) -> list[date]:
     n = calendar.monthrange(month.year, month.month)[1]
     return [month.replace(day=i) for i in range(1, n + 1)]
-
-
-def routes_of(manager_id: str) -> list[RouteChoice]:
-    out = []
-    live = Route.deleted == False  # noqa: E712
-    for r in (Route.select().where((Route.manager == manager_id) & live)
-              .order_by(Route.code)):
-        n = RouteStop.select().where(
-            (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()  # noqa: E712
-        out.append(RouteChoice(r.id, r.code, r.name, n))
-    return out
 
 
 def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
-from kjtui.services.notebook import CHECKS
+from kjtui.services.visits import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from kjtui import i18n
-from kjtui.services.notebook import CHECKS
+from kjtui.services.visits import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from kjtui.models import ManagerStatusChange, MonthlyScore, close, connect, resolve_url
-from kjtui.services import scoring
+from kjtui.services import elimination, periods, scoring
 
 
 def run(cmd, *args):
@@ -116,8 +116,8 @@ def test_scores_are_what_scoring_computes(demo_db_path, tmp_path):
     changes = list(ManagerStatusChange.select())
     assert changes
     for change in changes:
-        month = scoring.add_months(change.effective_on.replace(day=1), -1)
-        assert change.manager_id in {c.manager_id for c in scoring.elimination_candidates(month)}
+        month = periods.add_months(change.effective_on.replace(day=1), -1)
+        assert change.manager_id in {c.manager_id for c in elimination.elimination_candidates(month)}
     close()
 
 
@@ -199,7 +199,7 @@ def test_tiny_demo_on_postgresql(pg_url):
     connect(pg_url)
     demo.build(seed=3, scale="tiny")
     assert Customer.select().count() == 300
-    month = scoring.add_months(date.today().replace(day=1), -1)
+    month = periods.add_months(date.today().replace(day=1), -1)
     rows = MonthlyScore.select().where(MonthlyScore.month == month)
     stored = {r.manager_id: r.rank for r in rows}
     assert stored == {s.manager_id: s.rank for s in scoring.compute_month(month)}

@@ -23,13 +23,13 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
 )
-from kjtui.services import scoring
+from kjtui.services import elimination, periods, scoring
 
 M = date(2026, 6, 1)  # the month the rule is applied to
 
 
 def months_back(n):
-    return scoring.add_months(M, -n)
+    return periods.add_months(M, -n)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def ranks(team, month, order):
 
 
 def candidates(month=M):
-    return {c.code: c for c in scoring.elimination_candidates(month)}
+    return {c.code: c for c in elimination.elimination_candidates(month)}
 
 
 # In each order the last two are the bottom two and the last three the bottom three.
@@ -110,12 +110,12 @@ def test_regular_staff_go_to_standby_and_eliminations_are_written_once(team):
     ranks(team, months_back(1), "ABCDEF")
     ranks(team, M, "ABCDFE")  # E and F bottom two twice
     sup = Supervisor.create(code="S1", name="主任", title="director")
-    applied = scoring.apply_eliminations(M, effective_on=date(2026, 7, 9), decided_by=sup.id)
+    applied = elimination.apply_eliminations(M, effective_on=date(2026, 7, 9), decided_by=sup.id)
     assert [(c.code, c.new_status) for c in applied] == [("E", "standby"), ("F", "dismissed")]
     assert Manager.get_by_id(team["E"].id).status == "standby"
     change = ManagerStatusChange.get(ManagerStatusChange.manager == team["E"])
     assert change.effective_on == date(2026, 7, 9) and "倒数两名" in change.reason
-    assert scoring.apply_eliminations(M, effective_on=date(2026, 7, 9)) == []
+    assert elimination.apply_eliminations(M, effective_on=date(2026, 7, 9)) == []
     assert ManagerStatusChange.select().count() == 2
     # From then on E and F are not ranked; before the change they still were.
     assert team["E"].id not in scoring.ranked_managers(date(2026, 7, 1))

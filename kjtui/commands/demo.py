@@ -97,7 +97,7 @@ def run(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kjtui.models import database, resolve_url
-    from kjtui.models.db import sqlite_path
+    from kjtui.models.db import bulk_writes, sqlite_path
     from kjtui.services import demo, session, settings
 
     if args.scale not in (*SCALES, "tiny"):
@@ -110,14 +110,6 @@ def run(args) -> int:
         print(i18n.t("demo.exists", path=sqlite_path(url)))
         return 0 if args.no_open else _open(url, args.lang)
     db = database.obj
-    sqlite = url.startswith("sqlite")
-    if sqlite:
-        # The indexes of a year of visits do not fit SQLite's default 2 MB page cache.
-        cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
-        db.execute_sql("PRAGMA cache_size=-262144")
-    if new_file:
-        # Nothing to lose in a file being born: skip the fsyncs while it is filled.
-        db.execute_sql("PRAGMA synchronous=OFF")
     started = time.perf_counter()
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(),
@@ -130,14 +122,8 @@ def run(args) -> int:
                 tasks[step] = bar.add_task(i18n.t(f"demo.step.{step}"), total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        try:
+        with bulk_writes(new_file=bool(new_file)):
             summary = demo.build(seed=args.seed, scale=args.scale, today=today, progress=progress)
-        finally:
-            if sqlite:
-                db.execute_sql(f"PRAGMA cache_size={int(cache)}")
-            if new_file:
-                db.execute_sql("PRAGMA synchronous=FULL")
-                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds = time.perf_counter() - started
     print(i18n.t("demo.done", path=db.database, customers=summary.customers,
                  managers=summary.managers, rows=summary.rows, seconds=seconds))

@@ -6,6 +6,7 @@ Nothing connects at import time: `connect(url)` binds the proxy that every model
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 
 import peewee
 
@@ -77,3 +78,25 @@ def close() -> None:
     obj = database.obj
     if obj is not None and not obj.is_closed():
         obj.close()
+
+
+@contextmanager
+def bulk_writes(*, new_file: bool):
+    """For a loader writing a whole county at once on SQLite: a page cache big enough for a
+    year of visits' indexes and, in a file being born (nothing in it to lose), no fsyncs.
+    Afterwards the notebook's own settings are back and the WAL is folded into the file."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase):
+        yield
+        return
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql("PRAGMA cache_size=-262144")
+    if new_file:
+        db.execute_sql("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size={int(cache)}")
+        if new_file:
+            db.execute_sql("PRAGMA synchronous=FULL")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -7,7 +7,9 @@ the hub's clock; a remote stamp behind us changes nothing.
 
 from __future__ import annotations
 
+import calendar
 import time
+from datetime import datetime
 
 from kjtui.models import Setting
 
@@ -23,6 +25,16 @@ def pack(ms: int, counter: int = 0) -> int:
 
 def unpack(stamp: int) -> tuple[int, int]:
     return stamp >> COUNTER_BITS, stamp & ((1 << COUNTER_BITS) - 1)
+
+
+def ms_of(moment: datetime) -> int:
+    """Milliseconds since the epoch of a naive datetime read as UTC (a loader's, the demo's)."""
+    return calendar.timegm(moment.timetuple()) * 1000 + moment.microsecond // 1000
+
+
+def at(moment: datetime) -> int:
+    """The stamp of an event that happened at `moment` (history written by a loader)."""
+    return pack(ms_of(moment))
 
 
 def wall_ms() -> int:

@@ -222,12 +222,12 @@ class PlanScreen(Screen):
             self.assign(self.month, self.cursor_day, None)
 
     def action_copy(self) -> None:
-        from kjtui.services import plan
+        from kjtui.services import periods, plan
 
         if self.cursor_day is None:
             return
         month = self.month
-        monday = self.cursor_day - timedelta(days=self.cursor_day.weekday())
+        monday = periods.monday_of(self.cursor_day)
         self.load(month, lambda manager_id, today: i18n.t(
             "plan.copied", n=plan.copy_week(manager_id, month, monday, today)))
 
@@ -241,7 +241,7 @@ class PlanScreen(Screen):
             "plan.submit_done", month=month.strftime("%Y-%m")))
 
     def action_month(self, step: int) -> None:
-        from kjtui.services.plan import add_months
+        from kjtui.services.periods import add_months
 
         if self.month is not None:
             self.cursor_day = None

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from kjtui.models import (
+    GRADES,
     HUB,
+    RETAIL_FORMATS,
     SYNCED,
     Acknowledgement,
     Customer,
@@ -45,9 +47,11 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
     database,
+    hlc,
+    uuid7,
 )
 from kjtui.services import demo_names as N
-from kjtui.services import scoring
+from kjtui.services import elimination, recognition, scoring
 
 # --- scales ---------------------------------------------------------------------------------------
 
@@ -86,9 +90,6 @@ P_ORDER = {"A": 0.92, "B": 0.82, "C": 0.66, "D": 0.5, "E": 0.35}
 QTY = {"A": (12, 40), "B": (6, 20), "C": (3, 12), "D": (2, 8), "E": (1, 4)}
 GRADE_W = {"urban": (8, 20, 40, 24, 8), "rural": (4, 13, 40, 31, 12)}
 FORMAT_W = {"urban": (25, 30, 10, 20, 10, 5), "rural": (55, 15, 5, 10, 10, 5)}
-FORMATS = ("grocery", "convenience", "supermarket", "tobacco_shop", "restaurant", "other")
-GRADES = "ABCDE"
-EPOCH = datetime(1970, 1, 1)
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -99,10 +100,6 @@ def cn_number(n: int) -> str:
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
-def hlc_of(at: datetime) -> int:
-    return int((at - EPOCH).total_seconds() * 1000) << 16
-
-
 class Ids:
     """UUIDv7-shaped ids from a seeded generator: the record's time, then 74 seeded bits."""
 
@@ -110,11 +107,7 @@ class Ids:
         self.rng = rng
 
     def __call__(self, at: datetime) -> str:
-        ms = int((at - EPOCH).total_seconds() * 1000) & ((1 << 48) - 1)
-        rand = self.rng.getrandbits(74)
-        value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (
-            rand & ((1 << 62) - 1))
-        return f"{value:032x}"
+        return uuid7(hlc.ms_of(at), self.rng.getrandbits(74))
 
     def at(self, at: datetime):
         return lambda: self(at)
@@ -166,7 +159,7 @@ class Sink:
         self.written = 0
 
     def add(self, model, rid: str, owner: str, at: datetime, *values) -> str:
-        self.rows[model].append((rid, owner, 1, hlc_of(at), False, *values))
+        self.rows[model].append((rid, owner, 1, hlc.at(at), False, *values))
         return rid
 
     def flush(self) -> None:
@@ -450,7 +443,7 @@ class Generator:
     def add_customer(self, slot, route, town_name, urban, villages, licence, at) -> str:
         r = self.rng
         area = "urban" if urban else "rural"
-        fmt = r.choices(FORMATS, FORMAT_W[area])[0]
+        fmt = r.choices(RETAIL_FORMATS, FORMAT_W[area])[0]
         grade = r.choices(GRADES, GRADE_W[area])[0]
         owner = self.person_name(r.choice("MF"))
         kind = r.choice(N.SHOP_KINDS[fmt])
@@ -654,7 +647,7 @@ class Generator:
                 + f"{r.randint(1, 12)}组"
                 if current.endswith("组") else current[:-3] + f"{r.randint(1, 380)}号",
                 "retail_format": lambda current=current: r.choice(
-                    [f for f in FORMATS if f != current]),
+                    [f for f in RETAIL_FORMATS if f != current]),
                 "grade": lambda current=current: r.choice([g for g in GRADES if g != current]),
                 "owner_name": lambda: self.person_name(r.choice("MF")),
                 "shop_name": lambda: r.choice(N.LUCKY) + r.choice(N.SHOP_KINDS["grocery"]),
@@ -738,7 +731,7 @@ class Generator:
         day = min(scoring.add_months(month, 1) + timedelta(days=7), self.yesterday)
         now = datetime.combine(day, time(9, 0) if day.day == 8 else time(18, 0))
         scores = scoring.score_month(month, now=now, make_id=self.ids.at(now))
-        scoring.grant_awards(month, awarded_on=day, make_id=self.ids.at(now))
+        recognition.grant_awards(month, awarded_on=day, make_id=self.ids.at(now))
         for s in scores:
             slot = self.slot_of[s.manager_id]
             held = day + timedelta(days=r.randint(1, 6))
@@ -757,7 +750,7 @@ class Generator:
             )
         effective = min(day + timedelta(days=1), self.today)
         decided = now + timedelta(hours=1)
-        out = scoring.apply_eliminations(
+        out = elimination.apply_eliminations(
             month, effective_on=effective, decided_by=self.counties[0].supervisors[0],
             now=decided, make_id=self.ids.at(decided))
         for c in out:

@@ -7,7 +7,6 @@ visited = planned customers with a live visit that day, missed = planned custome
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from kjtui.exception import Refused
 from kjtui.models import DayLog, Manager, MonthlyPlan, PlanDay, Route, RouteStop, Visit, database
 from kjtui.models.journal import owner_for
 from kjtui.services.day import RouteChoice, live_visits, routes_of
+from kjtui.services.periods import add_months, month_days, month_start
 from kjtui.services.session import now
 
 FIRST_YEAR = 2020  # no notebook plans before kjtui existed
@@ -51,18 +51,10 @@ class MonthView:
         return next((p for p in self.days if p.day == d), None)
 
 
-def month_start(d: date) -> date:
-    return d.replace(day=1)
 
 
-def add_months(month: date, n: int) -> date:
-    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return date(y, m + 1, 1)
 
 
-def month_days(month: date) -> list[date]:
-    n = calendar.monthrange(month.year, month.month)[1]
-    return [month.replace(day=i) for i in range(1, n + 1)]
 
 
 def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:

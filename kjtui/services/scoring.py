@@ -1,4 +1,5 @@
-"""Monthly scores, ranks, bottom elimination and awards (DESIGN.md section 3).
+"""Monthly scores and ranks (docs/ARCHITECTURE.md, "The rules"). Bottom elimination is
+kjtui.services.elimination, the month's star and the quarter's best kjtui.services.recognition.
 
 The same code a supervisor runs at the county office and the demo runs on its history. Each part
 is 0..100; the total is their weighted sum (weights add up to 100):
@@ -19,21 +20,18 @@ are live (not deleted, not superseded by a correction). A week belongs to the mo
 
 Rank: all managers active at the month's end (hired by then, and not eliminated, dismissed or on
 standby at that date), by total descending; equal totals are ordered by manager code so a rank is
-never shared. Bottom elimination 末位淘汰: in the bottom two this month and the month before, or in
-the bottom three this month for the third time within twelve months (this month and the eleven
-before it); regular staff go to standby study 待岗学习, contract staff are dismissed 解聘.
+never shared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import peewee as pw
 
 from kjtui.models import (
     HUB,
-    Award,
     CustomerProposal,
     DayLog,
     ExamScore,
@@ -52,7 +50,9 @@ from kjtui.models import (
     database,
     new_id,
 )
+from kjtui.models.hlc import at as hlc_at
 from kjtui.services.day import live_visits
+from kjtui.services.periods import add_months, month_end, month_start
 
 WEIGHTS = {
     "sales": 25, "success": 20, "maintenance": 10, "review": 10, "checkin": 15,
@@ -60,10 +60,6 @@ WEIGHTS = {
 }
 PARTS = tuple(WEIGHTS)
 MAINTENANCE_PER_PROPOSAL = 25
-BOTTOM_CONSECUTIVE = 2  # bottom two ...
-BOTTOM_REPEATED = 3  # ... or bottom three ...
-REPEATED_TIMES = 3  # ... three times ...
-WINDOW_MONTHS = 12  # ... within twelve months
 
 
 @dataclass(frozen=True)
@@ -111,46 +107,6 @@ class Score:
     parts: dict[str, float]
     total: float
     rank: int
-
-
-@dataclass(frozen=True)
-class Candidate:
-    manager_id: str
-    code: str
-    name: str
-    employment: str
-    rule: str  # "consecutive_bottom_two" or "thrice_bottom_three"
-    months: tuple[date, ...]  # the months that triggered it
-    new_status: str  # standby (regular staff) or dismissed (contract staff)
-
-    @property
-    def reason(self) -> str:
-        months = "、".join(m.strftime("%Y-%m") for m in self.months)
-        if self.rule == "consecutive_bottom_two":
-            return f"末位淘汰：连续两个月排名倒数两名（{months}）"
-        return f"末位淘汰：十二个月内三次排名倒数三名（{months}）"
-
-
-# --- months ---------------------------------------------------------------------------------
-
-
-def month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> date:
-    return add_months(month, 1) - timedelta(days=1)
-
-
-def _hlc(at: datetime) -> int:
-    import calendar
-
-    return (calendar.timegm(at.timetuple()) * 1000) << 16
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -332,7 +288,7 @@ def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> 
     first = month_start(month)
     now = (now or datetime.now()).replace(microsecond=0)
     scores = compute_month(first)
-    stamp = _hlc(now)
+    stamp = hlc_at(now)
     rows = [
         dict(id=make_id(), owner=HUB, rev=1, hlc=stamp, deleted=False, manager=s.manager_id,
              month=first, **s.parts, total=s.total, rank=s.rank, computed_at=now)
@@ -353,90 +309,3 @@ def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> 
             & (MonthlyScore.deleted == False)  # noqa: E712
         ).execute()
     return scores
-
-
-def bottom(month: date, k: int) -> set[str]:
-    """Managers in the month's bottom k by the written scores."""
-    rows = list(MonthlyScore.select(MonthlyScore.manager, MonthlyScore.rank).where(
-        (MonthlyScore.month == month_start(month)) & (MonthlyScore.deleted == False)  # noqa: E712
-    ).tuples())
-    n = len(rows)
-    return {m for m, rank in rows if rank > n - k}
-
-
-def elimination_candidates(month: date) -> list[Candidate]:
-    """Who the rule eliminates after `month`'s scores (see the module docstring)."""
-    first = month_start(month)
-    bottom_two = bottom(first, BOTTOM_CONSECUTIVE)
-    bottom_two_before = bottom(add_months(first, -1), BOTTOM_CONSECUTIVE)
-    window = [add_months(first, -i) for i in range(WINDOW_MONTHS)]  # this month first
-    bottoms_three = {m: bottom(m, BOTTOM_REPEATED) for m in window}
-    found = []
-    ids = sorted(bottom_two | bottoms_three[first])
-    people = {m.id: m for m in Manager.select().where(Manager.id.in_(ids))}
-    for m in ids:
-        if m in bottom_two and m in bottom_two_before:
-            rule, months = "consecutive_bottom_two", (add_months(first, -1), first)
-        else:
-            hits = [mo for mo in window if m in bottoms_three[mo]]
-            if m not in bottoms_three[first] or len(hits) < REPEATED_TIMES:
-                continue
-            rule, months = "thrice_bottom_three", tuple(sorted(hits))
-        p = people[m]
-        new_status = "standby" if p.employment == "regular" else "dismissed"
-        found.append(Candidate(m, p.code, p.name, p.employment, rule, months, new_status))
-    return sorted(found, key=lambda c: c.code)
-
-
-def apply_eliminations(month: date, *, effective_on: date, decided_by: str | None = None,
-                       now: datetime | None = None, make_id=new_id) -> list[Candidate]:
-    """Write the status changes the rule calls for; managers no longer active are left alone."""
-    now = (now or datetime.now()).replace(microsecond=0)
-    applied = []
-    with database.atomic():
-        for c in elimination_candidates(month):
-            m = Manager.get_by_id(c.manager_id)
-            if m.status != "active":
-                continue
-            ManagerStatusChange.insert(
-                id=make_id(), owner=HUB, rev=1, hlc=_hlc(now), manager=m.id, status=c.new_status,
-                effective_on=effective_on, reason=c.reason, decided_by=decided_by,
-            ).execute()
-            Manager.update(status=c.new_status, rev=Manager.rev + 1, hlc=_hlc(now)).where(
-                Manager.id == m.id
-            ).execute()
-            applied.append(c)
-    return applied
-
-
-def grant_awards(month: date, *, awarded_on: date, make_id=new_id) -> list[tuple[str, str, str]]:
-    """每月之星 = the month's rank 1; at a quarter's last month 季度优秀 = the best summed total
-    over the quarter among those ranked in its last month. Returns (kind, period, manager_id)."""
-    first = month_start(month)
-    stamp = _hlc(datetime.combine(awarded_on, datetime.min.time()))
-    out = []
-    star = MonthlyScore.get_or_none(
-        (MonthlyScore.month == first) & (MonthlyScore.rank == 1)
-        & (MonthlyScore.deleted == False)  # noqa: E712
-    )
-    if star is not None:
-        out.append(("monthly_star", first.strftime("%Y-%m"), star.manager_id))
-    if first.month % 3 == 0:
-        months = [add_months(first, -2), add_months(first, -1), first]
-        last = set(MonthlyScore.select(MonthlyScore.manager).where(
-            (MonthlyScore.month == first) & (MonthlyScore.deleted == False)  # noqa: E712
-        ).tuples())
-        sums: dict[str, float] = {}
-        for manager, tot in MonthlyScore.select(MonthlyScore.manager, MonthlyScore.total).where(
-            MonthlyScore.month.in_(months) & (MonthlyScore.deleted == False)  # noqa: E712
-        ).tuples():
-            if (manager,) in last:
-                sums[manager] = sums.get(manager, 0.0) + tot
-        if sums:
-            best = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            out.append(("quarterly_excellent", f"{first.year}-Q{first.month // 3}", best))
-    with database.atomic():
-        for kind, period, manager in out:
-            Award.insert(id=make_id(), owner=HUB, rev=1, hlc=stamp, manager=manager, kind=kind,
-                         period=period, awarded_on=awarded_on).execute()
-    return out

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from peewee import fn
 
 from kjtui.models import DayLog, MonthlyScore
+from kjtui.services.periods import monday_of
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
 def weekly_mileage(manager_id: str, until: date, weeks: int = 8) -> list[WeekMileage]:
     """Kilometres per week (Monday to Sunday) for the `weeks` weeks ending with `until`'s week,
     oldest first; a week without readings is 0."""
-    last_monday = until - timedelta(days=until.weekday())
+    last_monday = monday_of(until)
     first = last_monday - timedelta(weeks=weeks - 1)
     km = {last_monday - timedelta(weeks=i): [0, 0] for i in range(weeks)}
     logs = DayLog.select(DayLog.day, DayLog.odometer_start, DayLog.odometer_end).where(
@@ -59,7 +60,7 @@ def weekly_mileage(manager_id: str, until: date, weeks: int = 8) -> list[WeekMil
         & DayLog.odometer_end.is_null(False)
     )
     for log in logs:
-        slot = km[log.day - timedelta(days=log.day.weekday())]
+        slot = km[monday_of(log.day)]
         slot[0] += log.odometer_end - log.odometer_start
         slot[1] += 1
     return [WeekMileage(m, *km[m]) for m in sorted(km)]

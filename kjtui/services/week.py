@@ -28,6 +28,7 @@ from kjtui.models import (
 from kjtui.services import day as day_service
 from kjtui.services import information
 from kjtui.services.day import live_visits
+from kjtui.services.periods import monday_of
 from kjtui.services.plan import DayPlan, plan_against_actual
 
 
@@ -86,8 +87,6 @@ class WeekView:
         return sum(d.figures.mileage or 0 for d in self.days)
 
 
-def monday_of(d: date) -> date:
-    return d - timedelta(days=d.weekday())
 
 
 def _acks(manager_id: str, first: date, last: date) -> dict[date, dict[str, int]]:

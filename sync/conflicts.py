@@ -33,7 +33,7 @@ def pending() -> list[dict]:
             # the county changed the value since the manager saw it
             "stale": str(current or "") != (p.old_value or ""),
         })
-    for c in SyncConflict.select().where(SyncConflict.resolved == False).order_by(SyncConflict.at):  # noqa: E712
+    for c in SyncConflict.select().where(SyncConflict.resolved == False).order_by(SyncConflict.at):
         out.append({"kind": c.kind, "id": c.id, "station": c.node, "table": c.table_name,
                     "record": c.record_id, "detail": json.loads(c.detail)})
     return out

@@ -96,7 +96,7 @@ def revoke(code: str) -> int:
         raise BundleError("hub.is_station", node=node_id())
     with database.atomic():
         n = SyncPeer.update(revoked=True).where(
-            (SyncPeer.node == code) & (SyncPeer.revoked == False)).execute()  # noqa: E712
+            (SyncPeer.node == code) & (SyncPeer.revoked == False)).execute()
     if not n and not SyncPeer.select().where(SyncPeer.node == code).exists():
         raise BundleError("hub.unknown_station", code=code)
     return n

@@ -49,7 +49,7 @@ def last_seq() -> int:
 
 def hub_peer() -> SyncPeer:
     """On a station: the hub it was enrolled with."""
-    row = (SyncPeer.select().where((SyncPeer.node == HUB) & (SyncPeer.revoked == False))  # noqa: E712
+    row = (SyncPeer.select().where((SyncPeer.node == HUB) & (SyncPeer.revoked == False))
            .order_by(SyncPeer.incarnation.desc()).first())
     if row is None:
         raise BundleError("sync.not_enrolled")
@@ -58,7 +58,7 @@ def hub_peer() -> SyncPeer:
 
 def stations(code: str | None = None) -> list[SyncPeer]:
     """On the hub: the current (not revoked) incarnation of every station, or of one."""
-    q = SyncPeer.select().where((SyncPeer.node != HUB) & (SyncPeer.revoked == False))  # noqa: E712
+    q = SyncPeer.select().where((SyncPeer.node != HUB) & (SyncPeer.revoked == False))
     if code:
         q = q.where(SyncPeer.node == code)
     return list(q.order_by(SyncPeer.node, SyncPeer.incarnation))

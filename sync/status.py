@@ -41,7 +41,7 @@ def status() -> dict:
         decided = ProposalDecision.select(ProposalDecision.proposal)
         out["pending_proposals"] = CustomerProposal.select().where(
             CustomerProposal.id.not_in(decided)).count()
-        out["conflicts"] = SyncConflict.select().where(SyncConflict.resolved == False).count()  # noqa: E712
+        out["conflicts"] = SyncConflict.select().where(SyncConflict.resolved == False).count()
     else:
         hub = SyncPeer.select().where(SyncPeer.node == HUB).order_by(
             SyncPeer.incarnation.desc()).first()

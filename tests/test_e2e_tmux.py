@@ -55,7 +55,7 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
     route = routes[ridden]
     shops = [c.shop_name for c in Customer.select(Customer.shop_name).join(
         RouteStop, on=(RouteStop.customer == Customer.id)).where(
-        (RouteStop.route == route.id) & (RouteStop.deleted == False)  # noqa: E712
+        (RouteStop.route == route.id) & (RouteStop.deleted == False)
     ).order_by(RouteStop.position).limit(3)]
     start = (before.last_reading or 0) + 3
     plan_before = plan_rows(day)

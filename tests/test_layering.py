@@ -1,4 +1,5 @@
-"""The core loads without textual (DESIGN.md section 4); nothing connects at import time."""
+"""The layering (docs/ARCHITECTURE.md): import contracts, and what no contract can say: the core
+loads without textual, nothing connects at import time, start-up loads nothing heavy."""
 
 import subprocess
 import sys
@@ -18,19 +19,35 @@ def test_core_imports_without_textual_or_connection():
     assert out.stdout.strip() == "clean"
 
 
-def test_widgets_and_screens_do_not_import_peewee():
-    import re
+def test_import_contracts_are_kept():
+    """The layering in pyproject.toml's [tool.importlinter] (screens → widgets → services →
+    models; sync → models only; nothing below the app knows the screens; the core never imports
+    textual; screens and widgets never import peewee or the models)."""
     from pathlib import Path
 
-    pattern = re.compile(r"^\s*(from|import)\s+(peewee|playhouse|kjtui\.models)\b", re.M)
-    root = Path(__file__).parent.parent / "kjtui"
-    offenders = [
-        str(p)
-        for folder in ("screens", "widgets")
-        for p in (root / folder).rglob("*.py")
-        if pattern.search(p.read_text(encoding="utf-8"))
-    ]
-    assert offenders == []
+    root = Path(__file__).parent.parent
+    out = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command;"
+                          "lint_imports_command()"], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout and "5 kept" in out.stdout
+
+
+def test_a_broken_contract_is_found(tmp_path):
+    """The contracts can fail: a copy of the tree with a service importing textual breaks one."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    for name in ("kjtui", "sync"):
+        shutil.copytree(root / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "pyproject.toml", tmp_path)
+    (tmp_path / "kjtui" / "services" / "oops.py").write_text("import textual\n")
+    out = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command;"
+                          "lint_imports_command()"], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert out.returncode != 0
+    assert "The core never imports textual BROKEN" in out.stdout
 
 
 def test_app_start_imports_nothing_heavy():

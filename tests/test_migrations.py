@@ -140,7 +140,7 @@ def test_same_schema_on_postgresql(pg_url):
     t = Township.create(code="T1", name="城关镇", is_urban=True)
     assert Township.get_by_id(t.id).is_urban is True
     Township.create(code="T2", name="上梅镇", is_urban=False)
-    assert Township.select().where(Township.is_urban == False).count() == 1  # noqa: E712
+    assert Township.select().where(Township.is_urban == False).count() == 1
     # a second connect on an up-to-date hub applies nothing
     close()
     assert upgrade(connect(pg_url)) == []

@@ -176,7 +176,10 @@ def run_status(args) -> int:
         print(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
         return 0
     print(f"{i18n.t('status.node')}: {s['node']}  {i18n.t('status.incarnation')}: {s['incarnation']}")
-    days = lambda ms: f"{ms / 86400000:+.1f} d"  # noqa: E731
+
+    def days(ms: int) -> str:
+        return f"{ms / 86400000:+.1f} d"
+
     if "stations" in s:
         for p in s["stations"]:
             flags = []

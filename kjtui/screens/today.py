@@ -63,7 +63,7 @@ class ActionDone(Message):
     text: str
 
 
-def KEY(key: str) -> tuple[str, str]:  # noqa: N802 (a Text part, like a footer key)
+def KEY(key: str) -> tuple[str, str]:
     return (key, "bold reverse")
 
 

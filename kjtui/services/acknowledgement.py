@@ -28,7 +28,7 @@ def _hash(pin: str, salt: bytes) -> str:
 
 def _pin_row(customer_id: str) -> CustomerPin | None:
     return CustomerPin.get_or_none(
-        (CustomerPin.customer == customer_id) & (CustomerPin.deleted == False)  # noqa: E712
+        (CustomerPin.customer == customer_id) & (CustomerPin.deleted == False)
     )
 
 

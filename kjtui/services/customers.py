@@ -69,7 +69,7 @@ def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | Non
     from kjtui.models import Acknowledgement, DayLog, Visit
 
     c = Customer.get_or_none(
-        (Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+        (Customer.id == customer_id) & (Customer.deleted == False))
     if c is None:
         return None
     town = Township.get_or_none(Township.id == c.township_id)
@@ -81,7 +81,7 @@ def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | Non
     superseded = {
         r.supersedes_id for r in newer.select(newer.supersedes)
         .where((newer.customer == customer_id) & newer.supersedes.is_null(False)
-               & (newer.deleted == False))  # noqa: E712
+               & (newer.deleted == False))
     }
     query = (
         Visit.select(Visit, DayLog.day.alias("log_day"), Manager.name.alias("manager_name"),
@@ -89,8 +89,8 @@ def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | Non
         .join(DayLog, on=(Visit.day == DayLog.id))
         .switch(Visit).join(Manager, on=(Visit.manager == Manager.id))
         .switch(Visit).join(Acknowledgement, peewee.JOIN.LEFT_OUTER, on=(
-            (Acknowledgement.visit == Visit.id) & (Acknowledgement.deleted == False)))  # noqa: E712
-        .where((Visit.customer == customer_id) & (Visit.deleted == False))  # noqa: E712
+            (Acknowledgement.visit == Visit.id) & (Acknowledgement.deleted == False)))
+        .where((Visit.customer == customer_id) & (Visit.deleted == False))
         .order_by(Visit.arrived_at.desc())
         .limit(visits)
         .objects()
@@ -111,13 +111,13 @@ def proposals_for(customer_id: str) -> list[ProposalLine]:
         CustomerProposal.select(CustomerProposal, Manager.name.alias("manager_name"))
         .join(Manager, on=(CustomerProposal.manager == Manager.id))
         .where((CustomerProposal.customer == customer_id)
-               & (CustomerProposal.deleted == False))  # noqa: E712
+               & (CustomerProposal.deleted == False))
         .order_by(CustomerProposal.proposed_at.desc())
         .objects()
     )
     for p in query:
         d = ProposalDecision.get_or_none(
-            (ProposalDecision.proposal == p.id) & (ProposalDecision.deleted == False))  # noqa: E712
+            (ProposalDecision.proposal == p.id) & (ProposalDecision.deleted == False))
         decision = "pending" if d is None else ("accepted" if d.accepted else "rejected")
         out.append(ProposalLine(p.id, p.field, p.old_value, p.new_value, p.proposed_at,
                                 p.manager_name,
@@ -158,7 +158,7 @@ def propose(customer_id: str, manager_id: str, field: str, value: str) -> Propos
 
     value = validate(field, value)
     c = Customer.get_or_none(
-        (Customer.id == customer_id) & (Customer.deleted == False))  # noqa: E712
+        (Customer.id == customer_id) & (Customer.deleted == False))
     if c is None:
         raise Refused("proposal.no_customer")
     m = Manager.get_by_id(manager_id)

@@ -78,9 +78,9 @@ def live_visits():
     the supersedes index; NOT IN would scan every visit of the county on each call."""
     newer = Visit.alias()
     superseded = newer.select(1).where(
-        (newer.supersedes == Visit.id) & (newer.deleted == False)  # noqa: E712
+        (newer.supersedes == Visit.id) & (newer.deleted == False)
     )
-    return Visit.select().where((Visit.deleted == False) & ~fn.EXISTS(superseded))  # noqa: E712
+    return Visit.select().where((Visit.deleted == False) & ~fn.EXISTS(superseded))
 
 
 def _planned_route(manager_id: str, day: date) -> Route | None:
@@ -94,7 +94,7 @@ def _planned_route(manager_id: str, day: date) -> Route | None:
             (MonthlyPlan.manager == manager_id)
             & (MonthlyPlan.month == month)
             & (PlanDay.day == day)
-            & (PlanDay.deleted == False)  # noqa: E712
+            & (PlanDay.deleted == False)
         )
         .first()
     )
@@ -103,7 +103,7 @@ def _planned_route(manager_id: str, day: date) -> Route | None:
 
 def day_log(manager_id: str, day: date) -> DayLog | None:
     return DayLog.get_or_none(
-        (DayLog.manager == manager_id) & (DayLog.day == day) & (DayLog.deleted == False)  # noqa: E712
+        (DayLog.manager == manager_id) & (DayLog.day == day) & (DayLog.deleted == False)
     )
 
 
@@ -143,7 +143,7 @@ def route_for_day(manager_id: str, day: date) -> DayRoute:
             (s, s.customer)
             for s in RouteStop.select(RouteStop, Customer)
             .join(Customer)
-            .where((RouteStop.route == route.id) & (RouteStop.deleted == False))  # noqa: E712
+            .where((RouteStop.route == route.id) & (RouteStop.deleted == False))
             .order_by(RouteStop.position)
         )
     ]
@@ -174,11 +174,11 @@ def day_figures(manager_id: str, day: date) -> DayFigures:
 
 def routes_of(manager_id: str) -> list[RouteChoice]:
     out = []
-    live = Route.deleted == False  # noqa: E712
+    live = Route.deleted == False
     for r in (Route.select().where((Route.manager == manager_id) & live)
               .order_by(Route.code)):
         n = RouteStop.select().where(
-            (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()  # noqa: E712
+            (RouteStop.route == r.id) & (RouteStop.deleted == False)).count()
         out.append(RouteChoice(r.id, r.code, r.name, n))
     return out
 
@@ -186,7 +186,7 @@ def routes_of(manager_id: str) -> list[RouteChoice]:
 def last_reading(manager_id: str, day: date) -> int | None:
     """The odometer as it stood before `day`: the highest reading of any earlier day."""
     rows = DayLog.select(DayLog.odometer_start, DayLog.odometer_end).where(
-        (DayLog.manager == manager_id) & (DayLog.day < day) & (DayLog.deleted == False)  # noqa: E712
+        (DayLog.manager == manager_id) & (DayLog.day < day) & (DayLog.deleted == False)
     )
     readings = [r for row in rows for r in (row.odometer_start, row.odometer_end) if r is not None]
     return max(readings) if readings else None

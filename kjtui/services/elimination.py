@@ -40,7 +40,7 @@ class Candidate:
 def bottom(month: date, k: int) -> set[str]:
     """Managers in the month's bottom k by the written scores."""
     rows = list(MonthlyScore.select(MonthlyScore.manager, MonthlyScore.rank).where(
-        (MonthlyScore.month == month_start(month)) & (MonthlyScore.deleted == False)  # noqa: E712
+        (MonthlyScore.month == month_start(month)) & (MonthlyScore.deleted == False)
     ).tuples())
     n = len(rows)
     return {m for m, rank in rows if rank > n - k}

@@ -61,7 +61,7 @@ def _feedback(item_ids: list[str]) -> dict[str, list[Feedback]]:
               .join(Supervisor, peewee.JOIN.LEFT_OUTER,
                     on=(InfoFeedback.supervisor == Supervisor.id))
               .where(InfoFeedback.item.in_(item_ids)
-                     & (InfoFeedback.deleted == False))  # noqa: E712
+                     & (InfoFeedback.deleted == False))
               .order_by(InfoFeedback.at).objects()):
         out.setdefault(f.item_id, []).append(Feedback(f.text, f.at, f.sup_name or ""))
     return out
@@ -75,7 +75,7 @@ def items(manager_id: str, first: date | None = None, last: date | None = None,
 
     q = (InfoItem.select(InfoItem, Customer.shop_name.alias("shop"))
          .join(Customer, peewee.JOIN.LEFT_OUTER, on=(InfoItem.customer == Customer.id))
-         .where((InfoItem.manager == manager_id) & (InfoItem.deleted == False)))  # noqa: E712
+         .where((InfoItem.manager == manager_id) & (InfoItem.deleted == False)))
     if first is not None:
         q = q.where(InfoItem.collected_on >= first)
     if last is not None:
@@ -125,11 +125,11 @@ def organize(item_id: str, summary: str) -> None:
     if len(summary) > MAX_TEXT:
         raise Refused("info.too_long", max=MAX_TEXT)
     item = InfoItem.get_or_none(
-        (InfoItem.id == item_id) & (InfoItem.deleted == False))  # noqa: E712
+        (InfoItem.id == item_id) & (InfoItem.deleted == False))
     if item is None:
         raise Refused("info.gone")
     n = InfoFeedback.select().where((InfoFeedback.item == item_id)
-                                    & (InfoFeedback.deleted == False)).count()  # noqa: E712
+                                    & (InfoFeedback.deleted == False)).count()
     if displayed_state(item.state, n) == "fed_back":
         raise Refused("info.already_fed_back")
     journal.update(item, summary=summary, state="organized", organized_at=now())

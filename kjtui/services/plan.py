@@ -67,7 +67,7 @@ def _stops(route_ids: set[str]) -> dict[str, dict[str, str]]:
     for s in (RouteStop.select(RouteStop.route, RouteStop.customer, Customer.shop_name)
               .join(Customer, on=(RouteStop.customer == Customer.id))
               .where(RouteStop.route.in_(list(route_ids))
-                     & (RouteStop.deleted == False))  # noqa: E712
+                     & (RouteStop.deleted == False))
               .order_by(RouteStop.position).objects()):
         out[s.route_id][s.customer_id] = s.shop_name
     return out
@@ -87,7 +87,7 @@ def plan_against_actual(manager_id: str, first: date, last: date, today: date) -
         .join(MonthlyPlan, on=(PlanDay.plan == MonthlyPlan.id))
         .switch(PlanDay).join(Route, peewee.JOIN.LEFT_OUTER, on=(PlanDay.route == Route.id))
         .where((MonthlyPlan.manager == manager_id) & (PlanDay.day.between(first, last))
-               & (PlanDay.deleted == False)).objects()  # noqa: E712
+               & (PlanDay.deleted == False)).objects()
     }
     logs = {
         d.day: d for d in DayLog.select(DayLog, Route.name.alias("route_name"))
@@ -139,7 +139,7 @@ def month_view(manager_id: str, month: date, today: date) -> MonthView:
 def _monthly_plan(manager_id: str, month: date) -> MonthlyPlan | None:
     return MonthlyPlan.get_or_none((MonthlyPlan.manager == manager_id)
                                    & (MonthlyPlan.month == month_start(month))
-                                   & (MonthlyPlan.deleted == False))  # noqa: E712
+                                   & (MonthlyPlan.deleted == False))
 
 
 def _day_open(d: date, today: date, submitted: bool) -> bool:
@@ -240,7 +240,7 @@ def submit(manager_id: str, month: date, today: date) -> MonthView:
         raise Refused("plan.month_closed", month=month.strftime("%Y-%m"))
     mp = _monthly_plan(manager_id, month)
     if mp is None or not PlanDay.select().where(
-            (PlanDay.plan == mp.id) & (PlanDay.deleted == False)  # noqa: E712
+            (PlanDay.plan == mp.id) & (PlanDay.deleted == False)
             & PlanDay.route.is_null(False)).exists():
         raise Refused("plan.nothing_to_submit", month=month.strftime("%Y-%m"))
     if mp.submitted_at is not None:

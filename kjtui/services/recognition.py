@@ -18,18 +18,18 @@ def grant_awards(month: date, *, awarded_on: date, make_id=new_id) -> list[tuple
     out = []
     star = MonthlyScore.get_or_none(
         (MonthlyScore.month == first) & (MonthlyScore.rank == 1)
-        & (MonthlyScore.deleted == False)  # noqa: E712
+        & (MonthlyScore.deleted == False)
     )
     if star is not None:
         out.append(("monthly_star", first.strftime("%Y-%m"), star.manager_id))
     if first.month % 3 == 0:
         months = [add_months(first, -2), add_months(first, -1), first]
         last = set(MonthlyScore.select(MonthlyScore.manager).where(
-            (MonthlyScore.month == first) & (MonthlyScore.deleted == False)  # noqa: E712
+            (MonthlyScore.month == first) & (MonthlyScore.deleted == False)
         ).tuples())
         sums: dict[str, float] = {}
         for manager, tot in MonthlyScore.select(MonthlyScore.manager, MonthlyScore.total).where(
-            MonthlyScore.month.in_(months) & (MonthlyScore.deleted == False)  # noqa: E712
+            MonthlyScore.month.in_(months) & (MonthlyScore.deleted == False)
         ).tuples():
             if (manager,) in last:
                 sums[manager] = sums.get(manager, 0.0) + tot

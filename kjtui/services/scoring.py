@@ -122,7 +122,9 @@ def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
     after = add_months(first, 1)
     ids = list(manager_ids)
     acc: dict[str, dict] = {m: {"ratings": []} for m in ids}
-    not_deleted = lambda model: model.deleted == False  # noqa: E712,E731
+
+    def not_deleted(model):
+        return model.deleted == False
 
     for row in SalesTarget.select(SalesTarget.manager, SalesTarget.quantity).where(
         (SalesTarget.month == first) & SalesTarget.manager.in_(ids) & not_deleted(SalesTarget)
@@ -133,7 +135,7 @@ def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
     ).tuples():
         acc[row[0]]["actual"] = row[1]
 
-    ordered = pw.fn.SUM(pw.Case(None, [(Visit.ordered == True, 1)], 0))  # noqa: E712
+    ordered = pw.fn.SUM(pw.Case(None, [(Visit.ordered == True, 1)], 0))
     visits = (
         live_visits()
         .select(Visit.manager, pw.fn.COUNT(Visit.id), ordered)
@@ -151,7 +153,7 @@ def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
         .where(
             CustomerProposal.manager.in_(ids)
             & (CustomerProposal.proposed_at >= first) & (CustomerProposal.proposed_at < after)
-            & (ProposalDecision.accepted == True)  # noqa: E712
+            & (ProposalDecision.accepted == True)
             & not_deleted(CustomerProposal) & not_deleted(ProposalDecision)
         )
         .group_by(CustomerProposal.manager)
@@ -242,13 +244,13 @@ def status_on(day: date) -> dict[str, str]:
     changes: dict[str, list] = {}
     for manager, status, effective in ManagerStatusChange.select(
         ManagerStatusChange.manager, ManagerStatusChange.status, ManagerStatusChange.effective_on
-    ).where(ManagerStatusChange.deleted == False).order_by(  # noqa: E712
+    ).where(ManagerStatusChange.deleted == False).order_by(
         ManagerStatusChange.effective_on, ManagerStatusChange.hlc, ManagerStatusChange.id
     ).tuples():
         changes.setdefault(manager, []).append((effective, status))
     out = {}
     for m in Manager.select(Manager.id, Manager.status, Manager.hired_on).where(
-        Manager.deleted == False  # noqa: E712
+        Manager.deleted == False
     ):
         if m.hired_on is not None and m.hired_on > day:
             continue
@@ -306,6 +308,6 @@ def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> 
             ).execute()
         MonthlyScore.update(deleted=True, rev=MonthlyScore.rev + 1, hlc=stamp).where(
             (MonthlyScore.month == first) & MonthlyScore.manager.not_in(kept)
-            & (MonthlyScore.deleted == False)  # noqa: E712
+            & (MonthlyScore.deleted == False)
         ).execute()
     return scores

@@ -47,7 +47,7 @@ def _planned(manager_id: str, day: date) -> tuple[str | None, str]:
             (MonthlyPlan.manager == manager_id)
             & (MonthlyPlan.month == day.replace(day=1))
             & (PlanDay.day == day)
-            & (PlanDay.deleted == False)  # noqa: E712
+            & (PlanDay.deleted == False)
         )
         .dicts()
         .first()

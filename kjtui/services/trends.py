@@ -30,7 +30,7 @@ def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
     """The last `months` scored months, oldest first."""
     rows = list(
         MonthlyScore.select()
-        .where((MonthlyScore.manager == manager_id) & (MonthlyScore.deleted == False))  # noqa: E712
+        .where((MonthlyScore.manager == manager_id) & (MonthlyScore.deleted == False))
         .order_by(MonthlyScore.month.desc())
         .limit(months)
     )
@@ -53,7 +53,7 @@ def weekly_mileage(manager_id: str, until: date, weeks: int = 8) -> list[WeekMil
     km = {last_monday - timedelta(weeks=i): [0, 0] for i in range(weeks)}
     logs = DayLog.select(DayLog.day, DayLog.odometer_start, DayLog.odometer_end).where(
         (DayLog.manager == manager_id)
-        & (DayLog.deleted == False)  # noqa: E712
+        & (DayLog.deleted == False)
         & (DayLog.day >= first)
         & (DayLog.day <= last_monday + timedelta(days=6))
         & DayLog.odometer_start.is_null(False)

@@ -50,7 +50,7 @@ def visit_lines(log_id: str) -> list[VisitLine]:
     visits = list(
         Visit.select(Visit, Customer)
         .join(Customer)
-        .where((Visit.day == log_id) & (Visit.deleted == False))  # noqa: E712
+        .where((Visit.day == log_id) & (Visit.deleted == False))
         .order_by(Visit.arrived_at, Visit.id)
     )
     ids = [v.id for v in visits]
@@ -58,14 +58,14 @@ def visit_lines(log_id: str) -> list[VisitLine]:
     newer = {
         v.supersedes_id: v.id
         for v in Visit.select(Visit.id, Visit.supersedes).where(
-            Visit.supersedes.in_(ids) & (Visit.deleted == False)  # noqa: E712
+            Visit.supersedes.in_(ids) & (Visit.deleted == False)
         )
     }
     pins = {
         p.customer_id
         for p in CustomerPin.select(CustomerPin.customer).where(
             CustomerPin.customer.in_([v.customer_id for v in visits])
-            & (CustomerPin.deleted == False)  # noqa: E712
+            & (CustomerPin.deleted == False)
         )
     }
     return [_line(v, acks.get(v.id), newer.get(v.id), v.customer_id in pins) for v in visits]
@@ -95,7 +95,7 @@ def last_quantities(customer_ids: list[str]) -> dict[str, int]:
     rows = (
         day_service.live_visits()
         .select(Visit.customer, Visit.quantity)
-        .where(Visit.customer.in_(customer_ids) & (Visit.ordered == True))  # noqa: E712
+        .where(Visit.customer.in_(customer_ids) & (Visit.ordered == True))
         .order_by(Visit.arrived_at)
     )
     for v in rows:
@@ -191,7 +191,7 @@ def visit_row(visit_id: str) -> Visit:
 
 def corrected(visit_id: str) -> bool:
     return Visit.select().where(
-        (Visit.supersedes == visit_id) & (Visit.deleted == False)  # noqa: E712
+        (Visit.supersedes == visit_id) & (Visit.deleted == False)
     ).exists()
 
 

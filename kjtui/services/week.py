@@ -95,7 +95,7 @@ def _acks(manager_id: str, first: date, last: date) -> dict[date, dict[str, int]
               .join(DayLog, on=(Visit.day == DayLog.id))
               .switch(Visit).join(Acknowledgement, peewee.JOIN.LEFT_OUTER, on=(
                   (Acknowledgement.visit == Visit.id)
-                  & (Acknowledgement.deleted == False)))  # noqa: E712
+                  & (Acknowledgement.deleted == False)))
               .where((Visit.manager == manager_id) & DayLog.day.between(first, last))
               .objects()):
         kind = {"pin": "acknowledged", "paper": "acknowledged", "declined": "declined"}.get(
@@ -130,7 +130,7 @@ def _reviews(manager_id: str, monday: date) -> list[ReviewView]:
         WeeklyReview.select(WeeklyReview, Supervisor.name.alias("sup_name"))
         .join(Supervisor, on=(WeeklyReview.supervisor == Supervisor.id))
         .where((WeeklyReview.manager == manager_id) & (WeeklyReview.week == monday)
-               & (WeeklyReview.deleted == False))  # noqa: E712
+               & (WeeklyReview.deleted == False))
         .order_by(WeeklyReview.at.desc(), WeeklyReview.hlc.desc()).objects()
     )
     superseded = {r.supersedes_id for r in rows if r.supersedes_id}
@@ -146,7 +146,7 @@ def flags_of(review_id: str) -> list[FlagLine]:
     return [
         resolve_flag(f.record_kind, f.record_id, f.reason)
         for f in ReviewFlag.select().where((ReviewFlag.review == review_id)
-                                           & (ReviewFlag.deleted == False))  # noqa: E712
+                                           & (ReviewFlag.deleted == False))
         .order_by(ReviewFlag.record_kind, ReviewFlag.id)
     ]
 

@@ -1,4 +1,4 @@
-"""The project's own benchmark (DESIGN.md section 6): `python -m benchmarks [--quick]`.
+"""The project's own benchmark (budgets in README, Benchmarks): `python -m benchmarks [--quick]`.
 
 Machines here are shared and noisy, so every figure is printed beside a floor measured in the same
 run (a bare Textual app, a raw sqlite3 insert, ...). It reports; it never gates: a missed budget

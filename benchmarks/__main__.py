@@ -1,6 +1,6 @@
 """python -m benchmarks [--quick] [--json FILE] [--only NAME ...] [--rebuild]
 
-Prints every figure with its floor from the same run, the ratio, the budget (DESIGN.md section 6)
+Prints every figure with its floor from the same run, the ratio, the budget (README, Benchmarks)
 and PASS or MISS. Exit status: 0 even when budgets are missed (it reports, it does not gate);
 1 only when a benchmark itself broke.
 """

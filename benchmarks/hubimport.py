@@ -1,7 +1,7 @@
 """Hub import of a county's year: every station's year as its own bundle (made by the station's
 real exporter, see stations.py), imported by the hub into a copy of the demo from which those
 stations' records were removed. Floor: raw sqlite3 `executemany` of the same rows into another
-such copy, same pragmas, one transaction. Budget: at least half the raw speed (DESIGN.md 6).
+such copy, same pragmas, one transaction. Budget: at least half the raw speed (README, Benchmarks).
 With --quick: the tiny demo's stations."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Recording a visit: the notebook's service (committed with synchronous=FULL, journaled) against
 a raw sqlite3 insert and commit of the same row with the same pragmas, on a copy of the county
-demo. The budget is durability (DESIGN.md section 6): the row is visible to another connection
+demo. The budget is durability (README, Benchmarks): the row is visible to another connection
 when the call returns, and the connection runs synchronous=FULL. The ratio is the price of the
 service (route lookup, journal entry, clock stamp) over the bare write."""
 

@@ -1,4 +1,4 @@
-"""The hub over HTTP, for a station that finds a connection (DESIGN.md section 5).
+"""The hub over HTTP, for a station that finds a connection (docs/ARCHITECTURE.md, section 4).
 
     POST /bundles   one station bundle as the body -> 200 with the hub's return bundle, or a
                     4xx with {"key", "params", "message"}: the same refusal `kjtui sync import`

@@ -1,4 +1,4 @@
-"""What every synced record carries (DESIGN.md section 4): a UUID never reused, its owner, a
+"""What every synced record carries (docs/ARCHITECTURE.md, section 3): a UUID never reused, its owner, a
 revision, a hybrid logical clock stamp and a tombstone flag."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The whole notebook and its management, DESIGN.md sections 2 and 3.
+"""The whole notebook and its management, as docs/ARCHITECTURE.md, section 5 lists the rules.
 
 Choices are stored as short English codes (the catalog turns them into words) and checked by the
 database. Who owns each kind of record is in `OWNED_BY_STATION` / `OWNED_BY_HUB`.

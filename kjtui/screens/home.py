@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.display import hm
 from kjtui.widgets.bars import Bars
 
 
@@ -113,9 +114,6 @@ def home_texts(loaded: HomeLoaded) -> tuple[str, str]:
 
 
 def render_figures(f) -> str:
-    def hm(ts):
-        return ts.strftime("%H:%M") if ts else "—"
-
     mileage = "—" if f.mileage is None else f"{f.mileage} km"
     return (
         f"{i18n.t('home.today')} {f.day.isoformat()}\n"

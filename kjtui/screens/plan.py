@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.display import clip
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.route_picker import NONE, RoutePicker
-from kjtui.widgets.words import clip
 
 CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
 

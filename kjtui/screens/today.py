@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.display import hm, paren
 from kjtui.services import notebook
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.customer_picker import CustomerPicker
@@ -29,7 +30,6 @@ from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
 from kjtui.widgets.visit_form import VisitForm
-from kjtui.widgets.words import hm, paren
 
 
 @dataclass

@@ -10,11 +10,11 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
+from kjtui.display import hm
 from kjtui.services.notebook import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
-from kjtui.widgets.words import hm
 
 
 def visit_summary(line) -> str:

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from kjtui import i18n
+from kjtui.display import hm
 from kjtui.services.notebook import CHECKS
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
-from kjtui.widgets.words import hm
 
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")
 

@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
 
 
@@ -37,25 +37,24 @@ COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8
            ("cust.col.phone", 11), ("cust.col.town", 8), ("cust.col.grade", 2))
 
 
-class CustomersScreen(Screen):
+class CustomersScreen(KjtuiScreen):
     DEFAULT_CSS = """
     CustomersScreen #cust-query { height: 1; border: none; padding: 0 1; background: $boost; }
     CustomersScreen #cust-query:focus { background: $accent 30%; }
     CustomersScreen #cust-count { height: 1; padding: 0 1; color: $text-muted; }
     CustomersScreen #cust-table { height: 1fr; }
     """
+    KEYS = (
+        Key("f9", "page(1)", "cust.key.next"),
+        Key("f8", "page(-1)", "cust.key.prev"),
+        Key("ctrl+f", "focus_search", "cust.key.search"),
+        Key("down", "to_table", "cust.key.open", show=False),
+    )
 
     def __init__(self):
         super().__init__()
         self.result = None
         self.page_offset = 0
-        bind(
-            self,
-            ("f9", "page(1)", "cust.key.next"),
-            ("f8", "page(-1)", "cust.key.prev"),
-            ("ctrl+f", "focus_search", "cust.key.search"),
-            ("down", "to_table", "cust.key.open", False),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,20 +130,20 @@ class CustomersScreen(Screen):
         self.app.push_screen(CustomerDetailScreen(event.row_key.value))
 
 
-class CustomerDetailScreen(Screen):
+class CustomerDetailScreen(KjtuiScreen):
     DEFAULT_CSS = """
     CustomerDetailScreen #cd-head { height: auto; padding: 0 1; }
     CustomerDetailScreen #cd-visits { height: 1fr; min-height: 5; }
     CustomerDetailScreen #cd-proposals { height: auto; max-height: 5; padding: 0 1; }
     CustomerDetailScreen #cd-msg { height: auto; max-height: 2; padding: 0 1; }
     """
+    KEYS = (Key("escape", "back", "scr.back"), Key("e", "propose", "cust.key.propose"))
 
     def __init__(self, customer_id: str):
         super().__init__()
         self.customer_id = customer_id
         self.detail = None
         self.manager = None
-        bind(self, ("escape", "back", "scr.back"), ("e", "propose", "cust.key.propose"))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -224,6 +223,7 @@ class ProposalDialog(Dialog):
     """基础资料维护: which field, the new value; saved as a proposal for the county."""
 
     FOCUS = "#value"
+    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
 
     def __init__(self, detail, manager_id: str):
         from kjtui.services import customers
@@ -235,7 +235,6 @@ class ProposalDialog(Dialog):
         self.current = {"shop_name": r.shop_name, "owner_name": r.owner_name, "phone": r.phone,
                         "address": detail.address, "grade": r.grade,
                         "retail_format": i18n.choice("retail_format", r.retail_format)}
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
 
     def compose(self) -> ComposeResult:
         from kjtui.services.customers import PROPOSAL_FIELDS

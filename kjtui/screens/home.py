@@ -8,12 +8,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kjtui import i18n
 from kjtui.display import hm
 from kjtui.widgets.bars import Bars
+from kjtui.widgets.base import KjtuiScreen
 
 
 @dataclass
@@ -37,7 +37,7 @@ def read_home(db_url: str) -> HomeLoaded:
     return HomeLoaded(manager, figures)
 
 
-class HomeScreen(Screen):
+class HomeScreen(KjtuiScreen):
     _left = False  # shown, then left for another place
 
     def compose(self) -> ComposeResult:

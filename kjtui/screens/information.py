@@ -10,12 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, Tab, Tabs
 
 from kjtui import i18n
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
 
 STATES = ("collected", "organized", "fed_back")
@@ -29,13 +29,18 @@ class InfoLoaded(Message):
     note: str = ""
 
 
-class InformationScreen(Screen):
+class InformationScreen(KjtuiScreen):
     DEFAULT_CSS = """
     InformationScreen Tabs { height: 2; }
     InformationScreen #info-table { height: 1fr; min-height: 5; }
     InformationScreen #info-detail { height: 6; padding: 0 1; border-top: solid $primary-muted; }
     InformationScreen #info-msg { height: auto; max-height: 2; padding: 0 1; }
     """
+    KEYS = (
+        Key("n", "collect", "info.key.new"),
+        Key("o", "organize", "info.key.organize"),
+        Key("s", "next_state", "info.key.filter"),
+    )
 
     def __init__(self):
         super().__init__()
@@ -44,12 +49,6 @@ class InformationScreen(Screen):
         self.shown: list = []
         self.today = None
         self.dialog_open = False
-        bind(
-            self,
-            ("n", "collect", "info.key.new"),
-            ("o", "organize", "info.key.organize"),
-            ("s", "next_state", "info.key.filter"),
-        )
 
     def compose(self) -> ComposeResult:
         from kjtui.services.information import INFO_CATEGORIES
@@ -177,10 +176,10 @@ def _collect(manager_id, today, category, customer, content):
 
 class CollectDialog(Dialog):
     FOCUS = "#content"
+    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
 
     def __init__(self, manager_id: str, today):
         super().__init__(lambda **v: _collect(manager_id, today, **v))
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
 
     def compose(self) -> ComposeResult:
         from kjtui.services.information import INFO_CATEGORIES
@@ -208,13 +207,13 @@ class CollectDialog(Dialog):
 
 class OrganizeDialog(Dialog):
     FOCUS = "#summary"
+    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
 
     def __init__(self, item_id: str, draft: str):
         from kjtui.services import information
 
         super().__init__(lambda summary: information.organize(item_id, summary) or True)
         self.draft = draft
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="organize"):

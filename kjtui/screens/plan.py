@@ -11,12 +11,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
 from kjtui.display import clip
-from kjtui.widgets.keys import bind
+from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.route_picker import NONE, RoutePicker
 
@@ -47,13 +47,22 @@ def cell(p, today: date) -> Text:
     return text
 
 
-class PlanScreen(Screen):
+class PlanScreen(KjtuiScreen):
     DEFAULT_CSS = """
     PlanScreen #plan-title { height: 2; padding: 0 1; }
     PlanScreen #calendar { height: auto; max-height: 14; }
     PlanScreen #plan-day { height: 3; padding: 0 1; }
     PlanScreen #plan-msg { height: auto; max-height: 2; padding: 0 1; }
     """
+    KEYS = (
+        Key("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
+        Key("x", "clear", "plan.key.clear"),
+        Key("c", "copy", "plan.key.copy"),
+        Key("s", "submit", "plan.key.submit"),
+        Key("left_square_bracket", "month(-1)", "plan.key.prev"),
+        Key("right_square_bracket", "month(1)", "plan.key.next"),
+        Key("t", "this_month", "plan.key.today"),
+    )
 
     def __init__(self):
         super().__init__()
@@ -63,16 +72,6 @@ class PlanScreen(Screen):
         self.month: date | None = None
         self.cursor_day: date | None = None
         self.dialog_open = False
-        bind(
-            self,
-            ("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
-            ("x", "clear", "plan.key.clear"),
-            ("c", "copy", "plan.key.copy"),
-            ("s", "submit", "plan.key.submit"),
-            ("left_square_bracket", "month(-1)", "plan.key.prev"),
-            ("right_square_bracket", "month(1)", "plan.key.next"),
-            ("t", "this_month", "plan.key.today"),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()

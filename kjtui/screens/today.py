@@ -17,15 +17,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
 from kjtui.display import hm, paren
 from kjtui.services import notebook
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
+from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice, refusal_text
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
@@ -66,28 +66,29 @@ def KEY(key: str) -> tuple[str, str]:  # noqa: N802 (a Text part, like a footer 
     return (key, "bold reverse")
 
 
-class TodayScreen(Screen):
+class TodayScreen(KjtuiScreen):
+    # The footer shows the visit keys; the day's other keys stand in the head.
+    KEYS = (
+        Key("v", "visit_quick", "key.visit_quick"),
+        Key("o", "visit_order", "key.visit_order"),
+        Key("enter", "visit", "key.visit"),
+        Key("a", "ack", "key.ack"),
+        Key("n", "off_route", "key.off_route"),
+        Key("e", "edit", "key.edit"),
+        Key("c", "correct", "key.correct"),
+        Key("d", "delete", "key.delete"),
+        Key("k", "new_pin", "key.new_pin"),
+        Key("r", "route", "key.route", show=False),
+        Key("s", "odometer('start')", "key.start", show=False),
+        Key("f", "odometer('end')", "key.end", show=False),
+        Key("p", "phone('first')", "key.phone_first", show=False),
+        Key("l", "phone('last')", "key.phone_last", show=False),
+    )
+
     def __init__(self):
         super().__init__()
         self.manager = None
         self.view = None
-        bind(  # the footer shows the visit keys; the day's other keys stand in the head
-            self,
-            ("v", "visit_quick", "key.visit_quick"),
-            ("o", "visit_order", "key.visit_order"),
-            ("enter", "visit", "key.visit"),
-            ("a", "ack", "key.ack"),
-            ("n", "off_route", "key.off_route"),
-            ("e", "edit", "key.edit"),
-            ("c", "correct", "key.correct"),
-            ("d", "delete", "key.delete"),
-            ("k", "new_pin", "key.new_pin"),
-            ("r", "route", "key.route", False),
-            ("s", "odometer('start')", "key.start", False),
-            ("f", "odometer('end')", "key.end", False),
-            ("p", "phone('first')", "key.phone_first", False),
-            ("l", "phone('last')", "key.phone_last", False),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()

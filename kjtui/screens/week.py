@@ -12,11 +12,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
 
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -60,23 +60,22 @@ def flag_text(f) -> str:
     return f"• {kind} {what} — {f.reason}"
 
 
-class WeekScreen(Screen):
+class WeekScreen(KjtuiScreen):
     DEFAULT_CSS = """
     WeekScreen #week-title { height: 1; padding: 0 1; }
     WeekScreen #week-days { height: 9; }
     WeekScreen #week-body { height: 1fr; padding: 0 1; }
     """
+    KEYS = (
+        Key("left_square_bracket", "week(-1)", "week.key.prev"),
+        Key("right_square_bracket", "week(1)", "week.key.next"),
+        Key("t", "this_week", "week.key.today"),
+    )
 
     def __init__(self):
         super().__init__()
         self.monday: date | None = None
         self.view = None
-        bind(
-            self,
-            ("left_square_bracket", "week(-1)", "week.key.prev"),
-            ("right_square_bracket", "week(1)", "week.key.next"),
-            ("t", "this_week", "week.key.today"),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,10 +10,10 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
 from kjtui.display import hm
 from kjtui.services.notebook import CHECKS
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
 
 
@@ -47,14 +47,15 @@ class PinInput(Input):
 class AckDialog(Dialog):
     """`save(method, pin, new_pin, handbook_page, reason)` → the acknowledged VisitLine."""
 
+    KEYS = (Key("enter", "save", "key.save"), Key("ctrl+o", "paper", "key.paper"),
+            Key("ctrl+r", "declined", "key.declined"), Key("escape", "cancel", "key.later"))
+
     def __init__(self, line, save):
         super().__init__(save)
         self.line = line
         self.method = "pin"
         self.first_pin = not line.customer_has_pin
         self.chosen: str | None = None  # a new PIN's first entry, until it is typed again
-        bind(self, ("enter", "save", "key.save"), ("ctrl+o", "paper", "key.paper"),
-             ("ctrl+r", "declined", "key.declined"), ("escape", "cancel", "key.later"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="ack-dialog"):
@@ -125,11 +126,11 @@ class PinResetDialog(Dialog):
     paper handbook. `save(pin, new_pin)` → the VisitLine."""
 
     FOCUS = "#pin"
+    KEYS = (Key("enter", "save", "key.save"), Key("escape", "cancel", "key.cancel"))
 
     def __init__(self, shop: str, save):
         super().__init__(save)
         self.shop = shop
-        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pin-reset"):

@@ -10,11 +10,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kjtui import i18n
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiModal
 from kjtui.widgets.notice import Notice
 
 
@@ -24,15 +24,17 @@ class HitsFound(Message):
     hits: list
 
 
-class CustomerPicker(ModalScreen):
+class CustomerPicker(KjtuiModal):
     """`search(text)` → list of hits with id, licence_no, shop_name, owner_name, township."""
+
+    KEYS = (Key("enter", "pick", "key.pick"), Key("escape", "cancel", "key.cancel"),
+            Key("down", "move(1)", "key.pick", show=False),
+            Key("up", "move(-1)", "key.pick", show=False))
 
     def __init__(self, search):
         super().__init__()
         self.search = search
         self.hits: list = []
-        bind(self, ("enter", "pick", "key.pick"), ("escape", "cancel", "key.cancel"),
-             ("down", "move(1)", "key.pick", False), ("up", "move(-1)", "key.pick", False))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="customer-picker"):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
-from textual.screen import ModalScreen
 
+from kjtui.widgets.base import KjtuiModal
 from kjtui.widgets.notice import Notice, refusal_text
 
 
@@ -23,7 +23,7 @@ class SaveRefused(Message):
     error: Exception  # carries .key, .params (and .confirmable for the odometer)
 
 
-class Dialog(ModalScreen):
+class Dialog(KjtuiModal):
     # A compact one-line Select and full-width inputs, so a dialog fits 80×24.
     DEFAULT_CSS = """
     Dialog Select { width: 32; height: 1; }

@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
 
 
@@ -17,6 +17,7 @@ class OdometerDialog(Dialog):
     """`save(km, confirm)` → the day view. `which`: start or end; `info`: a line of context."""
 
     FOCUS = "#km"
+    KEYS = (Key("enter", "save", "key.save"), Key("escape", "cancel", "key.cancel"))
 
     def __init__(self, which: str, info: str, value: int | None, save):
         super().__init__(save)
@@ -24,7 +25,6 @@ class OdometerDialog(Dialog):
         self.info = info
         self.value = value
         self.armed: str | None = None  # the reading whose confirmation is asked for
-        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="odometer-dialog"):

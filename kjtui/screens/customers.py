@@ -5,9 +5,9 @@ Enter opens the customer with visit history; there, `e` proposes a change to the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -19,18 +19,22 @@ from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
+if TYPE_CHECKING:
+    from kjtui.services.customers import CustomerDetail, SearchPage
+    from kjtui.services.session import ManagerInfo
+
 
 @dataclass
 class PageFound(Message):
     text: str
     offset: int
-    page: object  # services.customers.SearchPage
+    page: SearchPage
 
 
 @dataclass
 class DetailLoaded(Message):
-    detail: object  # services.customers.CustomerDetail | None
-    manager: object
+    detail: CustomerDetail | None
+    manager: ManagerInfo | None
 
 
 COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8),
@@ -81,13 +85,12 @@ class CustomersScreen(KjtuiScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_to_table()
 
-    @work(thread=True, exclusive=True, group="search")
     def find(self, text: str, offset: int) -> None:
-        from kjtui.services import customers, session
+        from kjtui.services import customers
 
-        session.open_notebook(self.app.db_url)
-        page = customers.search(text, offset, customers.PAGE)
-        self.post_message(PageFound(text, offset, page))
+        self.call_service(lambda: customers.search(text, offset, customers.PAGE),
+                          lambda page: PageFound(text, offset, page), group="search",
+                          exclusive=True)
 
     def on_page_found(self, message: PageFound) -> None:
         if message.text != self.text:
@@ -161,13 +164,12 @@ class CustomerDetailScreen(KjtuiScreen):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="customer")
     def load(self) -> None:
         from kjtui.services import customers, session
 
-        session.open_notebook(self.app.db_url)
-        self.post_message(DetailLoaded(customers.customer_detail(self.customer_id),
-                                       session.current_manager()))
+        self.call_service(lambda: DetailLoaded(customers.customer_detail(self.customer_id),
+                                               session.current_manager()),
+                          group="customer", exclusive=True)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         self.detail, self.manager = message.detail, message.manager

@@ -4,9 +4,10 @@ collects one, `o` organizes the highlighted one, the county's feedback shows whe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -18,15 +19,27 @@ from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
+if TYPE_CHECKING:
+    from kjtui.services.information import InfoLine
+    from kjtui.services.session import ManagerInfo
+
 STATES = ("collected", "organized", "fed_back")
 
 
 @dataclass
 class InfoLoaded(Message):
-    manager: object
-    items: list  # services.information.InfoLine
-    today: object
+    manager: ManagerInfo | None
+    items: list[InfoLine]
+    today: date
     note: str = ""
+
+
+def read_items(note: str) -> InfoLoaded:
+    from kjtui.services import information, session
+
+    manager = session.current_manager()
+    items = information.items(manager.id) if manager else []
+    return InfoLoaded(manager, items, session.today(), note)
 
 
 class InformationScreen(KjtuiScreen):
@@ -81,14 +94,9 @@ class InformationScreen(KjtuiScreen):
         else:
             self.load()
 
-    @work(thread=True, exclusive=True, group="info")
     def load(self, note: str = "") -> None:
-        from kjtui.services import information, session
-
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        items = information.items(manager.id) if manager else []
-        self.post_message(InfoLoaded(manager, items, session.today(), note))
+        """Read the items; `note` says what was just done."""
+        self.call_service(lambda: read_items(note), group="info", exclusive=True)
 
     def on_info_loaded(self, message: InfoLoaded) -> None:
         self.manager, self.all, self.today = message.manager, message.items, message.today

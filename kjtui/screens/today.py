@@ -9,11 +9,12 @@ acknowledgement dialog. Through the full form it is `enter` `enter`, or `enter` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -23,43 +24,43 @@ from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm, paren
 from kjtui.services import notebook
+from kjtui.services.notebook import DayView, VisitLine
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
-from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
-from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
 from kjtui.widgets.visit_form import VisitForm
 
+if TYPE_CHECKING:
+    from kjtui.services.plan import RouteChoice
+    from kjtui.services.session import ManagerInfo
+
 
 @dataclass
 class DayLoaded(Message):
-    manager: object  # services.session.ManagerInfo | None
-    view: object  # services.notebook.DayView | None
+    manager: ManagerInfo | None
+    view: DayView | None
     focus_visit: str | None
 
 
 @dataclass
 class VisitSaved(Message):
-    line: object  # services.notebook.VisitLine
+    line: VisitLine
     ack: bool  # open the acknowledgement next
 
 
 @dataclass
-class ActionRefused(Message):
-    error: Exception
-
-
-@dataclass
 class RoutesFound(Message):
-    routes: list  # services.plan.RouteChoice
-    day: object
+    routes: list[RouteChoice]
+    day: date
     current: str | None
 
 
 @dataclass
-class ActionDone(Message):
-    text: str
+class ChangeSaved(Message):
+    text: str  # what was done, to say
 
 
 def KEY(key: str) -> tuple[str, str]:  # noqa: N802 (a Text part, like a footer key)
@@ -110,14 +111,15 @@ class TodayScreen(KjtuiScreen):
 
     # --- loading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="today")
     def load(self, focus_visit: str | None = None) -> None:
-        from kjtui.services import session
+        def read() -> DayLoaded:
+            from kjtui.services import session
 
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        view = notebook.day_view(manager.id, session.today()) if manager else None
-        self.post_message(DayLoaded(manager, view, focus_visit))
+            manager = session.current_manager()
+            view = notebook.day_view(manager.id, session.today()) if manager else None
+            return DayLoaded(manager, view, focus_visit)
+
+        self.call_service(read, group="today", exclusive=True)
 
     def on_day_loaded(self, message: DayLoaded) -> None:
         self.manager, self.view = message.manager, message.view
@@ -246,27 +248,14 @@ class TodayScreen(KjtuiScreen):
             return False
         return True
 
-    @work(thread=True, group="today-write")
-    def write(self, fn, *args, ack: bool = False, done: str | None = None, **kwargs) -> None:
-        """Run one service call; the screen says "saved" only after it returned (committed)."""
-        from kjtui.services import session
+    def write(self, call: Callable[[], object], done: str = "") -> None:
+        """Run one service call; the screen says `done` only after it returned (committed)."""
+        self.call_service(call, lambda _: ChangeSaved(done), group="today-write", refusable=True)
 
-        try:
-            session.open_notebook(self.app.db_url)
-            result = fn(*args, **kwargs)
-        except Exception as exc:
-            refusal_text(exc)  # raises again what is not a refusal
-            self.post_message(ActionRefused(exc))
-            return
-        if isinstance(result, notebook.VisitLine):
-            self.post_message(VisitSaved(result, ack))
-        else:
-            self.post_message(ActionDone(done or ""))
+    def on_change_refused(self, message: ChangeRefused) -> None:
+        self.query_one("#today-msg", Notice).refused(message.refusal)
 
-    def on_action_refused(self, message: ActionRefused) -> None:
-        self.query_one("#today-msg", Notice).refused(message.error)
-
-    def on_action_done(self, message: ActionDone) -> None:
+    def on_change_saved(self, message: ChangeSaved) -> None:
         self.say(message.text)
         self.load()
 
@@ -313,8 +302,10 @@ class TodayScreen(KjtuiScreen):
 
     def action_visit_quick(self) -> None:
         if stop := self.chosen_stop():
-            self.write(notebook.record_visit, self.manager.id, self.view.day, stop.customer_id,
-                       ack=True)
+            m, day = self.manager.id, self.view.day
+            self.call_service(lambda: notebook.record_visit(m, day, stop.customer_id),
+                              lambda line: VisitSaved(line, ack=True), group="today-write",
+                              refusable=True)
 
     def action_off_route(self) -> None:
         if not self.ready():
@@ -366,8 +357,8 @@ class TodayScreen(KjtuiScreen):
         line = self.chosen_visit()
         if not line:
             return
-        self.write(notebook.delete_visit, line.id,
-                   done=i18n.t("today.deleted", shop=line.shop_name))
+        self.write(lambda: notebook.delete_visit(line.id),
+                   i18n.t("today.deleted", shop=line.shop_name))
 
     # --- acknowledgement ----------------------------------------------------------------------
 
@@ -445,12 +436,11 @@ class TodayScreen(KjtuiScreen):
         if self.ready():
             self.routes_for_picker(self.manager.id, self.view.day, self.view.route.route_id)
 
-    @work(thread=True, group="today-routes")
-    def routes_for_picker(self, manager_id: str, day, current: str | None) -> None:
-        from kjtui.services import plan, session
+    def routes_for_picker(self, manager_id: str, day: date, current: str | None) -> None:
+        from kjtui.services import plan
 
-        session.open_notebook(self.app.db_url)
-        self.post_message(RoutesFound(plan.routes_of(manager_id), day, current))
+        self.call_service(lambda: plan.routes_of(manager_id),
+                          lambda routes: RoutesFound(routes, day, current), group="today-routes")
 
     def on_routes_found(self, message: RoutesFound) -> None:
         if not message.routes:
@@ -460,12 +450,14 @@ class TodayScreen(KjtuiScreen):
 
         def chosen(route_id: str | None) -> None:
             if route_id is not None:
-                self.write(notebook.ride_route, self.manager.id, message.day, route_id,
-                           done=i18n.t("today.route_set", route=names[route_id]))
+                m = self.manager.id
+                self.write(lambda: notebook.ride_route(m, message.day, route_id),
+                           i18n.t("today.route_set", route=names[route_id]))
 
         self.app.push_screen(RoutePicker(i18n.t("today.route_title", day=message.day.isoformat()),
                                          message.routes, current=message.current), chosen)
 
     def action_phone(self, which: str) -> None:
         if self.ready():
-            self.write(notebook.phone_in, self.manager.id, self.view.day, which)
+            m, day = self.manager.id, self.view.day
+            self.write(lambda: notebook.phone_in(m, day, which))

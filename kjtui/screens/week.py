@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -18,14 +18,27 @@ from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
 
+if TYPE_CHECKING:
+    from kjtui.services.session import ManagerInfo
+    from kjtui.services.week import WeekView
+
 BARS = " ▁▂▃▄▅▆▇█"
 
 
 @dataclass
 class WeekLoaded(Message):
-    manager: object
-    view: object  # services.week.WeekView | None
+    manager: ManagerInfo | None
+    view: WeekView | None
     today: date
+
+
+def read_week(monday: date | None) -> WeekLoaded:
+    from kjtui.services import session, week
+
+    manager = session.current_manager()
+    today = session.today()
+    view = week.week_notebook(manager.id, monday or today, today) if manager else None
+    return WeekLoaded(manager, view, today)
 
 
 def bars(values: list[int | None]) -> str:
@@ -95,15 +108,8 @@ class WeekScreen(KjtuiScreen):
     def on_screen_resume(self) -> None:
         self.load(self.monday)  # shown again: the day's visits may have changed the week
 
-    @work(thread=True, exclusive=True, group="week")
     def load(self, monday: date | None = None) -> None:
-        from kjtui.services import session, week
-
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        today = session.today()
-        view = week.week_notebook(manager.id, monday or today, today) if manager else None
-        self.post_message(WeekLoaded(manager, view, today))
+        self.call_service(lambda: read_week(monday), group="week", exclusive=True)
 
     def action_week(self, step: int) -> None:
         if self.monday is not None:

@@ -12,7 +12,8 @@ from textual.widgets import Footer, Input, Static
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm
-from kjtui.services.notebook import CHECKS
+from kjtui.services.notebook import CHECKS, VisitLine
+from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
@@ -44,7 +45,7 @@ class PinInput(Input):
         await super().action_submit()
 
 
-class AckDialog(Dialog):
+class AckDialog(Dialog[VisitLine]):
     """`save(method, pin, new_pin, handbook_page, reason)` → the acknowledged VisitLine."""
 
     KEYS = (Key("enter", "save", "key.save"), Key("ctrl+o", "paper", "key.paper"),
@@ -110,8 +111,8 @@ class AckDialog(Dialog):
         self.say("")
         self._show()
 
-    def refused(self, error) -> None:
-        if getattr(error, "key", "") == "ack.pin_locked":
+    def refused(self, refusal: Refusal) -> None:
+        if refusal.key == "ack.pin_locked":
             self.method = "paper"  # no PIN tries left for this visit: the handbook remains
             self._show()
             self.query_one("#ack-hint", Static).update(i18n.t("ack.paper_hint"))
@@ -121,7 +122,7 @@ class AckDialog(Dialog):
             self._show()
 
 
-class PinResetDialog(Dialog):
+class PinResetDialog(Dialog[VisitLine]):
     """A forgotten PIN: the customer chooses a new one, typed twice, on a visit they signed in the
     paper handbook. `save(pin, new_pin)` → the VisitLine."""
 
@@ -148,7 +149,7 @@ class PinResetDialog(Dialog):
             return
         self.submit(pin=first.value, new_pin=second.value)
 
-    def refused(self, error) -> None:
+    def refused(self, refusal: Refusal) -> None:
         for box in self.query(Input):
             box.value = ""
         self.query_one("#pin", Input).focus()

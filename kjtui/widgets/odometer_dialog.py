@@ -9,11 +9,13 @@ from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
+from kjtui.services.notebook import DayView
+from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
 
-class OdometerDialog(Dialog):
+class OdometerDialog(Dialog[DayView]):
     """`save(km, confirm)` → the day view. `which`: start or end; `info`: a line of context."""
 
     FOCUS = "#km"
@@ -39,5 +41,5 @@ class OdometerDialog(Dialog):
         text = self.query_one("#km", Input).value.strip()
         self.submit(km=text, confirm=text == self.armed)
 
-    def refused(self, error) -> None:
-        self.armed = self.query_one("#km", Input).value.strip() if error.confirmable else None
+    def refused(self, refusal: Refusal) -> None:
+        self.armed = self.query_one("#km", Input).value.strip() if refusal.confirmable else None

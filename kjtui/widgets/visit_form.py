@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm
-from kjtui.services.notebook import CHECKS
+from kjtui.services.notebook import CHECKS, VisitLine
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
@@ -29,7 +29,7 @@ def parse_hhmm(text: str) -> time | None:
     return time(int(m.group(1)), int(m.group(2)))
 
 
-class VisitForm(Dialog):
+class VisitForm(Dialog[VisitLine]):
     """`values`: ordered, quantity, the four checks, satisfaction, note, arrived_at, departed_at
     (datetimes or None), default_quantity (filled in when the order is ticked).
     `title_key`: form.visit or form.correct."""

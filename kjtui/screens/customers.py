@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
-from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.proposal_dialog import ProposalDialog
 
 if TYPE_CHECKING:
     from kjtui.services.customers import CustomerDetail, SearchPage
@@ -219,54 +219,3 @@ class CustomerDetailScreen(KjtuiScreen):
                 self.load()
 
         self.app.push_screen(ProposalDialog(self.detail, self.manager.id), done)
-
-
-class ProposalDialog(Dialog):
-    """基础资料维护: which field, the new value; saved as a proposal for the county."""
-
-    FOCUS = "#value"
-    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
-
-    def __init__(self, detail, manager_id: str):
-        from kjtui.services import customers
-
-        super().__init__(lambda field, value: customers.propose(
-            detail.row.id, manager_id, field, value))
-        r = detail.row
-        # What each field holds now, as the manager reads it: the starting text to edit.
-        self.current = {"shop_name": r.shop_name, "owner_name": r.owner_name, "phone": r.phone,
-                        "address": detail.address, "grade": r.grade,
-                        "retail_format": i18n.choice("retail_format", r.retail_format)}
-
-    def compose(self) -> ComposeResult:
-        from kjtui.services.customers import PROPOSAL_FIELDS
-
-        with Vertical(classes="dialog", id="proposal"):
-            yield Static(i18n.t("cust.propose.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("cust.propose.field"))
-                yield Select([(i18n.t(f"field.{f}"), f) for f in PROPOSAL_FIELDS],
-                             value="phone", allow_blank=False, id="field")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("cust.propose.value"))
-                yield Input(self.current["phone"], id="value")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self.query_one("#value", Input).value = self.current.get(str(event.value), "")
-
-    def action_save(self) -> None:
-        field = self.query_one("#field", Select).value
-        value = self.query_one("#value", Input).value
-        if field == "retail_format":
-            value = _format_code(value)
-        self.submit(field=field, value=value)
-
-
-def _format_code(value: str) -> str:
-    """The retail format may be typed as its code or as the word shown for it."""
-    from kjtui.services.customers import RETAIL_FORMATS
-
-    words = {i18n.choice("retail_format", c): c for c in RETAIL_FORMATS}
-    return words.get(value.strip(), value.strip())

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, Tab, Tabs
+from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
-from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.info_dialog import CollectDialog, OrganizeDialog
 from kjtui.widgets.notice import Notice
 
 if TYPE_CHECKING:
@@ -173,64 +172,3 @@ class InformationScreen(KjtuiScreen):
         self.dialog_open = True
         self.app.push_screen(OrganizeDialog(i.id, i.summary or i.content),
                              lambda r: r and self.load(i18n.t("info.organized")))
-
-
-def _collect(manager_id, today, category, customer, content):
-    from kjtui.services import customers, information
-
-    customer_id = customers.find_one(customer).id if customer.strip() else None
-    return information.collect(manager_id, category, content, today, customer_id) or True
-
-
-class CollectDialog(Dialog):
-    FOCUS = "#content"
-    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
-
-    def __init__(self, manager_id: str, today):
-        super().__init__(lambda **v: _collect(manager_id, today, **v))
-
-    def compose(self) -> ComposeResult:
-        from kjtui.services.information import INFO_CATEGORIES
-
-        with Vertical(classes="dialog", id="collect"):
-            yield Static(i18n.t("info.new.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.category"))
-                yield Select([(i18n.choice("info_category", c), c) for c in INFO_CATEGORIES],
-                             value="market", allow_blank=False, id="category")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.customer"))
-                yield Input(id="customer")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.content"))
-                yield Input(id="content")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def action_save(self) -> None:
-        self.submit(category=self.query_one("#category", Select).value,
-                    customer=self.query_one("#customer", Input).value,
-                    content=self.query_one("#content", Input).value)
-
-
-class OrganizeDialog(Dialog):
-    FOCUS = "#summary"
-    KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
-
-    def __init__(self, item_id: str, draft: str):
-        from kjtui.services import information
-
-        super().__init__(lambda summary: information.organize(item_id, summary) or True)
-        self.draft = draft
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="organize"):
-            yield Static(i18n.t("info.organize.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.organize.summary"))
-                yield Input(self.draft, id="summary")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def action_save(self) -> None:
-        self.submit(summary=self.query_one("#summary", Input).value)

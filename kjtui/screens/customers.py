@@ -42,12 +42,6 @@ COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8
 
 
 class CustomersScreen(KjtuiScreen):
-    DEFAULT_CSS = """
-    CustomersScreen #cust-query { height: 1; border: none; padding: 0 1; background: $boost; }
-    CustomersScreen #cust-query:focus { background: $accent 30%; }
-    CustomersScreen #cust-count { height: 1; padding: 0 1; color: $text-muted; }
-    CustomersScreen #cust-table { height: 1fr; }
-    """
     KEYS = (
         Key("f9", "page(1)", "cust.key.next"),
         Key("f8", "page(-1)", "cust.key.prev"),
@@ -134,12 +128,6 @@ class CustomersScreen(KjtuiScreen):
 
 
 class CustomerDetailScreen(KjtuiScreen):
-    DEFAULT_CSS = """
-    CustomerDetailScreen #cd-head { height: auto; padding: 0 1; }
-    CustomerDetailScreen #cd-visits { height: 1fr; min-height: 5; }
-    CustomerDetailScreen #cd-proposals { height: auto; max-height: 5; padding: 0 1; }
-    CustomerDetailScreen #cd-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
     KEYS = (Key("escape", "back", "scr.back"), Key("e", "propose", "cust.key.propose"))
 
     def __init__(self, customer_id: str):

@@ -42,12 +42,6 @@ def read_items(note: str) -> InfoLoaded:
 
 
 class InformationScreen(KjtuiScreen):
-    DEFAULT_CSS = """
-    InformationScreen Tabs { height: 2; }
-    InformationScreen #info-table { height: 1fr; min-height: 5; }
-    InformationScreen #info-detail { height: 6; padding: 0 1; border-top: solid $primary-muted; }
-    InformationScreen #info-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
     KEYS = (
         Key("n", "collect", "info.key.new"),
         Key("o", "organize", "info.key.organize"),

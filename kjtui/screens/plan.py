@@ -68,12 +68,6 @@ def cell(p, today: date) -> Text:
 
 
 class PlanScreen(KjtuiScreen):
-    DEFAULT_CSS = """
-    PlanScreen #plan-title { height: 2; padding: 0 1; }
-    PlanScreen #calendar { height: auto; max-height: 14; }
-    PlanScreen #plan-day { height: 3; padding: 0 1; }
-    PlanScreen #plan-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
     KEYS = (
         Key("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
         Key("x", "clear", "plan.key.clear"),

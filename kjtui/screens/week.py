@@ -74,11 +74,6 @@ def flag_text(f) -> str:
 
 
 class WeekScreen(KjtuiScreen):
-    DEFAULT_CSS = """
-    WeekScreen #week-title { height: 1; padding: 0 1; }
-    WeekScreen #week-days { height: 9; }
-    WeekScreen #week-body { height: 1fr; padding: 0 1; }
-    """
     KEYS = (
         Key("left_square_bracket", "week(-1)", "week.key.prev"),
         Key("right_square_bracket", "week(1)", "week.key.next"),

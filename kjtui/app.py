@@ -1,6 +1,7 @@
 """The Textual app. Screens and widgets only: every database call goes through kjtui.services,
-in thread workers, with results coming back as messages (the one exception: the home screen's
-first few indexed lookups, read while it mounts so that the first paint already has them)."""
+by KjtuiScreen.call_service (kjtui/widgets/base.py): in a thread worker, with the result coming
+back as a message (the one exception: the home screen's first few indexed lookups, read while it
+mounts so that the first paint already has them). Keys are declared as kjtui.bindings.Key."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class KjtuiApp(App):
     # the app's default screen rather than one of its MODES at first: Textual re-parses the whole
     # stylesheet when it sets up a mode's first screen, not when it sets up the default screen.
     DEFAULT_MODE = "home"
+    # The app's own keys; the places' keys (F2–F7) are added from NAV.
     KEYS = (
         Key("ctrl+q", "quit", "key.quit", priority=True),
         Key("f1", "toggle_keys", "key.help", id="help"),

@@ -1,6 +1,7 @@
 """The Textual app. Screens and widgets only: every database call goes through kjtui.services,
-in thread workers, with results coming back as messages (the one exception: the home screen's
-first few indexed lookups, read while it mounts so that the first paint already has them)."""
+by KjtuiScreen.call_service (kjtui/widgets/base.py): in a thread worker, with the result coming
+back as a message (the one exception: the home screen's first few indexed lookups, read while it
+mounts so that the first paint already has them). Keys are declared as kjtui.bindings.Key."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import importlib.util
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from kjtui import i18n
+from kjtui.bindings import Key, install_keys
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
-# only when first shown, so start-up draws the home screen without loading the others.
+# only when first shown, so start-up draws the home screen without loading the others. Their keys
+# (F2–F7) are bound app-wide, from here and nowhere else.
 NAV = (
     ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
     ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
@@ -44,6 +46,12 @@ class KjtuiApp(App):
     # the app's default screen rather than one of its MODES at first: Textual re-parses the whole
     # stylesheet when it sets up a mode's first screen, not when it sets up the default screen.
     DEFAULT_MODE = "home"
+    # The app's own keys; the places' keys (F2–F7) are added from NAV.
+    KEYS = (
+        Key("ctrl+q", "quit", "key.quit", priority=True),
+        Key("f1", "toggle_keys", "key.help", id="help"),
+        Key("question_mark", "toggle_keys", "key.help", show=False, id="help2"),
+    )
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
@@ -54,21 +62,10 @@ class KjtuiApp(App):
         super().__init__(**kwargs)
         self.db_url = db_url
         self.title = i18n.t("app.title")
-        self._bindings_from_nav()
-
-    def _bindings_from_nav(self) -> None:
-        bindings = [
-            Binding("ctrl+q", "quit", i18n.t("key.quit"), id="quit", priority=True),
-            Binding("f1", "toggle_keys", i18n.t("key.help"), id="help"),
-            Binding("question_mark", "toggle_keys", i18n.t("key.help"), show=False, id="help2"),
-        ]
-        bindings += [
-            Binding(key, f"switch_mode('{mode}')", i18n.t(label), id=f"nav.{mode}")
+        install_keys(self, [*self.KEYS, *(
+            Key(key, f"switch_mode('{mode}')", label, id=f"nav.{mode}")
             for mode, _, _, key, label in self.nav
-        ]
-        # Descriptions are translated at run time (--lang), so these are bound per instance.
-        for binding in bindings:
-            self._bindings._add_binding(binding)
+        )])
 
     def get_default_screen(self) -> Screen:
         return _factory(*NAV[0][1:3])()

@@ -5,57 +5,55 @@ Enter opens the customer with visit history; there, `e` proposes a change to the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kjtui import i18n
-from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.proposal_dialog import ProposalDialog
+
+if TYPE_CHECKING:
+    from kjtui.services.customers import CustomerDetail
+    from kjtui.services.search import SearchPage
+    from kjtui.services.session import ManagerInfo
 
 
 @dataclass
 class PageFound(Message):
     text: str
     offset: int
-    page: object  # services.search.SearchPage
+    page: SearchPage
 
 
 @dataclass
 class DetailLoaded(Message):
-    detail: object  # services.customers.CustomerDetail | None
-    manager: object
+    detail: CustomerDetail | None
+    manager: ManagerInfo | None
 
 
 COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8),
            ("cust.col.phone", 11), ("cust.col.town", 8), ("cust.col.grade", 2))
 
 
-class CustomersScreen(Screen):
-    DEFAULT_CSS = """
-    CustomersScreen #cust-query { height: 1; border: none; padding: 0 1; background: $boost; }
-    CustomersScreen #cust-query:focus { background: $accent 30%; }
-    CustomersScreen #cust-count { height: 1; padding: 0 1; color: $text-muted; }
-    CustomersScreen #cust-table { height: 1fr; }
-    """
+class CustomersScreen(KjtuiScreen):
+    KEYS = (
+        Key("f9", "page(1)", "cust.key.next"),
+        Key("f8", "page(-1)", "cust.key.prev"),
+        Key("ctrl+f", "focus_search", "cust.key.search"),
+        Key("down", "to_table", "cust.key.open", show=False),
+    )
 
     def __init__(self):
         super().__init__()
         self.result = None
         self.page_offset = 0
-        bind(
-            self,
-            ("f9", "page(1)", "cust.key.next"),
-            ("f8", "page(-1)", "cust.key.prev"),
-            ("ctrl+f", "focus_search", "cust.key.search"),
-            ("down", "to_table", "cust.key.open", False),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,13 +80,12 @@ class CustomersScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_to_table()
 
-    @work(thread=True, exclusive=True, group="search")
     def find(self, text: str, offset: int) -> None:
-        from kjtui.services import search, session
+        from kjtui.services import search
 
-        session.open_notebook(self.app.db_url)
-        page = search.search(text, offset, search.PAGE)
-        self.post_message(PageFound(text, offset, page))
+        self.call_service(lambda: search.search(text, offset, search.PAGE),
+                          lambda page: PageFound(text, offset, page), group="search",
+                          exclusive=True)
 
     def on_page_found(self, message: PageFound) -> None:
         if message.text != self.text:
@@ -131,20 +128,14 @@ class CustomersScreen(Screen):
         self.app.push_screen(CustomerDetailScreen(event.row_key.value))
 
 
-class CustomerDetailScreen(Screen):
-    DEFAULT_CSS = """
-    CustomerDetailScreen #cd-head { height: auto; padding: 0 1; }
-    CustomerDetailScreen #cd-visits { height: 1fr; min-height: 5; }
-    CustomerDetailScreen #cd-proposals { height: auto; max-height: 5; padding: 0 1; }
-    CustomerDetailScreen #cd-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
+class CustomerDetailScreen(KjtuiScreen):
+    KEYS = (Key("escape", "back", "scr.back"), Key("e", "propose", "cust.key.propose"))
 
     def __init__(self, customer_id: str):
         super().__init__()
         self.customer_id = customer_id
         self.detail = None
         self.manager = None
-        bind(self, ("escape", "back", "scr.back"), ("e", "propose", "cust.key.propose"))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,13 +153,12 @@ class CustomerDetailScreen(Screen):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="customer")
     def load(self) -> None:
         from kjtui.services import customers, session
 
-        session.open_notebook(self.app.db_url)
-        self.post_message(DetailLoaded(customers.customer_detail(self.customer_id),
-                                       session.current_manager()))
+        self.call_service(lambda: DetailLoaded(customers.customer_detail(self.customer_id),
+                                               session.current_manager()),
+                          group="customer", exclusive=True)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         self.detail, self.manager = message.detail, message.manager
@@ -218,54 +208,3 @@ class CustomerDetailScreen(Screen):
                 self.load()
 
         self.app.push_screen(ProposalDialog(self.detail, self.manager.id), done)
-
-
-class ProposalDialog(Dialog):
-    """基础资料维护: which field, the new value; saved as a proposal for the county."""
-
-    FOCUS = "#value"
-
-    def __init__(self, detail, manager_id: str):
-        from kjtui.services import customers
-
-        super().__init__(lambda field, value: customers.propose(
-            detail.row.id, manager_id, field, value))
-        r = detail.row
-        # What each field holds now, as the manager reads it: the starting text to edit.
-        self.current = {"shop_name": r.shop_name, "owner_name": r.owner_name, "phone": r.phone,
-                        "address": detail.address, "grade": r.grade,
-                        "retail_format": i18n.choice("retail_format", r.retail_format)}
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
-
-    def compose(self) -> ComposeResult:
-        from kjtui.services.customers import PROPOSAL_FIELDS
-
-        with Vertical(classes="dialog", id="proposal"):
-            yield Static(i18n.t("cust.propose.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("cust.propose.field"))
-                yield Select([(i18n.t(f"field.{f}"), f) for f in PROPOSAL_FIELDS],
-                             value="phone", allow_blank=False, id="field")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("cust.propose.value"))
-                yield Input(self.current["phone"], id="value")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self.query_one("#value", Input).value = self.current.get(str(event.value), "")
-
-    def action_save(self) -> None:
-        field = self.query_one("#field", Select).value
-        value = self.query_one("#value", Input).value
-        if field == "retail_format":
-            value = _format_code(value)
-        self.submit(field=field, value=value)
-
-
-def _format_code(value: str) -> str:
-    """The retail format may be typed as its code or as the word shown for it."""
-    from kjtui.services.customers import RETAIL_FORMATS
-
-    words = {i18n.choice("retail_format", c): c for c in RETAIL_FORMATS}
-    return words.get(value.strip(), value.strip())

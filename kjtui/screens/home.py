@@ -3,47 +3,63 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.display import hm
 from kjtui.widgets.bars import Bars
+from kjtui.widgets.base import KjtuiScreen
+
+if TYPE_CHECKING:
+    from kjtui.services.day import DayFigures
+    from kjtui.services.session import ManagerInfo
+    from kjtui.services.trends import MonthScore, WeekMileage
 
 
 @dataclass
 class HomeLoaded(Message):
-    manager: object  # services.session.ManagerInfo | None
-    figures: object  # services.day.DayFigures | None
+    manager: ManagerInfo | None
+    figures: DayFigures | None
 
 
 @dataclass
 class TrendsLoaded(Message):
-    scores: list  # services.trends.MonthScore, oldest first
-    mileage: list  # services.trends.WeekMileage, oldest first
+    scores: list[MonthScore]  # oldest first
+    mileage: list[WeekMileage]  # oldest first
 
 
-def read_home(db_url: str) -> HomeLoaded:
+def read_home() -> HomeLoaded:
     from kjtui.services import day, session
 
-    session.open_notebook(db_url)
     manager = session.current_manager()
     figures = day.day_figures(manager.id, session.today()) if manager else None
     return HomeLoaded(manager, figures)
 
 
-class HomeScreen(Screen):
+def read_trends() -> TrendsLoaded | None:
+    from kjtui.services import session, trends
+
+    manager = session.current_manager()
+    if manager is None:
+        return None
+    return TrendsLoaded(trends.recent_scores(manager.id),
+                        trends.weekly_mileage(manager.id, session.today()))
+
+
+class HomeScreen(KjtuiScreen):
     _left = False  # shown, then left for another place
 
     def compose(self) -> ComposeResult:
         # Start-up: two indexed lookups (about 2 ms on a county's notebook) read here, on the
         # main thread, so that the first paint already shows them; a worker's round trip would
         # paint the screen twice and cost more than the lookups themselves.
-        loaded = read_home(self.app.db_url)
+        self.open_notebook()
+        loaded = read_home()
         who, figures = home_texts(loaded)
         yield Header()
         with Vertical(id="home"):
@@ -59,16 +75,8 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.load_trends()  # pictures of past months come after the first paint
 
-    @work(thread=True, exclusive=True, group="trends")
     def load_trends(self) -> None:
-        from kjtui.services import session, trends
-
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        if manager is None:
-            return
-        self.post_message(TrendsLoaded(trends.recent_scores(manager.id),
-                                       trends.weekly_mileage(manager.id, session.today())))
+        self.call_service(read_trends, group="trends", exclusive=True)
 
     def on_trends_loaded(self, message: TrendsLoaded) -> None:
         self.query_one("#scores", Bars).show(
@@ -92,9 +100,8 @@ class HomeScreen(Screen):
             self.reload()  # back from another place, where a visit may have been recorded
             self.load_trends()
 
-    @work(thread=True, exclusive=True, group="home")
     def reload(self) -> None:
-        self.post_message(read_home(self.app.db_url))
+        self.call_service(read_home, group="home", exclusive=True)
 
     def on_home_loaded(self, message: HomeLoaded) -> None:
         for selector, text in zip(("#who", "#figures"), home_texts(message)):
@@ -113,9 +120,6 @@ def home_texts(loaded: HomeLoaded) -> tuple[str, str]:
 
 
 def render_figures(f) -> str:
-    def hm(ts):
-        return ts.strftime("%H:%M") if ts else "—"
-
     mileage = "—" if f.mileage is None else f"{f.mileage} km"
     return (
         f"{i18n.t('home.today')} {f.day.isoformat()}\n"

@@ -4,38 +4,49 @@ collects one, `o` organizes the highlighted one, the county's feedback shows whe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, Tab, Tabs
+from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
 from kjtui import i18n
-from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.info_dialog import CollectDialog, OrganizeDialog
 from kjtui.widgets.notice import Notice
+
+if TYPE_CHECKING:
+    from kjtui.services.information import InfoLine
+    from kjtui.services.session import ManagerInfo
 
 STATES = ("collected", "organized", "fed_back")
 
 
 @dataclass
 class InfoLoaded(Message):
-    manager: object
-    items: list  # services.information.InfoLine
-    today: object
+    manager: ManagerInfo | None
+    items: list[InfoLine]
+    today: date
     note: str = ""
 
 
-class InformationScreen(Screen):
-    DEFAULT_CSS = """
-    InformationScreen Tabs { height: 2; }
-    InformationScreen #info-table { height: 1fr; min-height: 5; }
-    InformationScreen #info-detail { height: 6; padding: 0 1; border-top: solid $primary-muted; }
-    InformationScreen #info-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
+def read_items(note: str) -> InfoLoaded:
+    from kjtui.services import information, session
+
+    manager = session.current_manager()
+    items = information.items(manager.id) if manager else []
+    return InfoLoaded(manager, items, session.today(), note)
+
+
+class InformationScreen(KjtuiScreen):
+    KEYS = (
+        Key("n", "collect", "info.key.new"),
+        Key("o", "organize", "info.key.organize"),
+        Key("s", "next_state", "info.key.filter"),
+    )
 
     def __init__(self):
         super().__init__()
@@ -44,12 +55,6 @@ class InformationScreen(Screen):
         self.shown: list = []
         self.today = None
         self.dialog_open = False
-        bind(
-            self,
-            ("n", "collect", "info.key.new"),
-            ("o", "organize", "info.key.organize"),
-            ("s", "next_state", "info.key.filter"),
-        )
 
     def compose(self) -> ComposeResult:
         from kjtui.services.information import INFO_CATEGORIES
@@ -82,14 +87,9 @@ class InformationScreen(Screen):
         else:
             self.load()
 
-    @work(thread=True, exclusive=True, group="info")
     def load(self, note: str = "") -> None:
-        from kjtui.services import information, session
-
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        items = information.items(manager.id) if manager else []
-        self.post_message(InfoLoaded(manager, items, session.today(), note))
+        """Read the items; `note` says what was just done."""
+        self.call_service(lambda: read_items(note), group="info", exclusive=True)
 
     def on_info_loaded(self, message: InfoLoaded) -> None:
         self.manager, self.all, self.today = message.manager, message.items, message.today
@@ -166,64 +166,3 @@ class InformationScreen(Screen):
         self.dialog_open = True
         self.app.push_screen(OrganizeDialog(i.id, i.summary or i.content),
                              lambda r: r and self.load(i18n.t("info.organized")))
-
-
-def _collect(manager_id, today, category, customer, content):
-    from kjtui.services import information, search
-
-    customer_id = search.find_one(customer).id if customer.strip() else None
-    return information.collect(manager_id, category, content, today, customer_id) or True
-
-
-class CollectDialog(Dialog):
-    FOCUS = "#content"
-
-    def __init__(self, manager_id: str, today):
-        super().__init__(lambda **v: _collect(manager_id, today, **v))
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
-
-    def compose(self) -> ComposeResult:
-        from kjtui.services.information import INFO_CATEGORIES
-
-        with Vertical(classes="dialog", id="collect"):
-            yield Static(i18n.t("info.new.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.category"))
-                yield Select([(i18n.choice("info_category", c), c) for c in INFO_CATEGORIES],
-                             value="market", allow_blank=False, id="category")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.customer"))
-                yield Input(id="customer")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.new.content"))
-                yield Input(id="content")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def action_save(self) -> None:
-        self.submit(category=self.query_one("#category", Select).value,
-                    customer=self.query_one("#customer", Input).value,
-                    content=self.query_one("#content", Input).value)
-
-
-class OrganizeDialog(Dialog):
-    FOCUS = "#summary"
-
-    def __init__(self, item_id: str, draft: str):
-        from kjtui.services import information
-
-        super().__init__(lambda summary: information.organize(item_id, summary) or True)
-        self.draft = draft
-        bind(self, ("escape", "cancel", "scr.cancel"), ("ctrl+s", "save", "scr.ok"))
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="organize"):
-            yield Static(i18n.t("info.organize.title"), classes="title")
-            with Horizontal(classes="row"):
-                yield Label(i18n.t("info.organize.summary"))
-                yield Input(self.draft, id="summary")
-            yield Notice("", id="dialog-msg")
-        yield Footer(compact=True)
-
-    def action_save(self) -> None:
-        self.submit(summary=self.query_one("#summary", Input).value)

@@ -4,32 +4,52 @@ planned customers visited (✓), missed (✗) and visited off the plan (+)."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
-from kjtui.widgets.keys import bind
-from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.bindings import Key
+from kjtui.display import clip
+from kjtui.widgets.base import ChangeRefused, KjtuiScreen
+from kjtui.widgets.notice import Notice
 from kjtui.widgets.route_picker import NONE, RoutePicker
-from kjtui.widgets.words import clip
+
+if TYPE_CHECKING:
+    from kjtui.services.plan import MonthView
+    from kjtui.services.session import ManagerInfo
 
 CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
 
 
 @dataclass
 class PlanLoaded(Message):
-    manager: object  # services.session.ManagerInfo | None
-    view: object  # services.plan.MonthView | None
+    manager: ManagerInfo | None
+    view: MonthView | None
     today: date
-    note: str  # a sentence to show (what was done, or why not)
+    note: str  # a sentence to show (what was done, or why nothing is)
     error: bool
+
+
+def read_month(month: date | None,
+               change: Callable[[str, date], str | None] | None = None) -> PlanLoaded:
+    """(In a worker, the notebook open.) Make the change if one is given — a function of the
+    manager's id and today, returning what was done to say — then read the month."""
+    from kjtui.services import plan, session
+
+    manager = session.current_manager()
+    today = session.today()
+    if manager is None:
+        return PlanLoaded(None, None, today, i18n.t("scr.no_manager"), True)
+    note = (change(manager.id, today) or i18n.t("scr.saved")) if change is not None else ""
+    return PlanLoaded(manager, plan.month_view(manager.id, month or today, today), today, note,
+                      False)
 
 
 def cell(p, today: date) -> Text:
@@ -47,13 +67,16 @@ def cell(p, today: date) -> Text:
     return text
 
 
-class PlanScreen(Screen):
-    DEFAULT_CSS = """
-    PlanScreen #plan-title { height: 2; padding: 0 1; }
-    PlanScreen #calendar { height: auto; max-height: 14; }
-    PlanScreen #plan-day { height: 3; padding: 0 1; }
-    PlanScreen #plan-msg { height: auto; max-height: 2; padding: 0 1; }
-    """
+class PlanScreen(KjtuiScreen):
+    KEYS = (
+        Key("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
+        Key("x", "clear", "plan.key.clear"),
+        Key("c", "copy", "plan.key.copy"),
+        Key("s", "submit", "plan.key.submit"),
+        Key("left_square_bracket", "month(-1)", "plan.key.prev"),
+        Key("right_square_bracket", "month(1)", "plan.key.next"),
+        Key("t", "this_month", "plan.key.today"),
+    )
 
     def __init__(self):
         super().__init__()
@@ -63,16 +86,6 @@ class PlanScreen(Screen):
         self.month: date | None = None
         self.cursor_day: date | None = None
         self.dialog_open = False
-        bind(
-            self,
-            ("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
-            ("x", "clear", "plan.key.clear"),
-            ("c", "copy", "plan.key.copy"),
-            ("s", "submit", "plan.key.submit"),
-            ("left_square_bracket", "month(-1)", "plan.key.prev"),
-            ("right_square_bracket", "month(1)", "plan.key.next"),
-            ("t", "this_month", "plan.key.today"),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,33 +112,29 @@ class PlanScreen(Screen):
 
     # --- work in a thread -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="plan")
-    def load(self, month: date | None = None, change=None) -> None:
-        """Optionally make a change (a function of manager id and today), then read the month."""
-        from kjtui.services import plan, session
+    def load(self, month: date | None = None) -> None:
+        self.call_service(lambda: read_month(month), group="plan", exclusive=True)
 
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        today = session.today()
-        note, error = "", False
-        if manager is None:
-            self.post_message(PlanLoaded(None, None, today, i18n.t("scr.no_manager"), True))
-            return
-        if change is not None:
-            try:
-                note = change(manager.id, today) or i18n.t("scr.saved")
-            except Exception as exc:
-                note, error = refusal_text(exc), True
-        view = plan.month_view(manager.id, month or today, today)
-        self.post_message(PlanLoaded(manager, view, today, note, error))
+    def change(self, month: date | None, make: Callable[[str, date], str | None]) -> None:
+        """Make a change, then show `month` as it now is: one worker, so that a month read
+        before the change can never be shown after it."""
+        self.call_service(lambda: read_month(month, make), group="plan", exclusive=True,
+                          refusable=True)
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
         if message.view is not None and self.month not in (None, message.view.month):
             return  # a month left behind by quick keys: a newer load is coming
         self.manager, self.view, self.today = message.manager, message.view, message.today
         self.say(message.note, message.error)
-        if self.view is None:
-            return
+        if self.view is not None:
+            self.show_month()
+
+    def on_change_refused(self, message: ChangeRefused) -> None:
+        self.query_one("#plan-msg", Notice).refused(message.refusal)
+        if self.view is not None and self.view.month == self.month:
+            self.show_month()  # nothing changed: the month as it is, the cursor back on its day
+
+    def show_month(self) -> None:
         self.month = self.view.month
         if self.cursor_day is None or self.cursor_day.replace(day=1) != self.month:
             self.cursor_day = self.today if self.today.replace(day=1) == self.month else self.month
@@ -214,7 +223,7 @@ class PlanScreen(Screen):
         """Plan a route on a day (also what a test or the palette can call directly)."""
         from kjtui.services import plan
 
-        self.load(month, lambda manager_id, today: plan.assign(
+        self.change(month, lambda manager_id, today: plan.assign(
             manager_id, month, day, route_id, today))
 
     def action_clear(self) -> None:
@@ -228,7 +237,7 @@ class PlanScreen(Screen):
             return
         month = self.month
         monday = periods.monday_of(self.cursor_day)
-        self.load(month, lambda manager_id, today: i18n.t(
+        self.change(month, lambda manager_id, today: i18n.t(
             "plan.copied", n=plan.copy_week(manager_id, month, monday, today)))
 
     def action_submit(self) -> None:
@@ -237,8 +246,8 @@ class PlanScreen(Screen):
         if self.month is None:
             return
         month = self.month
-        self.load(month, lambda manager_id, today: plan.submit(manager_id, month, today) and i18n.t(
-            "plan.submit_done", month=month.strftime("%Y-%m")))
+        self.change(month, lambda manager_id, today: plan.submit(manager_id, month, today)
+                    and i18n.t("plan.submit_done", month=month.strftime("%Y-%m")))
 
     def action_month(self, step: int) -> None:
         from kjtui.services.periods import add_months

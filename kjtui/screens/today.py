@@ -9,86 +9,89 @@ acknowledgement dialog. Through the full form it is `enter` `enter`, or `enter` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
+from kjtui.display import hm, paren
 from kjtui.services import acknowledgement, search, today, visits
 from kjtui.services import day as day_service
+from kjtui.services.today import DayView
+from kjtui.services.visits import VisitLine
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
+from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
-from kjtui.widgets.keys import bind
-from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
 from kjtui.widgets.visit_form import VisitForm
-from kjtui.widgets.words import hm, paren
+
+if TYPE_CHECKING:
+    from kjtui.services.day import RouteChoice
+    from kjtui.services.session import ManagerInfo
 
 
 @dataclass
 class DayLoaded(Message):
-    manager: object  # services.session.ManagerInfo | None
-    view: object  # services.today.DayView | None
+    manager: ManagerInfo | None
+    view: DayView | None
     focus_visit: str | None
 
 
 @dataclass
 class VisitSaved(Message):
-    line: object  # services.visits.VisitLine
+    line: VisitLine
     ack: bool  # open the acknowledgement next
 
 
 @dataclass
-class ActionRefused(Message):
-    error: Exception
-
-
-@dataclass
 class RoutesFound(Message):
-    routes: list  # services.plan.RouteChoice
-    day: object
+    routes: list[RouteChoice]
+    day: date
     current: str | None
 
 
 @dataclass
-class ActionDone(Message):
-    text: str
+class ChangeSaved(Message):
+    text: str  # what was done, to say
 
 
 def KEY(key: str) -> tuple[str, str]:
     return (key, "bold reverse")
 
 
-class TodayScreen(Screen):
+class TodayScreen(KjtuiScreen):
+    # The footer shows the visit keys; the day's other keys stand in the head.
+    KEYS = (
+        Key("v", "visit_quick", "key.visit_quick"),
+        Key("o", "visit_order", "key.visit_order"),
+        Key("enter", "visit", "key.visit"),
+        Key("a", "ack", "key.ack"),
+        Key("n", "off_route", "key.off_route"),
+        Key("e", "edit", "key.edit"),
+        Key("c", "correct", "key.correct"),
+        Key("d", "delete", "key.delete"),
+        Key("k", "new_pin", "key.new_pin"),
+        Key("r", "route", "key.route", show=False),
+        Key("s", "odometer('start')", "key.start", show=False),
+        Key("f", "odometer('end')", "key.end", show=False),
+        Key("p", "phone('first')", "key.phone_first", show=False),
+        Key("l", "phone('last')", "key.phone_last", show=False),
+    )
+
     def __init__(self):
         super().__init__()
         self.manager = None
         self.view = None
-        bind(  # the footer shows the visit keys; the day's other keys stand in the head
-            self,
-            ("v", "visit_quick", "key.visit_quick"),
-            ("o", "visit_order", "key.visit_order"),
-            ("enter", "visit", "key.visit"),
-            ("a", "ack", "key.ack"),
-            ("n", "off_route", "key.off_route"),
-            ("e", "edit", "key.edit"),
-            ("c", "correct", "key.correct"),
-            ("d", "delete", "key.delete"),
-            ("k", "new_pin", "key.new_pin"),
-            ("r", "route", "key.route", False),
-            ("s", "odometer('start')", "key.start", False),
-            ("f", "odometer('end')", "key.end", False),
-            ("p", "phone('first')", "key.phone_first", False),
-            ("l", "phone('last')", "key.phone_last", False),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,14 +113,15 @@ class TodayScreen(Screen):
 
     # --- loading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="today")
     def load(self, focus_visit: str | None = None) -> None:
-        from kjtui.services import session
+        def read() -> DayLoaded:
+            from kjtui.services import session
 
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        view = today.day_view(manager.id, session.today()) if manager else None
-        self.post_message(DayLoaded(manager, view, focus_visit))
+            manager = session.current_manager()
+            view = today.day_view(manager.id, session.today()) if manager else None
+            return DayLoaded(manager, view, focus_visit)
+
+        self.call_service(read, group="today", exclusive=True)
 
     def on_day_loaded(self, message: DayLoaded) -> None:
         self.manager, self.view = message.manager, message.view
@@ -246,27 +250,14 @@ class TodayScreen(Screen):
             return False
         return True
 
-    @work(thread=True, group="today-write")
-    def write(self, fn, *args, ack: bool = False, done: str | None = None, **kwargs) -> None:
-        """Run one service call; the screen says "saved" only after it returned (committed)."""
-        from kjtui.services import session
+    def write(self, call: Callable[[], object], done: str = "") -> None:
+        """Run one service call; the screen says `done` only after it returned (committed)."""
+        self.call_service(call, lambda _: ChangeSaved(done), group="today-write", refusable=True)
 
-        try:
-            session.open_notebook(self.app.db_url)
-            result = fn(*args, **kwargs)
-        except Exception as exc:
-            refusal_text(exc)  # raises again what is not a refusal
-            self.post_message(ActionRefused(exc))
-            return
-        if isinstance(result, visits.VisitLine):
-            self.post_message(VisitSaved(result, ack))
-        else:
-            self.post_message(ActionDone(done or ""))
+    def on_change_refused(self, message: ChangeRefused) -> None:
+        self.query_one("#today-msg", Notice).refused(message.refusal)
 
-    def on_action_refused(self, message: ActionRefused) -> None:
-        self.query_one("#today-msg", Notice).refused(message.error)
-
-    def on_action_done(self, message: ActionDone) -> None:
+    def on_change_saved(self, message: ChangeSaved) -> None:
         self.say(message.text)
         self.load()
 
@@ -313,8 +304,10 @@ class TodayScreen(Screen):
 
     def action_visit_quick(self) -> None:
         if stop := self.chosen_stop():
-            self.write(visits.record_visit, self.manager.id, self.view.day, stop.customer_id,
-                       ack=True)
+            m, day = self.manager.id, self.view.day
+            self.call_service(lambda: visits.record_visit(m, day, stop.customer_id),
+                              lambda line: VisitSaved(line, ack=True), group="today-write",
+                              refusable=True)
 
     def action_off_route(self) -> None:
         if not self.ready():
@@ -366,8 +359,8 @@ class TodayScreen(Screen):
         line = self.chosen_visit()
         if not line:
             return
-        self.write(visits.delete_visit, line.id,
-                   done=i18n.t("today.deleted", shop=line.shop_name))
+        self.write(lambda: visits.delete_visit(line.id),
+                   i18n.t("today.deleted", shop=line.shop_name))
 
     # --- acknowledgement ----------------------------------------------------------------------
 
@@ -444,12 +437,10 @@ class TodayScreen(Screen):
         if self.ready():
             self.routes_for_picker(self.manager.id, self.view.day, self.view.route.route_id)
 
-    @work(thread=True, group="today-routes")
-    def routes_for_picker(self, manager_id: str, day, current: str | None) -> None:
-        from kjtui.services import plan, session
+    def routes_for_picker(self, manager_id: str, day: date, current: str | None) -> None:
 
-        session.open_notebook(self.app.db_url)
-        self.post_message(RoutesFound(plan.routes_of(manager_id), day, current))
+        self.call_service(lambda: day_service.routes_of(manager_id),
+                          lambda routes: RoutesFound(routes, day, current), group="today-routes")
 
     def on_routes_found(self, message: RoutesFound) -> None:
         if not message.routes:
@@ -459,12 +450,14 @@ class TodayScreen(Screen):
 
         def chosen(route_id: str | None) -> None:
             if route_id is not None:
-                self.write(day_service.ride_route, self.manager.id, message.day, route_id,
-                           done=i18n.t("today.route_set", route=names[route_id]))
+                m = self.manager.id
+                self.write(lambda: day_service.ride_route(m, message.day, route_id),
+                           i18n.t("today.route_set", route=names[route_id]))
 
         self.app.push_screen(RoutePicker(i18n.t("today.route_title", day=message.day.isoformat()),
                                          message.routes, current=message.current), chosen)
 
     def action_phone(self, which: str) -> None:
         if self.ready():
-            self.write(day_service.phone_in, self.manager.id, self.view.day, which)
+            m, day = self.manager.id, self.view.day
+            self.write(lambda: day_service.phone_in(m, day, which))

@@ -6,26 +6,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kjtui import i18n
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiScreen
+
+if TYPE_CHECKING:
+    from kjtui.services.session import ManagerInfo
+    from kjtui.services.week import WeekView
 
 BARS = " ▁▂▃▄▅▆▇█"
 
 
 @dataclass
 class WeekLoaded(Message):
-    manager: object
-    view: object  # services.week.WeekView | None
+    manager: ManagerInfo | None
+    view: WeekView | None
     today: date
+
+
+def read_week(monday: date | None) -> WeekLoaded:
+    from kjtui.services import session, week
+
+    manager = session.current_manager()
+    today = session.today()
+    view = week.week_notebook(manager.id, monday or today, today) if manager else None
+    return WeekLoaded(manager, view, today)
 
 
 def bars(values: list[int | None]) -> str:
@@ -60,23 +73,17 @@ def flag_text(f) -> str:
     return f"• {kind} {what} — {f.reason}"
 
 
-class WeekScreen(Screen):
-    DEFAULT_CSS = """
-    WeekScreen #week-title { height: 1; padding: 0 1; }
-    WeekScreen #week-days { height: 9; }
-    WeekScreen #week-body { height: 1fr; padding: 0 1; }
-    """
+class WeekScreen(KjtuiScreen):
+    KEYS = (
+        Key("left_square_bracket", "week(-1)", "week.key.prev"),
+        Key("right_square_bracket", "week(1)", "week.key.next"),
+        Key("t", "this_week", "week.key.today"),
+    )
 
     def __init__(self):
         super().__init__()
         self.monday: date | None = None
         self.view = None
-        bind(
-            self,
-            ("left_square_bracket", "week(-1)", "week.key.prev"),
-            ("right_square_bracket", "week(1)", "week.key.next"),
-            ("t", "this_week", "week.key.today"),
-        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,15 +103,8 @@ class WeekScreen(Screen):
     def on_screen_resume(self) -> None:
         self.load(self.monday)  # shown again: the day's visits may have changed the week
 
-    @work(thread=True, exclusive=True, group="week")
     def load(self, monday: date | None = None) -> None:
-        from kjtui.services import session, week
-
-        session.open_notebook(self.app.db_url)
-        manager = session.current_manager()
-        today = session.today()
-        view = week.week_notebook(manager.id, monday or today, today) if manager else None
-        self.post_message(WeekLoaded(manager, view, today))
+        self.call_service(lambda: read_week(monday), group="week", exclusive=True)
 
     def action_week(self, step: int) -> None:
         if self.monday is not None:

@@ -1,4 +1,4 @@
-"""A deterministic demo county (the seed county's figures, README "kjtui demo") with a year of notebook history.
+"""A deterministic demo county (the seed county's figures) with a year of notebook history.
 
 Everything is a pure function of the seed and `today`: ids come from a seeded random.Random (a
 UUIDv7 shape whose time part is the record's own time), the clock stamps from the record's time.

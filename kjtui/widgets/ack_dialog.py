@@ -10,11 +10,12 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
-from kjtui.services.visits import CHECKS
+from kjtui.bindings import Key
+from kjtui.display import hm
+from kjtui.services.visits import CHECKS, VisitLine
+from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
-from kjtui.widgets.words import hm
 
 
 def visit_summary(line) -> str:
@@ -44,8 +45,11 @@ class PinInput(Input):
         await super().action_submit()
 
 
-class AckDialog(Dialog):
+class AckDialog(Dialog[VisitLine]):
     """`save(method, pin, new_pin, handbook_page, reason)` → the acknowledged VisitLine."""
+
+    KEYS = (Key("enter", "save", "key.save"), Key("ctrl+o", "paper", "key.paper"),
+            Key("ctrl+r", "declined", "key.declined"), Key("escape", "cancel", "key.later"))
 
     def __init__(self, line, save):
         super().__init__(save)
@@ -53,8 +57,6 @@ class AckDialog(Dialog):
         self.method = "pin"
         self.first_pin = not line.customer_has_pin
         self.chosen: str | None = None  # a new PIN's first entry, until it is typed again
-        bind(self, ("enter", "save", "key.save"), ("ctrl+o", "paper", "key.paper"),
-             ("ctrl+r", "declined", "key.declined"), ("escape", "cancel", "key.later"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="ack-dialog"):
@@ -109,8 +111,8 @@ class AckDialog(Dialog):
         self.say("")
         self._show()
 
-    def refused(self, error) -> None:
-        if getattr(error, "key", "") == "ack.pin_locked":
+    def refused(self, refusal: Refusal) -> None:
+        if refusal.key == "ack.pin_locked":
             self.method = "paper"  # no PIN tries left for this visit: the handbook remains
             self._show()
             self.query_one("#ack-hint", Static).update(i18n.t("ack.paper_hint"))
@@ -120,16 +122,16 @@ class AckDialog(Dialog):
             self._show()
 
 
-class PinResetDialog(Dialog):
+class PinResetDialog(Dialog[VisitLine]):
     """A forgotten PIN: the customer chooses a new one, typed twice, on a visit they signed in the
     paper handbook. `save(pin, new_pin)` → the VisitLine."""
 
     FOCUS = "#pin"
+    KEYS = (Key("enter", "save", "key.save"), Key("escape", "cancel", "key.cancel"))
 
     def __init__(self, shop: str, save):
         super().__init__(save)
         self.shop = shop
-        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pin-reset"):
@@ -147,7 +149,7 @@ class PinResetDialog(Dialog):
             return
         self.submit(pin=first.value, new_pin=second.value)
 
-    def refused(self, error) -> None:
+    def refused(self, refusal: Refusal) -> None:
         for box in self.query(Input):
             box.value = ""
         self.query_one("#pin", Input).focus()

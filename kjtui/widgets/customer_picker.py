@@ -3,36 +3,42 @@ the highlighted one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kjtui import i18n
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiModal
 from kjtui.widgets.notice import Notice
+
+if TYPE_CHECKING:
+    from kjtui.services.search import CustomerRow
 
 
 @dataclass
 class HitsFound(Message):
     text: str
-    hits: list
+    hits: list[CustomerRow]
 
 
-class CustomerPicker(ModalScreen):
-    """`search(text)` → list of hits with id, licence_no, shop_name, owner_name, township."""
+class CustomerPicker(KjtuiModal):
+    """`search(text)` → the customers found; dismissed with the one taken, or None."""
 
-    def __init__(self, search):
+    KEYS = (Key("enter", "pick", "key.pick"), Key("escape", "cancel", "key.cancel"),
+            Key("down", "move(1)", "key.pick", show=False),
+            Key("up", "move(-1)", "key.pick", show=False))
+
+    def __init__(self, search: Callable[[str], list[CustomerRow]]):
         super().__init__()
         self.search = search
-        self.hits: list = []
-        bind(self, ("enter", "pick", "key.pick"), ("escape", "cancel", "key.cancel"),
-             ("down", "move(1)", "key.pick", False), ("up", "move(-1)", "key.pick", False))
+        self.hits: list[CustomerRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="customer-picker"):
@@ -51,12 +57,9 @@ class CustomerPicker(ModalScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.find(event.value)
 
-    @work(thread=True, exclusive=True, group="pick")
     def find(self, text: str) -> None:
-        from kjtui.services import session
-
-        session.open_notebook(self.app.db_url)
-        self.post_message(HitsFound(text, self.search(text)))
+        self.call_service(lambda: self.search(text), lambda hits: HitsFound(text, hits),
+                          group="pick", exclusive=True)
 
     def on_hits_found(self, message: HitsFound) -> None:
         if message.text != self.query_one("#query", Input).value:

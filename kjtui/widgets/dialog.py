@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from textual import work
 from textual.message import Message
-from textual.screen import ModalScreen
 
-from kjtui.widgets.notice import Notice, refusal_text
+from kjtui.widgets.base import ChangeRefused, KjtuiModal, Refusal
+from kjtui.widgets.notice import Notice
 
-
-@dataclass
-class SaveDone(Message):
-    result: object
+R = TypeVar("R")
 
 
 @dataclass
-class SaveRefused(Message):
-    error: Exception  # carries .key, .params (and .confirmable for the odometer)
+class DialogSaved(Message, Generic[R]):
+    result: R
 
 
-class Dialog(ModalScreen):
+class Dialog(KjtuiModal, Generic[R]):
+    """`save(**values)` → R, what the dialog closes with once saved."""
+
     # A compact one-line Select and full-width inputs, so a dialog fits 80×24.
     DEFAULT_CSS = """
     Dialog Select { width: 32; height: 1; }
@@ -33,7 +32,7 @@ class Dialog(ModalScreen):
     """
     FOCUS: str | None = None  # the selector of what has the focus when the dialog opens
 
-    def __init__(self, save: Callable[..., object]):
+    def __init__(self, save: Callable[..., R]):
         super().__init__()
         self._save = save
         self.busy = False
@@ -41,29 +40,17 @@ class Dialog(ModalScreen):
     def submit(self, **values) -> None:
         if not self.busy:  # a second enter while saving must not save twice
             self.busy = True
-            self._run(values)
+            self.call_service(lambda: self._save(**values), DialogSaved, group="dialog-save",
+                              refusable=True)
 
-    @work(thread=True, group="dialog-save")
-    def _run(self, values: dict) -> None:
-        from kjtui.services import session
-
-        try:
-            session.open_notebook(self.app.db_url)
-            result = self._save(**values)
-        except Exception as exc:
-            refusal_text(exc)  # raises again what is not a refusal
-            self.post_message(SaveRefused(exc))
-            return
-        self.post_message(SaveDone(result))
-
-    def on_save_done(self, message: SaveDone) -> None:
+    def on_dialog_saved(self, message: DialogSaved[R]) -> None:
         self.busy = False
         self.dismiss(message.result)
 
-    def on_save_refused(self, message: SaveRefused) -> None:
+    def on_change_refused(self, message: ChangeRefused) -> None:
         self.busy = False
-        self.query_one("#dialog-msg", Notice).refused(message.error)
-        self.refused(message.error)
+        self.query_one("#dialog-msg", Notice).refused(message.refusal)
+        self.refused(message.refusal)
 
     def on_mount(self) -> None:
         # Textual runs every class's on_mount: a subclass that focuses on its own sets no FOCUS.
@@ -77,7 +64,7 @@ class Dialog(ModalScreen):
     def action_save(self) -> None:
         """Subclasses gather what was typed and call submit()."""
 
-    def refused(self, error: Exception) -> None:
+    def refused(self, refusal: Refusal) -> None:
         """Subclasses react to a refusal (clear a PIN, arm a confirmation)."""
 
     def say(self, text: str, error: bool = False) -> None:

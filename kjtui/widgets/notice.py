@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from kjtui import i18n
-
-
-def refusal_text(exc: BaseException) -> str:
-    """The sentence for a refused write. services.writes.Refused, kjtui.models.Refused and
-    models.db.DatabaseError all carry a catalog key and its params; anything else is a bug and is
-    raised again."""
-    key = getattr(exc, "key", None)
-    if not isinstance(key, str):
-        raise exc
-    return i18n.t(key, **getattr(exc, "params", {}))
+if TYPE_CHECKING:
+    from kjtui.widgets.base import Refusal
 
 
 class Notice(Static):
@@ -23,5 +16,5 @@ class Notice(Static):
         self.update(Text(text))  # shop names may hold [brackets]
         self.set_class(error, "error")
 
-    def refused(self, exc: BaseException) -> None:
-        self.say(refusal_text(exc), error=True)
+    def refused(self, refusal: Refusal) -> None:
+        self.say(refusal.text, error=True)

@@ -8,15 +8,17 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from kjtui import i18n
+from kjtui.bindings import Key
+from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
 
 
-class OdometerDialog(Dialog):
+class OdometerDialog(Dialog[int]):
     """`save(km, confirm)` → the day view. `which`: start or end; `info`: a line of context."""
 
     FOCUS = "#km"
+    KEYS = (Key("enter", "save", "key.save"), Key("escape", "cancel", "key.cancel"))
 
     def __init__(self, which: str, info: str, value: int | None, save):
         super().__init__(save)
@@ -24,7 +26,6 @@ class OdometerDialog(Dialog):
         self.info = info
         self.value = value
         self.armed: str | None = None  # the reading whose confirmation is asked for
-        bind(self, ("enter", "save", "key.save"), ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="odometer-dialog"):
@@ -39,5 +40,5 @@ class OdometerDialog(Dialog):
         text = self.query_one("#km", Input).value.strip()
         self.submit(km=text, confirm=text == self.armed)
 
-    def refused(self, error) -> None:
-        self.armed = self.query_one("#km", Input).value.strip() if error.confirmable else None
+    def refused(self, refusal: Refusal) -> None:
+        self.armed = self.query_one("#km", Input).value.strip() if refusal.confirmable else None

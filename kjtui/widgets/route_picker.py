@@ -6,24 +6,25 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kjtui.widgets.keys import bind
+from kjtui.bindings import Key
+from kjtui.widgets.base import KjtuiModal
 
 NONE = "-"  # the option that takes the day out of the plan
 
 
-class RoutePicker(ModalScreen):
-    """`routes`: services.plan.RouteChoice; dismissed with the route id, NONE, or None."""
+class RoutePicker(KjtuiModal):
+    """`routes`: services.day.RouteChoice; dismissed with the route id, NONE, or None."""
+
+    KEYS = (Key("escape", "cancel", "scr.cancel"),)
 
     def __init__(self, title: str, routes, *, current: str | None = None,
                  none_label: str | None = None):
         super().__init__()
         self.title_text, self.routes = title, routes
         self.current, self.none_label = current, none_label
-        bind(self, ("escape", "cancel", "scr.cancel"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="route-picker"):

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from kjtui import i18n
-from kjtui.services.visits import CHECKS
+from kjtui.bindings import Key
+from kjtui.display import hm
+from kjtui.services.visits import CHECKS, VisitLine
 from kjtui.widgets.dialog import Dialog
-from kjtui.widgets.keys import bind
 from kjtui.widgets.notice import Notice
-from kjtui.widgets.words import hm
 
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")
 
@@ -29,10 +29,13 @@ def parse_hhmm(text: str) -> time | None:
     return time(int(m.group(1)), int(m.group(2)))
 
 
-class VisitForm(Dialog):
+class VisitForm(Dialog[VisitLine]):
     """`values`: ordered, quantity, the four checks, satisfaction, note, arrived_at, departed_at
     (datetimes or None), default_quantity (filled in when the order is ticked).
     `title_key`: form.visit or form.correct."""
+
+    KEYS = (Key("ctrl+s", "save", "key.save"), Key("o", "toggle_order", "key.toggle_order"),
+            Key("escape", "cancel", "key.cancel"))
 
     def __init__(self, shop: str, values: dict, save, *, title_key: str = "form.visit",
                  focus_quantity: bool = False):
@@ -41,8 +44,6 @@ class VisitForm(Dialog):
         self.values = values
         self.title_key = title_key
         self.focus_quantity = focus_quantity
-        bind(self, ("ctrl+s", "save", "key.save"), ("o", "toggle_order", "key.toggle_order"),
-             ("escape", "cancel", "key.cancel"))
 
     def compose(self) -> ComposeResult:
         v = self.values

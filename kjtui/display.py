@@ -1,4 +1,5 @@
-"""Small pieces of displayed text shared by the notebook's screens and dialogs."""
+"""Small pieces of displayed text shared by the notebook's screens and dialogs (no Textual, no
+database: plain strings for whichever layer shows them)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,101 @@
+"""The base of every screen and dialog of the notebook.
+
+Keys: declared as `KEYS` (see kjtui.bindings), bound with their descriptions in the language of
+this run.
+
+Services: `call_service` is the one way a screen or dialog calls kjtui.services. The call runs in a
+thread worker with the notebook open in that thread; what it returns becomes a typed message
+posted back to the screen, and a write the service refuses becomes `ChangeRefused`:
+
+    self.call_service(lambda: visits.delete_visit(line.id),
+                      lambda _: ChangeSaved(i18n.t("today.deleted", shop=line.shop_name)),
+                      group="today-write", refusable=True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
+
+from kjtui import i18n
+from kjtui.bindings import Key, install_keys
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A write the notebook refused, nothing changed: the catalog key of the sentence and its
+    params. `confirmable`: the same write is accepted when the manager confirms it (an unlikely
+    odometer reading entered again)."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    confirmable: bool = False
+
+    @property
+    def text(self) -> str:
+        return i18n.t(self.key, **self.params)
+
+
+def refusal_of(exc: BaseException) -> Refusal | None:
+    """The refusal `exc` carries, or None when it is no refusal (a bug, to be raised again)."""
+    from kjtui.exception import KjtuiError, Refused
+
+    if not isinstance(exc, KjtuiError):
+        return None
+    return Refusal(exc.key, dict(exc.params), isinstance(exc, Refused) and exc.confirmable)
+
+
+@dataclass
+class ChangeRefused(Message):
+    refusal: Refusal
+
+
+class KjtuiScreen(Screen):
+    KEYS: ClassVar[tuple[Key, ...]] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        install_keys(self, self.KEYS)
+
+    def open_notebook(self) -> None:
+        """Open the app's notebook for the calling thread (a worker's, or the main thread for a
+        read that must be on the first paint)."""
+        from kjtui.services import session
+
+        session.open_notebook(self.app.db_url)
+
+    def call_service(self, call: Callable[[], R], done: Callable[[R], Message | None] | None = None,
+                     *, group: str, exclusive: bool = False, refusable: bool = False) -> Worker:
+        """Run `call` in a thread worker and post `done(result)` to this screen — or the result
+        itself when there is no `done` (a read that builds its message); nothing when None.
+        `exclusive`: a newer call of the group replaces this one (its message may still
+        come: a handler that cares checks it is not stale). `refusable`: a refusal posts
+        ChangeRefused instead; anything else raised is a bug and stops the app, as in any worker."""
+
+        def run() -> None:
+            self.open_notebook()
+            try:
+                result = call()
+            except Exception as exc:
+                refusal = refusal_of(exc) if refusable else None
+                if refusal is None:
+                    raise
+                self.post_message(ChangeRefused(refusal))
+                return
+            message = result if done is None else done(result)
+            if message is not None:
+                self.post_message(message)
+
+        return self.run_worker(run, name=group, group=group, exclusive=exclusive, thread=True)
+
+
+class KjtuiModal(ModalScreen, KjtuiScreen):
+    """A dialog or picker over the screen below it. ModalScreen comes first: Textual takes a
+    node's CSS type names (ModalScreen in app.tcss) from each class's first base only."""

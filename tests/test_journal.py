@@ -97,3 +97,37 @@ def test_clock_far_ahead_is_flagged_not_adopted(db):
     assert not flagged and behind > stamp
     # a wall clock that jumps back (laptop set to 2019) still gives increasing stamps
     assert hlc.tick(now - 7 * 365 * 86400 * 1000) > behind
+
+
+def test_many_records_at_once_are_journaled_like_one(county):
+    """create_many / update_many: the same owner, rev, stamps and journal as one by one; the
+    payload in the journal is what `to_payload` makes of the stored row."""
+    m, c = county
+    t = Township.get()
+    made = journal.create_many(Customer, [
+        dict(licence_no=f"43132210{i:04d}", shop_name=f"店{i}", owner_name="李", township=t.id,
+             area="rural", retail_format="grocery", manager=m.id) for i in range(2, 5)])
+    assert [r["rev"] for r in made] == [1, 1, 1] and len({r["hlc"] for r in made}) == 3
+    stored = Customer.get_by_id(made[0]["id"])
+    assert stored.owner == "hub" and stored.grade == "C" and stored.active is True
+    rows = {r["id"]: r for r in Customer.select().where(Customer.id.in_([x["id"] for x in made]))
+            .dicts()}
+    changed = journal.update_many(Customer, [(rows[made[1]["id"]], {"shop_name": "新店"})])
+    assert changed[0]["rev"] == 2 and changed[0]["hlc"] > made[-1]["hlc"]
+    entries = list(JournalEntry.select().order_by(JournalEntry.seq))
+    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    last = Customer.get_by_id(made[1]["id"])
+    assert last.shop_name == "新店" and last.rev == 2
+    import json
+
+    assert json.loads(entries[-1].payload) == journal.to_payload(last)
+    assert json.loads(entries[0].payload) == journal.to_payload(stored)
+
+
+def test_many_records_refused_on_a_station_like_one(county):
+    as_station("KJ01")
+    with pytest.raises(Refused):
+        journal.create_many(Township, [dict(code="T9", name="新镇")])
+    assert not Township.select().where(Township.code == "T9").exists()
+    with pytest.raises(ValueError):
+        journal.update_many(Visit, [({"owner": "KJ01", "rev": 1}, {})])  # signed kinds: one by one

@@ -1,8 +1,10 @@
 """The one write path for synced records: sets owner, rev and clock stamp, refuses what this node
 may not change, and journals the node's own changes in the same transaction with a gapless seq.
 
-Services write through `create`, `update` and `delete`; bulk loaders (the demo, an import) write
-rows directly and do not journal, because they are not this node's own changes.
+Services write through `create`, `update` and `delete`, or `create_many` and `update_many` for
+thousands of records at once (a master-data import: one statement run for every row, the same
+journal); the demo, which writes the county's history rather than this node's changes, writes rows
+directly and does not journal.
 """
 
 from __future__ import annotations
@@ -46,9 +48,15 @@ def station_owned(model) -> bool:
 
 def to_payload(record: SyncModel) -> dict:
     """The record as JSON values, keyed by column name."""
+    return payload_of(type(record), record.__data__)  # a foreign key holds the id there
+
+
+def payload_of(model, values: dict) -> dict:
+    """A record given as {field name: value} (foreign keys as ids) as JSON values, keyed by
+    column name: what the journal keeps and a bundle carries."""
     out = {}
-    for field in record._meta.sorted_fields:
-        value = record.__data__.get(field.name)  # a foreign key holds the id here
+    for field in model._meta.sorted_fields:
+        value = values.get(field.name)
         if isinstance(value, datetime):
             value = value.isoformat(timespec="seconds")
         elif isinstance(value, date):
@@ -127,3 +135,102 @@ def update(record: SyncModel, **fields) -> SyncModel:
 def delete(record: SyncModel) -> SyncModel:
     """A tombstone, never a removed row: the deletion travels like any change."""
     return update(record, deleted=True)
+
+
+# --- many records at once -----------------------------------------------------------------------
+
+
+def _journal_many(model, records: list[dict]) -> None:
+    me = node_id()
+    own = station_owned(model) if me != HUB else not station_owned(model)
+    if not own or not records:
+        return
+    last = JournalEntry.select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).scalar() or 0
+    table = model._meta.table_name
+    rows = [
+        (last + i + 1, table, r["id"], r["rev"], r["hlc"],
+         json.dumps(payload_of(model, r), ensure_ascii=False, separators=(",", ":")))
+        for i, r in enumerate(records)
+    ]
+    _execute_many(JournalEntry, ("seq", "table_name", "record_id", "rev", "hlc", "payload"), rows)
+
+
+def _execute_many(model, names, rows, *, update: bool = False) -> None:
+    """One statement run for every row (peewee would build SQL text per row)."""
+    db = database.obj
+    cols = [model._meta.fields[n].column_name for n in names]
+    table = f'"{model._meta.table_name}"'
+    if update:  # names[0] is the key, the rest are set
+        sets = ", ".join(f'"{c}" = {db.param}' for c in cols[1:])
+        sql = f'UPDATE {table} SET {sets} WHERE "{cols[0]}" = {db.param}'
+        rows = [r[1:] + r[:1] for r in rows]
+    else:
+        names_sql = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join([db.param] * len(cols))
+        sql = f"INSERT INTO {table} ({names_sql}) VALUES ({marks})"
+    cursor = db.cursor()
+    for i in range(0, len(rows), 10_000):
+        cursor.executemany(sql, rows[i : i + 10_000])
+
+
+def _db_row(fields, record: dict) -> tuple:
+    return tuple(f.db_value(record[f.name]) for f in fields)
+
+
+def create_many(model, rows: list[dict], *, owner: str | None = None) -> list[dict]:
+    """Insert many new records of `model` ({field name: value}, foreign keys as ids; a missing
+    field takes its default) in one transaction, journaled like `create`. Returns the records
+    as written (id, owner, rev and stamp included)."""
+    if not rows:
+        return []
+    me = node_id()
+    if owner is None:
+        owner = me if (me != HUB or not station_owned(model)) else None
+        if owner is None:
+            raise ValueError(f"{model.__name__} is station-owned: pass owner=<manager code>")
+    fields = model._meta.sorted_fields
+    names = {f.name for f in fields}
+    with database.atomic():
+        _check_may_write(model, owner)
+        records = []
+        for values, stamp in zip(rows, hlc.tick_many(len(rows))):
+            unknown = set(values) - names
+            if unknown:
+                raise ValueError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+            record = {}
+            for f in fields:
+                if f.name in values:
+                    record[f.name] = values[f.name]
+                elif callable(f.default):
+                    record[f.name] = f.default()
+                else:
+                    record[f.name] = f.default
+            record.update(owner=owner, rev=1, hlc=stamp, deleted=False)
+            records.append(record)
+        _execute_many(model, [f.name for f in fields], [_db_row(fields, r) for r in records])
+        _journal_many(model, records)
+    return records
+
+
+def update_many(model, changes: list[tuple[dict, dict]]) -> list[dict]:
+    """Change many records at once: each (the record as it is, {field name: new value}), the
+    record given as {field name: value} with every field (as `select().dicts()` reads it).
+    rev + 1, a new stamp each, journaled like `update`. Signed kinds are refused: correct them
+    one by one with `update`, which checks each."""
+    if not changes:
+        return []
+    if model in (Acknowledgement, WeeklyReview) or model.immutable_once_signed:
+        raise ValueError(f"{model.__name__} can be signed: update records one by one")
+    fields = model._meta.sorted_fields
+    order = [model._meta.primary_key] + [f for f in fields if f is not model._meta.primary_key]
+    with database.atomic():
+        for owner in {current["owner"] for current, _ in changes}:
+            _check_may_write(model, owner)
+        records = []
+        for (current, new), stamp in zip(changes, hlc.tick_many(len(changes))):
+            record = {**current, **new, "rev": current["rev"] + 1, "hlc": stamp}
+            records.append(record)
+        _execute_many(model, [f.name for f in order], [_db_row(order, r) for r in records],
+                      update=True)
+        _journal_many(model, records)
+    return records

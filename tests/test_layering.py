@@ -54,7 +54,8 @@ def test_app_start_imports_nothing_heavy():
     """The first screen is drawn before the database layer, crypto or spreadsheets load."""
     code = (
         "import sys, kjtui.app, kjtui.screens.home, kjtui.cli\n"
-        "heavy = {'peewee', 'playhouse', 'cryptography', 'python_calamine', 'xlsxwriter', 'httpx', 'psycopg', 'sync'}\n"
+        "heavy = {'peewee', 'playhouse', 'cryptography', 'python_calamine', 'xlsxwriter',\n"
+        "         'httpx', 'psycopg', 'sync'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

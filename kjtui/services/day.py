@@ -137,9 +137,11 @@ def route_for_day(manager_id: str, day: date) -> DayRoute:
     visited = set()
     if log is not None:
         visited = {v.customer_id for v in live_visits().where(Visit.day == log.id)}
+    # The stored position only orders the stops (a new order takes numbers above the old ones):
+    # a stop's number is its place on the route.
     stops = [
-        Stop(s.position, c.id, c.licence_no, c.shop_name, c.owner_name, c.address, c.id in visited)
-        for s, c in (
+        Stop(i, c.id, c.licence_no, c.shop_name, c.owner_name, c.address, c.id in visited)
+        for i, (s, c) in enumerate(
             (s, s.customer)
             for s in RouteStop.select(RouteStop, Customer)
             .join(Customer)

@@ -70,7 +70,7 @@ def text(max_len: int) -> Callable[[object], str]:
 
 def code(max_len: int = 20) -> Callable[[object], str]:
     def read(cell) -> str:
-        value = cell_text(cell)
+        value = cell_text(cell, fold=True)
         if len(value) > max_len:
             raise Bad("import.too_long", max=max_len, length=len(value))
         if any(ch.isspace() for ch in value):
@@ -80,14 +80,14 @@ def code(max_len: int = 20) -> Callable[[object], str]:
 
 
 def licence(cell) -> str:
-    value = cell_text(cell).replace(" ", "")
+    value = cell_text(cell, fold=True).replace(" ", "")
     if not LICENCE.fullmatch(value):
         raise Bad("import.bad_licence")
     return value
 
 
 def phone(cell) -> str:
-    value = cell_text(cell)
+    value = cell_text(cell, fold=True)
     if len(value) > 20 or not re.fullmatch(r"[0-9+\-() ]*", value):
         raise Bad("import.bad_phone")
     return value
@@ -102,7 +102,7 @@ def day(cell) -> date:
         return cell.date()
     if isinstance(cell, date):
         return cell
-    m = _DATE.fullmatch(cell_text(cell))
+    m = _DATE.fullmatch(cell_text(cell, fold=True))
     try:
         if m is None:
             raise ValueError
@@ -114,7 +114,7 @@ def day(cell) -> date:
 def month(cell) -> date:
     if isinstance(cell, (date, datetime)):
         return date(cell.year, cell.month, 1)
-    value = cell_text(cell)
+    value = cell_text(cell, fold=True)
     m = _MONTH.fullmatch(value) or re.fullmatch(r"(\d{4})(\d{2})", value)
     if m is None:
         try:
@@ -134,7 +134,7 @@ def count(cell) -> int:
         if float(cell).is_integer() and cell >= 0:
             return int(cell)
         raise Bad("import.bad_count")
-    value = cell_text(cell).replace(",", "")
+    value = cell_text(cell, fold=True).replace(",", "")
     if re.fullmatch(r"\d+(\.0+)?", value):
         return int(float(value))
     raise Bad("import.bad_count")
@@ -152,7 +152,7 @@ def score(cell) -> float:
     if isinstance(cell, bool):
         raise Bad("import.bad_score")
     try:
-        value = float(cell) if isinstance(cell, (int, float)) else float(cell_text(cell))
+        value = float(cell) if isinstance(cell, (int, float)) else float(cell_text(cell, fold=True))
     except ValueError:
         raise Bad("import.bad_score") from None
     if not 0 <= value <= 100:
@@ -165,7 +165,7 @@ NO = {"否", "n", "no", "false", "0", "×", "无", "-"}
 
 
 def flag(cell) -> bool:
-    value = cell_text(cell).lower()
+    value = cell_text(cell, fold=True).lower()
     if value in YES:
         return True
     if value in NO:
@@ -184,7 +184,7 @@ def choice(field: str, codes: tuple[str, ...], extra: dict[str, str] | None = No
     names.update(extra or {})
 
     def read(cell) -> str:
-        value = cell_text(cell).lower()
+        value = cell_text(cell, fold=True).lower()
         if value in names:
             return names[value]
         raise Bad("import.bad_choice", field=field, codes=codes)
@@ -327,4 +327,4 @@ def header_index(kind: Kind) -> dict[str, Column]:
 
 
 def normalise_header(h: str) -> str:
-    return re.sub(r"[\s*＊:：()（）_]+", "", cell_text(h)).lower()
+    return re.sub(r"[\s*:()_.]+", "", cell_text(h, fold=True)).lower()

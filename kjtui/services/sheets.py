@@ -107,10 +107,10 @@ def _read_text(p: Path) -> tuple[list[list], str]:
         raise KjtuiError("sheet.unreadable", path=str(p), reason=str(exc)) from exc
 
 
-def cell_text(cell) -> str:
-    """A cell as the text a person typed: trimmed, full-width letters and digits made
-    half-width (NFKC), a whole number read by the program as 431322100001.0 given back as
-    431322100001, a date as YYYY-MM-DD."""
+def cell_text(cell, fold: bool = False) -> str:
+    """A cell as the text a person typed: trimmed, a whole number read by the program as
+    431322100001.0 given back as 431322100001, a date as YYYY-MM-DD. `fold`: full-width letters,
+    digits and signs made half-width (NFKC), for codes, numbers and dates, never for names."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -121,7 +121,7 @@ def cell_text(cell) -> str:
         return (cell.date() if cell.time() == datetime.min.time() else cell).isoformat(sep=" ")
     if isinstance(cell, date):
         return cell.isoformat()
-    return unicodedata.normalize("NFKC", str(cell)).strip()
+    return (unicodedata.normalize("NFKC", str(cell)) if fold else str(cell)).strip()
 
 
 def write_template(path: str | Path, title: str, headers: list[str], text_columns: set[int],

@@ -34,6 +34,8 @@ SPOT_METHODS = ("phone", "onsite", "inquiry")
 SPOT_RESULTS = ("confirmed", "discrepancy", "unreachable")
 TRAINING_KINDS = ("weekly_meeting", "class", "exam")
 AWARD_KINDS = ("monthly_star", "quarterly_excellent", "market_manager")
+CANDIDATE_KINDS = ("recruit", "transfer_in")  # from a training class; from another department
+CANDIDATE_OUTCOMES = ("admitted", "declined")
 PROPOSAL_FIELDS = ("shop_name", "owner_name", "phone", "address", "retail_format", "grade")
 
 
@@ -430,6 +432,54 @@ class Award(SyncModel):
         constraints = [one_of("kind", AWARD_KINDS)]
 
 
+class Candidate(SyncModel):
+    """Someone who would join the team (migration 0009): a recruit from a training class with
+    written and interview scores, or a transfer-in from another department with that
+    department's approval. The outcome names who decided and when (kjtui.services.entry)."""
+
+    kind = pw.CharField(max_length=12)
+    name = pw.CharField(max_length=40)
+    gender = pw.CharField(max_length=1)
+    birth_date = pw.DateField()
+    education = pw.CharField(max_length=12)
+    phone = pw.CharField(max_length=20, default="")
+    former_department = pw.CharField(max_length=60, default="")
+    department_approved = pw.BooleanField(default=False)
+    model_worker = pw.BooleanField(default=False)  # 先进和模范: first in line
+    training_class = pw.ForeignKeyField(TrainingSession, null=True)
+    written_score = pw.FloatField(null=True)
+    interview_score = pw.FloatField(null=True)
+    applied_on = pw.DateField()
+    outcome = pw.CharField(max_length=10, null=True)
+    outcome_reason = pw.TextField(default="")
+    decided_by = pw.ForeignKeyField(Supervisor, null=True)
+    decided_on = pw.DateField(null=True)
+    admitted_as = pw.ForeignKeyField(Manager, null=True)
+
+    class Meta:
+        constraints = [
+            one_of("kind", CANDIDATE_KINDS),
+            one_of("gender", GENDERS),
+            one_of("education", EDUCATION),
+            one_of("outcome", CANDIDATE_OUTCOMES, nullable=True),
+            pw.Check("written_score IS NULL OR written_score BETWEEN 0 AND 100"),
+            pw.Check("interview_score IS NULL OR interview_score BETWEEN 0 AND 100"),
+        ]
+
+
+class LectureRating(SyncModel):
+    """One attendee's rating of a weekly meeting's lecture (migration 0009); the session's
+    lecture_rating is their mean (kjtui.services.training)."""
+
+    session = pw.ForeignKeyField(TrainingSession, backref="ratings")
+    rater = pw.ForeignKeyField(Manager)
+    rating = pw.FloatField()
+
+    class Meta:
+        indexes = ((("session", "rater"), True),)
+        constraints = [pw.Check("rating BETWEEN 0 AND 100")]
+
+
 class Setting(BaseModel):
     """This laptop's settings (language, who is signed in): local, never synced. Migration 0002."""
 
@@ -455,7 +505,7 @@ SYNCED = (
     Township, Post, Supervisor, Manager, ManagerStatusChange, Route, Customer, RouteStop,
     MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
     ProposalDecision, InfoFeedback, SalesTarget, SalesActual, WeeklyReview, ReviewFlag, SpotCheck,
-    MonthlyScore, Talk, TrainingSession, ExamScore, Award,
+    MonthlyScore, Talk, TrainingSession, ExamScore, Award, Candidate, LectureRating,
 )  # in dependency order: parents first
 
 OWNED_BY_STATION = (

@@ -1,0 +1,12 @@
+-- 0009: candidates for the team (a recruit from a training class with written and interview
+-- scores, or a transfer-in with the former department's approval; the outcome with who decided
+-- and when), and each attendee's rating of a weekly meeting's lecture. Hub-owned, both stay at
+-- the hub (sync/scope.py sends a station neither).
+CREATE TABLE "candidate" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "owner" VARCHAR(40) NOT NULL, "rev" INTEGER NOT NULL, "hlc" BIGINT NOT NULL, "deleted" BOOLEAN NOT NULL, "kind" VARCHAR(12) NOT NULL, "name" VARCHAR(40) NOT NULL, "gender" VARCHAR(1) NOT NULL, "birth_date" DATE NOT NULL, "education" VARCHAR(12) NOT NULL, "phone" VARCHAR(20) NOT NULL, "former_department" VARCHAR(60) NOT NULL, "department_approved" BOOLEAN NOT NULL, "model_worker" BOOLEAN NOT NULL, "training_class_id" VARCHAR(32), "written_score" DOUBLE PRECISION, "interview_score" DOUBLE PRECISION, "applied_on" DATE NOT NULL, "outcome" VARCHAR(10), "outcome_reason" TEXT NOT NULL, "decided_by_id" VARCHAR(32), "decided_on" DATE, "admitted_as_id" VARCHAR(32), FOREIGN KEY ("training_class_id") REFERENCES "training_session" ("id"), FOREIGN KEY ("decided_by_id") REFERENCES "supervisor" ("id"), FOREIGN KEY ("admitted_as_id") REFERENCES "manager" ("id"), CHECK (kind IN ('recruit', 'transfer_in')), CHECK (gender IN ('M', 'F')), CHECK (education IN ('junior_high', 'high_school', 'technical', 'college', 'bachelor', 'master')), CHECK (outcome IS NULL OR outcome IN ('admitted', 'declined')), CHECK (written_score IS NULL OR written_score BETWEEN 0 AND 100), CHECK (interview_score IS NULL OR interview_score BETWEEN 0 AND 100));
+CREATE INDEX "candidate_training_class_id" ON "candidate" ("training_class_id");
+CREATE INDEX "candidate_decided_by_id" ON "candidate" ("decided_by_id");
+CREATE INDEX "candidate_admitted_as_id" ON "candidate" ("admitted_as_id");
+CREATE TABLE "lecture_rating" ("id" VARCHAR(32) NOT NULL PRIMARY KEY, "owner" VARCHAR(40) NOT NULL, "rev" INTEGER NOT NULL, "hlc" BIGINT NOT NULL, "deleted" BOOLEAN NOT NULL, "session_id" VARCHAR(32) NOT NULL, "rater_id" VARCHAR(32) NOT NULL, "rating" DOUBLE PRECISION NOT NULL, FOREIGN KEY ("session_id") REFERENCES "training_session" ("id"), FOREIGN KEY ("rater_id") REFERENCES "manager" ("id"), CHECK (rating BETWEEN 0 AND 100));
+CREATE INDEX "lecture_rating_session_id" ON "lecture_rating" ("session_id");
+CREATE INDEX "lecture_rating_rater_id" ON "lecture_rating" ("rater_id");
+CREATE UNIQUE INDEX "lecture_rating_session_id_rater_id" ON "lecture_rating" ("session_id", "rater_id");

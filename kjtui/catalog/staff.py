@@ -59,3 +59,26 @@ MESSAGES = {
     "report.staff": ("{on} 在岗客户经理 {n} 名：男 {men}、女 {women}；城区 {urban}、农村 {rural}（其中驻点 {stationed}）；平均年龄 {age} 岁；大专及以上 {college} 名，占 {share}%。",
                      "On {on}: {n} active managers: {men} men, {women} women; {urban} urban, {rural} rural ({stationed} stationed); average age {age}; {college} with college or above ({share}%)."),
 }
+
+MESSAGES.update({
+    "cli.cmd.training": ("培训：部门例会（轮流主讲、听课评分）与阶段考试", "training: weekly meetings (lecturers in turn, rated) and stage exams"),
+    "cli.training.meeting": ("登记部门例会：主题、主讲人（默认轮到的人）、听课人的评分", "record a weekly meeting: topic, lecturer (default: whose turn it is), attendees' ratings"),
+    "cli.training.rate": ("登记听课人对例会讲课的评分", "record attendees' ratings of a meeting's lecture"),
+    "cli.training.exam": ("登记阶段考试成绩", "record a stage exam's scores"),
+    "cli.training.list": ("列出某月的例会、培训和考试", "list a month's meetings, classes and exams"),
+    "cli.opt.lecturer": ("主讲人编号", "lecturer's code"),
+    "cli.opt.rating": ("听课人编号=评分，可重复", "attendee's code=rating, repeatable"),
+    "cli.opt.score": ("客户经理编号=成绩，可重复", "manager's code=score, repeatable"),
+    "cli.opt.month": ("月份 YYYY-MM（默认本月）", "month YYYY-MM (default this month)"),
+    "training.no_topic": ("要填主题。", "A topic is needed."),
+    "training.no_lecturer": ("没有在岗的客户经理可以主讲。", "No active manager can lecture."),
+    "training.no_meeting": ("没有唯一匹配 {id} 的部门例会。", "No single weekly meeting matches {id}."),
+    "training.own_lecture": ("{code} 是主讲人，不能给自己的讲课评分。", "{code} gave the lecture and cannot rate it."),
+    "training.bad_pair": ("要写成 编号=分数，例如 KJ01=85，不认识 {value}。", "Write CODE=SCORE, e.g. KJ01=85, not {value}."),
+    "training.meeting_saved": ("已登记例会 {id}（{on}），主讲 {lecturer}，评分 {rating}。", "Meeting {id} ({on}) recorded: lecturer {lecturer}, rating {rating}."),
+    "training.rated": ("例会 {id} 的讲课评分现为 {rating}。", "The lecture of meeting {id} is now rated {rating}."),
+    "training.exam_saved": ("已登记 {on} “{topic}” 的 {n} 个成绩。", "Recorded {n} scores of “{topic}” on {on}."),
+    "training.none": ("这个月没有例会、培训或考试。", "No meetings, classes or exams this month."),
+    "training.list_meeting": ("主讲 {lecturer}，评分 {rating}（{n} 人评）", "lecturer {lecturer}, rating {rating} ({n} raters)"),
+    "training.list_exam": ("{n} 人成绩", "{n} scores"),
+})

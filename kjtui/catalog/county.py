@@ -29,7 +29,7 @@ MESSAGES = {
     "import.retired": ("  已停用表中没有的客户 {n} 户", "  Retired {n} customers the sheet does not list"),
     # refusals of the whole sheet
     "import.unknown_kind": ("不认识的数据种类 {kind}；可用：{kinds}。", "Unknown kind {kind}; choose one of: {kinds}."),
-    "import.not_hub": ("这是客户经理 {node} 的笔记本；县局数据只在县局数据库导入。", "This is the notebook of station {node}; the county's data is imported at the hub only."),
+    "import.not_hub": ("这是客户经理 {node} 的笔记本；县局的数据只在县局数据库导入和维护。", "This is the notebook of station {node}; the county's data is imported and kept at the hub only."),
     "import.has_errors": ("{rows} 行有错（共 {n} 处），未写入任何数据。", "{rows} rows have errors ({n} in all); nothing was written."),
     "import.bad_header": ("表头有错（{n} 处），未写入任何数据。", "The header row has errors ({n}); nothing was written."),
     "sheet.missing": ("找不到文件 {path}。", "There is no file {path}."),

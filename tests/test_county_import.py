@@ -337,3 +337,23 @@ def test_the_hub_journals_what_the_import_wrote(county, tmp_path):
     import json
 
     assert json.loads(entry.payload) == journal.to_payload(Customer.get_by_id(entry.record_id))
+
+
+@pytest.mark.pg
+def test_the_same_import_on_a_postgresql_hub(pg_url, tmp_path):
+    from kjtui.models import connect
+
+    connect(pg_url)
+    county_small.build(with_week=False)
+    path = xlsx(tmp_path / "c.xlsx", "customers", CUSTOMERS)
+    plan = county_import.check("customers", path)
+    assert plan.ok and plan.counts == {"customer": [2, 1], "route_stop": [1, 0]}
+    county_import.apply(plan)
+    new = Customer.get(Customer.licence_no == "431322300001")
+    assert new.route.code == "R02" and new.active is True
+    assert JournalEntry.select().count() == 4
+    again = county_import.check("customers", path)
+    assert again.counts == {"customer": [0, 0], "route_stop": [0, 0]} and again.same == 3
+    rows = [["KJ07", "2026-05", 100]]
+    county_import.apply(county_import.check("targets", xlsx(tmp_path / "t.xlsx", "targets", rows)))
+    assert SalesTarget.get().month == date(2026, 5, 1)

@@ -177,6 +177,16 @@ def test_missing_customers_are_listed_and_retired_only_when_asked(county, tmp_pa
     assert Customer.get(Customer.licence_no == "431322300001").active
 
 
+def test_an_empty_sheet_retires_no_one(county, tmp_path):
+    path = county_import.template("customers", str(tmp_path / "empty.xlsx"))
+    plan = county_import.check("customers", path)
+    assert plan.ok and len(plan.missing) == 9
+    with pytest.raises(KjtuiError) as err:
+        county_import.apply(plan, retire_missing=True)
+    assert err.value.key == "import.retire_all"
+    assert Customer.select().where(Customer.active == True).count() == 9
+
+
 def test_a_station_does_not_import(county, tmp_path):
     settings.put("node_id", "KJ07")
     with pytest.raises(KjtuiError) as err:

@@ -31,6 +31,7 @@ MESSAGES = {
     "import.unknown_kind": ("不认识的数据种类 {kind}；可用：{kinds}。", "Unknown kind {kind}; choose one of: {kinds}."),
     "import.not_hub": ("这是客户经理 {node} 的笔记本；县局的数据只在县局数据库导入和维护。", "This is the notebook of station {node}; the county's data is imported and kept at the hub only."),
     "import.has_errors": ("{rows} 行有错（共 {n} 处），未写入任何数据。", "{rows} rows have errors ({n} in all); nothing was written."),
+    "import.retire_all": ("表中没有一户可用的客户，不能据此停用 {n} 户客户；未写入任何数据。", "The sheet lists no usable customer: it cannot retire {n} customers; nothing was written."),
     "import.bad_header": ("表头有错（{n} 处），未写入任何数据。", "The header row has errors ({n}); nothing was written."),
     "sheet.missing": ("找不到文件 {path}。", "There is no file {path}."),
     "sheet.unknown_format": ("{path}：不认识的文件类型 {suffix}，请用 .xlsx 或 .csv。", "{path}: unknown file type {suffix}; use .xlsx or .csv."),

@@ -27,8 +27,6 @@ def register(sub) -> None:
 def issue_line(issue) -> str:
     """One problem as a sentence: row, column (its header in the reader's language), the cell
     as typed, and why."""
-    from kjtui.services.import_columns import KINDS as SPECS  # noqa: F401  (catalog keys below)
-
     params = dict(issue.params)
     if "codes" in params:  # the values a choice may take, in the reader's language
         params["choices"] = " / ".join(i18n.choice(params["field"], c) for c in params["codes"])

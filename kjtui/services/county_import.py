@@ -647,9 +647,10 @@ class _Routes(_Work):
                         values_c["manager"] = new_manager
                     self.customers.update(by_id[cid], **values_c)
                 for cid in before:
-                    if cid not in wanted and by_id[cid]["route"] == rid and \
-                            self.customers.value(by_id[cid], "route") == rid:
-                        self.customers.update(by_id[cid], route=None)
+                    c = by_id.get(cid)
+                    if cid not in wanted and c is not None and \
+                            self.customers.value(c, "route") == rid:
+                        self.customers.update(c, route=None)
             if moved:
                 # The route changes hands: its customers and stops go with it to the new station.
                 self.stops.touch_route(rid)
@@ -847,6 +848,8 @@ def apply(plan: Plan, *, good_rows: bool = False, retire_missing: bool = False,
     if plan.issues and not good_rows:
         raise KjtuiError("import.has_errors", n=len(plan.issues), rows=len(plan.bad_rows))
     work = plan._work
+    if retire_missing and plan.missing and not (plan.rows - len(plan.bad_rows)):
+        raise KjtuiError("import.retire_all", n=len(plan.missing))  # an empty sheet retires no one
     retired = work.retire_missing() if retire_missing else 0
     changes = work.changes()
     customers = sum(len(c.new) + len(c.changed) for c in changes if c.model is Customer)

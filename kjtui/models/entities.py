@@ -430,6 +430,54 @@ class Award(SyncModel):
         constraints = [one_of("kind", AWARD_KINDS)]
 
 
+HELD_STATES = ("held", "accepted", "rejected", "superseded")
+HANDOVER_KINDS = ("customer", "route")
+
+
+class Handover(SyncModel):
+    """A customer or a route given from one manager to another (kjtui hub reassign). The old
+    station may still refer to it (records it wrote before it heard), and both stations receive
+    it: the new one with everything hanging off the customer or route, the old one so that its
+    notebook stops showing it as its own. Manager codes, not keys: no colleague's record travels."""
+
+    kind = pw.CharField(max_length=10)
+    record_id = pw.CharField(max_length=32)
+    from_station = pw.CharField(max_length=40, default="")
+    to_station = pw.CharField(max_length=40, default="")
+    at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("record_id",), False), (("from_station",), False))
+        constraints = [one_of("kind", HANDOVER_KINDS)]
+
+
+class HeldRecord(SyncModel):
+    """A station's record the hub did not apply because it breaks a rule of kjtui.models.rules:
+    kept with its reason (a catalog key and its parameters) until the administrator decides; the
+    rest of the bundle, and every later bundle, applied. Travels back to its station, so the
+    laptop shows what waits at the county and why, and then the decision."""
+
+    station = pw.CharField(max_length=40)
+    incarnation = pw.IntegerField()
+    seq = pw.BigIntegerField()
+    table_name = pw.CharField(max_length=40)
+    record_id = pw.CharField(max_length=32)
+    record_rev = pw.IntegerField()
+    reason = pw.CharField(max_length=40)  # catalog key
+    params = pw.TextField(default="{}")  # JSON
+    incoming = pw.TextField()  # the record as the station sent it, JSON
+    current = pw.TextField(default="")  # what the hub held then, JSON ("" when nothing)
+    held_at = pw.DateTimeField()
+    state = pw.CharField(max_length=10, default="held")
+    decided_at = pw.DateTimeField(null=True)
+    decided_by = pw.ForeignKeyField(Supervisor, null=True)
+    note = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("station", "state"), False), (("table_name", "record_id"), False))
+        constraints = [one_of("state", HELD_STATES)]
+
+
 class Setting(BaseModel):
     """This laptop's settings (language, who is signed in): local, never synced. Migration 0002."""
 
@@ -455,7 +503,7 @@ SYNCED = (
     Township, Post, Supervisor, Manager, ManagerStatusChange, Route, Customer, RouteStop,
     MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
     ProposalDecision, InfoFeedback, SalesTarget, SalesActual, WeeklyReview, ReviewFlag, SpotCheck,
-    MonthlyScore, Talk, TrainingSession, ExamScore, Award,
+    MonthlyScore, Talk, TrainingSession, ExamScore, Award, Handover, HeldRecord,
 )  # in dependency order: parents first
 
 OWNED_BY_STATION = (

@@ -83,6 +83,9 @@ def return_bundle(peer: SyncPeer) -> tuple[str, bytes]:
     changes = [(e.seq, e.table_name, json.loads(e.payload)) for e in entries
                if e.record_id in wanted.get(e.table_name, ())]
     context = {(t, p["id"]): p for _, t, p in changes}
+    for _, t, p in changes:
+        if t == "handover":
+            context.update(scope.handover_context(p, peer.node))
     scope.add_parents(context, peer.node, skip_own=True)
     for _, t, p in changes:
         context.pop((t, p["id"]), None)

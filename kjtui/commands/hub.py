@@ -30,6 +30,14 @@ def register(sub) -> None:
     a.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.opt.host"))
     a.add_argument("--port", type=int, default=8750, help=i18n.t("cli.opt.port"))
     a.set_defaults(func=run_serve)
+    a = s.add_parser("reassign", help=i18n.t("cli.hub.reassign"))
+    add_common(a)
+    what = a.add_mutually_exclusive_group(required=True)
+    what.add_argument("--customer", metavar="LICENCE", help=i18n.t("cli.opt.customer"))
+    what.add_argument("--route", metavar="CODE", help=i18n.t("cli.opt.route"))
+    a.add_argument("--to", required=True, metavar="CODE", help=i18n.t("cli.opt.to"))
+    a.add_argument("--onto", metavar="ROUTE", help=i18n.t("cli.opt.route"))
+    a.set_defaults(func=run_reassign)
     a = s.add_parser("conflicts", help=i18n.t("cli.hub.conflicts"))
     add_common(a)
     a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
@@ -113,6 +121,22 @@ def _check_port(host: str, port: int) -> None:
             pass
     except OSError as exc:
         raise KjtuiError("hub.port_busy", host=host, port=port, reason=exc.strerror) from exc
+
+
+def run_reassign(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import handover
+
+    _connect(args)
+    if args.customer:
+        done = [guarded(handover.reassign_customer, args.customer, args.to, args.onto)]
+        what = args.customer
+    else:
+        done = guarded(handover.reassign_route, args.route, args.to)
+        what = args.route
+    print(i18n.t("hub.reassigned", what=what, old=done[0].from_station or "—", new=args.to,
+                 n=len(done)))
+    return 0
 
 
 def run_conflicts(args) -> int:

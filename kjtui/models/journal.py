@@ -134,3 +134,19 @@ def update(record: SyncModel, **fields) -> SyncModel:
 def delete(record: SyncModel) -> SyncModel:
     """A tombstone, never a removed row: the deletion travels like any change."""
     return update(record, deleted=True)
+
+
+def hand_over(record: SyncModel, owner: str) -> SyncModel:
+    """The county gives a station-owned record to another station (a customer's PIN follows the
+    customer to its new manager): the hub only, a new revision owned by `owner`. Not journaled:
+    the hub's return bundle carries it to its new owner with the handover (sync.scope)."""
+    if is_station():
+        raise Refused("write.hub_owned", kind=type(record).__name__)
+    if not station_owned(type(record)):
+        raise ValueError(f"{type(record).__name__} is the hub's own: nothing to hand over")
+    with database.atomic():
+        record.owner = owner
+        record.rev += 1
+        record.hlc = hlc.tick()
+        record.save()
+    return record

@@ -1,0 +1,115 @@
+"""A county hub and two stations (KJ01, KJ02) enrolled and joined, for tests of sync between
+several laptops. One process plays every end: `at(who)` binds the models to that notebook.
+Bundles travel as they would on a stick: the station's outbox to the hub, the hub's answer back.
+The hub is SQLite (a template built once and copied) or PostgreSQL (built in place)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import sync_sample as sample
+
+from kjtui.models import close, connect, resolve_url
+
+CODES = ("KJ01", "KJ02")
+MONDAY = date(2026, 11, 23)
+
+
+@dataclass
+class County:
+    folder: Path
+    hub: str  # a database URL
+    stations: dict[str, Path] = field(default_factory=dict)
+    enrollments: dict[str, Path] = field(default_factory=dict)
+
+    def at(self, who: str):
+        close()
+        return connect(self.hub if who == "hub" else resolve_url(self.stations[who]))
+
+    def outbox(self, code: str) -> bytes:
+        from sync import exporter
+
+        self.at(code)
+        return exporter.station_bundle()[1]
+
+    def push(self, code: str, data: bytes | None = None):
+        """The station's outbox (or `data`) imported at the hub, the answer applied at the
+        station. Returns (the hub's result, the station's result)."""
+        from sync import importer
+
+        data = self.outbox(code) if data is None else data
+        self.at("hub")
+        at_hub = importer.import_bytes(data)
+        self.at(code)
+        back = importer.import_bytes(at_hub.reply[1])
+        return at_hub, back
+
+
+def build(folder: Path, hub_url: str | None = None, codes=CODES) -> County:
+    from sync import enroll
+
+    folder.mkdir(parents=True, exist_ok=True)
+    url = hub_url or resolve_url(folder / "hub.db")
+    county = County(folder, url)
+    county.at("hub")
+    enroll.hub_init()
+    sample.county(codes)
+    for code in codes:
+        county.enrollments[code] = Path(enroll.enroll(code, str(folder)))
+    for code in codes:
+        county.stations[code] = folder / f"{code}.db"
+        county.at(code)
+        enroll.join(county.enrollments[code].read_bytes())
+    close()
+    return county
+
+
+def copy(template: County, folder: Path) -> County:
+    """A copy of a county whose hub is SQLite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    hub = folder / "hub.db"
+    shutil.copy(resolve_url(template.hub).removeprefix("sqlite:///"), hub)
+    out = County(folder, resolve_url(hub))
+    for code, path in template.stations.items():
+        out.stations[code] = folder / path.name
+        shutil.copy(path, out.stations[code])
+        out.enrollments[code] = template.enrollments[code]
+    return out
+
+
+def customer(licence_no: str):
+    from kjtui.models import Customer
+
+    return Customer.get(Customer.licence_no == licence_no)
+
+
+def licence(k: int, route: int, stop: int) -> str:
+    """The licence number sync_sample gives manager k's route's stop."""
+    return f"4313{k:02d}{route:02d}{stop:04d}"
+
+
+def visit(code: str, licence_no: str, at: datetime, **fields) -> str:
+    """A visit on the bound station, through the notebook service."""
+    from kjtui.models import Manager
+    from kjtui.services import visits
+
+    m = Manager.get(Manager.code == code)
+    return visits.record_visit(m.id, at.date(), customer(licence_no).id, arrived_at=at,
+                               departed_at=at, **fields).id
+
+
+def ack_pin(visit_id: str, pin: str, *, first: bool):
+    from kjtui.services import acknowledgement
+
+    if first:
+        return acknowledgement.acknowledge(visit_id, "pin", pin=pin, new_pin=pin)
+    return acknowledgement.acknowledge(visit_id, "pin", pin=pin)
+
+
+def ack_paper(visit_id: str, page: str):
+    from kjtui.services import acknowledgement
+
+    return acknowledgement.acknowledge(visit_id, "paper", handbook_page=page)

@@ -1,0 +1,206 @@
+"""Issue 10: no single record, clock, enrollment or peer stops a station's other records from
+arriving; what cannot be applied is held at the hub with its reason, shown, and decided. Each
+case goes through real bundles between a hub and two laptops (tests/sync_stations.py), on
+SQLite and, where the database matters, on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import sync_stations as county_
+
+from kjtui.models import (
+    CustomerPin,
+    Handover,
+    HeldRecord,
+    RouteStop,
+    SyncPeer,
+    Visit,
+)
+from sync import handover
+
+L = county_.licence
+AT = datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return county_.build(tmp_path_factory.mktemp("county"))
+
+
+@pytest.fixture
+def county(template, tmp_path):
+    return county_.copy(template, tmp_path / "c")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def any_county(request, tmp_path):
+    """A fresh county on either database (the PostgreSQL one needs the server)."""
+    if request.param == "pg":
+        url = request.getfixturevalue("pg_url")
+        return county_.build(tmp_path / "pg", hub_url=url)
+    return county_.copy(request.getfixturevalue("template"), tmp_path / "c")
+
+
+def held(c, **where) -> list[HeldRecord]:
+    c.at("hub")
+    q = HeldRecord.select().where(HeldRecord.state == "held")
+    for k, v in where.items():
+        q = q.where(getattr(HeldRecord, k) == v)
+    return list(q.order_by(HeldRecord.seq))
+
+
+def acked(c, code: str) -> int:
+    """What the hub says it holds of this station's seqs, as the station knows it."""
+    c.at(code)
+    return SyncPeer.get(SyncPeer.node == "hub").their_ack
+
+
+def journal_top(c, code: str) -> int:
+    from sync import node
+
+    c.at(code)
+    return node.last_seq()
+
+
+def flows(c, code: str) -> None:
+    """The station is not stranded: a new visit arrives and everything it wrote is acknowledged."""
+    c.at(code)
+    k = county_.CODES.index(code)
+    v = county_.visit(code, L(k, 5, 29), datetime(2026, 11, 28, 17, 0))
+    county_.ack_paper(v, "flows")
+    at_hub, _ = c.push(code)
+    assert at_hub.status == "applied"
+    assert acked(c, code) == journal_top(c, code)
+    c.at("hub")
+    assert Visit.get_or_none(Visit.id == v) is not None
+
+
+# --- 1. a customer changes hands ------------------------------------------------------------------
+
+
+def test_a_customer_moved_to_another_manager_keeps_its_pin_and_strands_nobody(any_county):
+    c = any_county
+    moving = L(0, 0, 3)
+    # A (KJ01) visits the customer, who chooses a PIN; A syncs.
+    c.at("KJ01")
+    v1 = county_.visit("KJ01", moving, AT)
+    county_.ack_pin(v1, "2468", first=True)
+    c.push("KJ01")
+    # The county gives the customer to B (KJ02), onto B's first route.
+    c.at("hub")
+    handover.reassign_customer(moving, "KJ02", "KJ02-R1")
+    cust = county_.customer(moving)
+    pin = CustomerPin.get(CustomerPin.customer == cust.id)
+    assert pin.owner == "KJ02"  # the PIN follows the customer
+    assert RouteStop.get((RouteStop.customer == cust.id) & (RouteStop.deleted == False)
+                         ).route.code == "KJ02-R1"
+    # B syncs: the customer arrives with its PIN, and the customer's own PIN works on B's laptop.
+    _, back = c.push("KJ02")
+    c.at("KJ02")
+    assert county_.customer(moving).manager.code == "KJ02"
+    assert CustomerPin.get(CustomerPin.customer == cust.id).owner == "KJ02"
+    v2 = county_.visit("KJ02", moving, datetime(2026, 11, 24, 10, 0))
+    county_.ack_pin(v2, "2468", first=False)  # the PIN the customer chose at A's visit
+    at_hub, _ = c.push("KJ02")
+    assert at_hub.status == "applied" and at_hub.held == []
+    # A syncs: it hears the customer moved (a tombstone for its stop, the handover), nothing held.
+    at_hub, _ = c.push("KJ01")
+    c.at("KJ01")
+    assert Handover.get().to_station == "KJ02"
+    assert county_.customer(moving).manager.code == "KJ02"
+    assert RouteStop.get(RouteStop.customer == cust.id).deleted
+    assert held(c) == []
+    flows(c, "KJ01")
+    flows(c, "KJ02")
+
+
+def test_a_pin_set_before_the_old_station_heard_never_blocks_either(any_county):
+    """A sets a PIN offline; the customer moves to B; B's customer chooses a PIN before A's
+    arrives (and, the other way round, after): one PIN record, no UNIQUE violation."""
+    c = any_county
+    first, second = L(0, 0, 4), L(0, 0, 5)
+    c.at("KJ01")
+    for lic, hour in ((first, 9), (second, 10)):
+        v = county_.visit("KJ01", lic, AT.replace(hour=hour))
+        county_.ack_pin(v, "1357", first=True)  # A's customers choose PINs, A does not sync yet
+    c.at("hub")
+    handover.reassign_customer(first, "KJ02", "KJ02-R1")
+    handover.reassign_customer(second, "KJ02", "KJ02-R1")
+    c.push("KJ02")  # B gets both customers, no PIN (the hub has none yet)
+    c.at("KJ02")
+    v = county_.visit("KJ02", first, datetime(2026, 11, 24, 9))
+    county_.ack_pin(v, "8642", first=True)  # B's customer chooses a new PIN
+    at_hub, _ = c.push("KJ02")  # B's PIN first
+    assert at_hub.held == []
+    at_hub, _ = c.push("KJ01")  # then A's two: one taken over already, one new
+    assert [h.why.key for h in at_hub.held] == ["write.not_owner"]  # A's PIN for `first`
+    c.at("hub")
+    assert CustomerPin.get(CustomerPin.customer == county_.customer(first).id).owner == "KJ02"
+    assert CustomerPin.get(CustomerPin.customer == county_.customer(second).id).owner == "KJ01"
+    assert Visit.select().where(Visit.owner == "KJ01").count() == 2  # A's visits all arrived
+    # B's customer of `second` now chooses a PIN on B's laptop: B takes the record over.
+    c.at("KJ02")
+    v = county_.visit("KJ02", second, datetime(2026, 11, 24, 11))
+    county_.ack_pin(v, "9753", first=True)
+    at_hub, _ = c.push("KJ02")
+    assert at_hub.held == []
+    c.at("hub")
+    assert CustomerPin.get(CustomerPin.customer == county_.customer(second).id).owner == "KJ02"
+    flows(c, "KJ01")
+    flows(c, "KJ02")
+
+
+def test_a_route_handed_over_brings_its_stops_customers_and_pins(county):
+    c = county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 2, 0), AT)
+    county_.ack_pin(v, "1111", first=True)
+    c.push("KJ01")
+    c.at("hub")
+    done = handover.reassign_route("KJ01-R3", "KJ02")
+    assert len(done) == 1 + 30  # the route and its thirty customers
+    c.push("KJ02")
+    c.at("KJ02")
+    from kjtui.models import Route
+
+    r = Route.get(Route.code == "KJ01-R3")
+    assert r.manager.code == "KJ02"
+    assert RouteStop.select().where((RouteStop.route == r.id) & (RouteStop.deleted == False)
+                                    ).count() == 30
+    assert CustomerPin.get(CustomerPin.customer == county_.customer(L(0, 2, 0)).id).owner == "KJ02"
+    # A still sends what it wrote on that route before it heard: accepted.
+    c.at("KJ01")
+    late = county_.visit("KJ01", L(0, 2, 1), AT.replace(hour=11))
+    county_.ack_paper(late, "7")
+    at_hub, _ = c.push("KJ01")
+    assert at_hub.held == []
+    c.at("KJ01")
+    assert Route.get(Route.code == "KJ01-R3").manager.code == "KJ02"  # A heard
+    flows(c, "KJ01")
+
+
+def test_a_second_pin_row_from_an_older_release_is_held_not_a_unique_violation(any_county):
+    """PIN rows written before PINs had one id a customer collide on the database's UNIQUE
+    index: the later one is held with its reason, the bundle and the next ones apply."""
+    from kjtui.models import journal
+
+    c = any_county
+    lic = L(0, 0, 6)
+    c.at("KJ01")  # A's laptop, on an older release, sets the PIN under a new id, offline
+    county_.visit("KJ01", lic, AT)
+    journal.create(CustomerPin, customer=county_.customer(lic).id, salt="00" * 16,
+                   pin_hash="11" * 32, set_at=AT)
+    c.at("hub")
+    handover.reassign_customer(lic, "KJ02", "KJ02-R1")
+    c.push("KJ02")
+    c.at("KJ02")
+    v = county_.visit("KJ02", lic, datetime(2026, 11, 24, 9))
+    county_.ack_pin(v, "8642", first=True)
+    assert c.push("KJ02")[0].held == []
+    at_hub, _ = c.push("KJ01")
+    assert [h.why.key for h in at_hub.held] == ["write.unique"]
+    assert held(c, station="KJ01")[0].table_name == "customer_pin"
+    flows(c, "KJ01")
+    flows(c, "KJ02")

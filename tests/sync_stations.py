@@ -113,3 +113,26 @@ def ack_paper(visit_id: str, page: str):
     from kjtui.services import acknowledgement
 
     return acknowledgement.acknowledge(visit_id, "paper", handbook_page=page)
+
+
+def forge(code: str, table: str, payload: dict, *, rev: int | None = None) -> int:
+    """A record written straight into the bound station's journal, as a hostile laptop (its own
+    keys, its own database) would send it. Returns its seq."""
+    import json
+
+    from kjtui.models import JournalEntry, hlc
+    from sync import node
+
+    seq = node.last_seq() + 1
+    payload = {"owner": code, "rev": 1, "hlc": hlc.tick(), "deleted": False, **payload}
+    if rev is not None:
+        payload["rev"] = rev
+    JournalEntry.create(seq=seq, table_name=table, record_id=payload["id"], rev=payload["rev"],
+                        hlc=payload["hlc"], payload=json.dumps(payload, ensure_ascii=False))
+    return seq
+
+
+def payload_of(model, ident: str) -> dict:
+    from kjtui.models.journal import to_payload
+
+    return to_payload(model.get_by_id(ident))

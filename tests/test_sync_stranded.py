@@ -11,6 +11,7 @@ import pytest
 import sync_stations as county_
 
 from kjtui.models import (
+    Acknowledgement,
     CustomerPin,
     Handover,
     HeldRecord,
@@ -204,3 +205,139 @@ def test_a_second_pin_row_from_an_older_release_is_held_not_a_unique_violation(a
     assert held(c, station="KJ01")[0].table_name == "customer_pin"
     flows(c, "KJ01")
     flows(c, "KJ02")
+
+
+# --- 2. a hostile station cannot block another ---------------------------------------------------
+
+
+def forged_ack(visit_id: str) -> dict:
+    from kjtui.models import new_id
+
+    return {"id": new_id(), "visit_id": visit_id, "method": "pin", "handbook_page": "",
+            "reason": "", "at": "2026-11-23T09:05:00"}
+
+
+@pytest.mark.parametrize("visit_first", [True, False], ids=["visit-first", "forgery-first"])
+def test_a_forged_acknowledgement_of_another_stations_visit_is_held(any_county, visit_first):
+    c = any_county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 1), AT)
+    if visit_first:
+        c.push("KJ01")
+    c.at("KJ02")  # B forges, with its own keys, an acknowledgement of A's visit
+    county_.forge("KJ02", "acknowledgement", forged_ack(v))
+    at_hub, _ = c.push("KJ02")
+    reason = "write.foreign_reference" if visit_first else "write.missing_reference"
+    assert [h.why.key for h in at_hub.held] == [reason]
+    # A's real acknowledgement applies; the forgery stands nowhere.
+    c.at("KJ01")
+    county_.ack_paper(v, "12")
+    at_hub, _ = c.push("KJ01")
+    assert at_hub.status == "applied" and at_hub.held == []
+    c.at("hub")
+    assert Acknowledgement.get(Acknowledgement.visit == v).owner == "KJ01"
+    assert [h.station for h in held(c)] == ["KJ02"]
+    flows(c, "KJ01")
+    flows(c, "KJ02")
+
+
+# --- 3. the hub checks on import what the journal checks on write --------------------------------
+
+
+def test_a_forged_change_to_an_acknowledged_visit_and_its_acknowledgement_is_held(any_county):
+    c = any_county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 2), AT)
+    county_.ack_paper(v, "5")
+    c.push("KJ01")
+    c.at("KJ01")  # the manager edits the database file and his journal: quantity 0 -> 4321
+    ack = Acknowledgement.get(Acknowledgement.visit == v)
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, v), "quantity": 4321,
+                                    "ordered": True, "hlc": 0}, rev=2)
+    county_.forge("KJ01", "acknowledgement", {**county_.payload_of(Acknowledgement, ack.id),
+                                              "deleted": True, "hlc": 0}, rev=2)
+    at_hub, _ = c.push("KJ01")
+    assert sorted(h.why.key for h in at_hub.held) == ["write.signed", "write.signed"]
+    c.at("hub")
+    assert Visit.get_by_id(v).quantity == 0 and not Acknowledgement.get_by_id(ack.id).deleted
+    flows(c, "KJ01")
+
+
+def test_a_forged_change_after_the_acknowledgement_in_the_same_bundle_is_held(county):
+    """Causal order: the acknowledgement comes first in the journal, the change after it."""
+    c = county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 2), AT)
+    county_.ack_paper(v, "5")
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, v), "quantity": 99, "hlc": 0},
+                  rev=2)
+    at_hub, _ = c.push("KJ01")
+    assert [h.why.key for h in at_hub.held] == ["write.signed"]
+    c.at("hub")
+    assert Visit.get_by_id(v).quantity == 0
+
+
+def test_visits_credited_to_another_manager_or_on_their_records_are_held(any_county):
+    from kjtui.models import DayLog, Manager, new_id
+
+    c = any_county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 1), AT)
+    c.push("KJ01")
+    c.at("hub")
+    a_day = Visit.get_by_id(v).day_id
+    a_manager = Manager.get(Manager.code == "KJ01").id
+    a_customer = county_.customer(L(0, 1, 1)).id
+    c.at("KJ02")
+    b = county_.visit("KJ02", L(1, 0, 1), AT)
+    b_visit = county_.payload_of(Visit, b)
+    b_day = county_.payload_of(DayLog, b_visit["day_id"])
+    # owned by B, credited to A: it would count in A's score
+    county_.forge("KJ02", "visit", {**b_visit, "id": new_id(), "manager_id": a_manager})
+    county_.forge("KJ02", "day_log", {**b_day, "id": new_id(), "manager_id": a_manager,
+                                      "day": "2026-11-25"})
+    # on A's day log; at A's customer
+    county_.forge("KJ02", "visit", {**b_visit, "id": new_id(), "day_id": a_day})
+    county_.forge("KJ02", "visit", {**b_visit, "id": new_id(), "customer_id": a_customer})
+    at_hub, _ = c.push("KJ02")
+    assert [h.why.key for h in at_hub.held] == [
+        "write.credited", "write.credited", "write.foreign_reference", "write.out_of_scope"]
+    c.at("hub")
+    assert Visit.select().where(Visit.manager == a_manager).count() == 1  # only A's own
+    assert Visit.get_or_none(Visit.id == b) is not None  # B's honest visit arrived
+    flows(c, "KJ02")
+
+
+# --- 5. a correction after a clock jump -----------------------------------------------------------
+
+
+def test_a_correction_after_the_clock_was_set_right_applies_in_journal_order(any_county,
+                                                                             monkeypatch):
+    import time as real_time
+
+    from kjtui.models import base, hlc
+    from kjtui.services import visits
+
+    decade = 10 * 365 * 86400
+
+    class Ahead:
+        @staticmethod
+        def time():
+            return real_time.time() + decade
+
+    c = any_county
+    c.at("KJ01")
+    monkeypatch.setattr(base, "time", Ahead)  # ids are UUIDv7: time-ordered
+    monkeypatch.setattr(hlc, "wall_ms", lambda: int(Ahead.time() * 1000))
+    ids = [county_.visit("KJ01", L(0, 0, i), AT.replace(minute=i)) for i in range(3)]
+    for i, v in enumerate(ids):
+        county_.ack_paper(v, str(i))
+    monkeypatch.undo()  # the clock is set right
+    fixed = visits.correct_visit(ids[1], quantity=3, ordered=True).id
+    assert fixed < ids[1]  # the correction's id sorts before the visit it supersedes
+    county_.ack_paper(fixed, "9")
+    at_hub, _ = c.push("KJ01")
+    assert at_hub.status == "applied" and at_hub.held == []
+    c.at("hub")
+    assert Visit.get_by_id(fixed).supersedes_id == ids[1]
+    flows(c, "KJ01")

@@ -205,8 +205,8 @@ def _newer(rec: rules.Rec) -> bool:
     return (rec.values["rev"], rec.values["hlc"]) > (old["rev"], old["hlc"])
 
 
-def check_records(recs: list[rules.Rec], sender: str,
-                  view: rules.View | None = None) -> tuple[list[rules.Rec], Applied]:
+def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = None,
+                  overridden: frozenset[str] = frozenset()) -> tuple[list[rules.Rec], Applied]:
     """Decide record by record, in order: written (returned), held, or the same again."""
     me = node_id()
     view = view or rules.View(sender)
@@ -226,7 +226,7 @@ def check_records(recs: list[rules.Rec], sender: str,
                     and rules.same_content(old, rec.values)):
                 result.skipped += 1  # what the hub holds already
                 continue
-            why = rules.check(view, rec)
+            why = rules.check(view, rec, overridden=overridden)
         if why is None:
             view.accept(rec)
             out.append(rec)
@@ -253,7 +253,37 @@ def apply_records(blocks: list[bundle.Block], sender: str, peer: SyncPeer | None
         recs_.sort(key=_seq_or_zero)
         written += _write(MODELS[table], recs_, view, result)
     _keep_held(result.held, sender, peer)
+    if sender != HUB and node_id() == HUB:
+        _supersede_held(sender, [r for t in final.values() for r in t.values()], view)
     return written, result.held
+
+
+def apply_one(rec: rules.Rec, sender: str,
+              overridden: frozenset[str] = frozenset()) -> rules.Violation | None:
+    """One record held before, checked again and written now (an administrator's decision):
+    the rule it still breaks, or None when it was written."""
+    view = rules.View(sender)
+    ok, result = check_records([rec], sender, view, overridden)
+    if result.held:
+        return result.held[0].why
+    for r in ok:
+        _write(r.model, [r], view, result)
+    return result.held[0].why if result.held else None
+
+
+def _supersede_held(sender: str, written: list[rules.Rec], view: rules.View) -> None:
+    """A newer revision of a record held before was written: the held one is superseded (and
+    its station hears so), not left waiting for a decision nobody needs to take."""
+    from kjtui.models import HeldRecord, journal
+
+    maybe = [r for r in written if view.held(r.model, r.id)]
+    now = datetime.now().replace(microsecond=0)
+    for r in maybe:
+        for h in HeldRecord.select().where(
+                (HeldRecord.station == sender) & (HeldRecord.state == "held")
+                & (HeldRecord.table_name == r.table) & (HeldRecord.record_id == r.id)
+                & (HeldRecord.record_rev < r.values["rev"])):
+            journal.update(h, state="superseded", decided_at=now)
 
 
 def _seq_or_zero(rec: rules.Rec) -> int:

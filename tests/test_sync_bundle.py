@@ -279,4 +279,4 @@ def test_a_station_record_claiming_another_owner_is_held_and_the_rest_applies(en
     assert r.status == "applied" and DayLog.select().count() == 1
     assert Visit.select().count() == 0 and Acknowledgement.select().count() == 0
     reasons = {(h.table_name, h.reason) for h in HeldRecord.select()}
-    assert reasons == {("visit", "write.not_owner"), ("acknowledgement", "write.parent_held")}
+    assert reasons == {("visit", "write.not_sender"), ("acknowledgement", "write.parent_held")}

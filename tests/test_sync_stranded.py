@@ -341,3 +341,94 @@ def test_a_correction_after_the_clock_was_set_right_applies_in_journal_order(any
     c.at("hub")
     assert Visit.get_by_id(fixed).supersedes_id == ids[1]
     flows(c, "KJ01")
+
+
+# --- the conflict lifecycle: held, shown per station, decided, the decision travels back ---------
+
+
+def run(kjtui_cmd, *args, lang="en"):
+    import subprocess
+
+    out = subprocess.run([*kjtui_cmd, "--lang", lang, *map(str, args)], capture_output=True,
+                         text=True)
+    return out.returncode, out.stdout, out.stderr
+
+
+def db_arg(c, who: str) -> str:
+    return c.hub if who == "hub" else str(c.stations[who])
+
+
+def test_a_held_record_is_shown_decided_and_the_decision_travels_back(county, kjtui_cmd):
+    from kjtui.models import new_id
+    from sync import conflicts, status
+
+    c = county
+    c.at("hub")
+    a_customer = county_.customer(L(0, 3, 3)).id
+    c.at("KJ02")  # B records a visit at a customer of A's (not in its care), and it is signed
+    own = county_.visit("KJ02", L(1, 0, 1), AT)
+    c.push("KJ02")
+    c.at("KJ02")
+    v = new_id()
+    county_.forge("KJ02", "visit", {**county_.payload_of(Visit, own), "id": v,
+                                    "customer_id": a_customer})
+    county_.forge("KJ02", "acknowledgement", {**forged_ack(v), "method": "paper",
+                                              "handbook_page": "3"})
+    at_hub, _ = c.push("KJ02")
+    assert [h.why.key for h in at_hub.held] == ["write.out_of_scope", "write.parent_held"]
+    # the laptop shows what waits at the county and why
+    c.at("KJ02")
+    waiting = status.at_county()
+    assert [(w.table, w.reason) for w in waiting.waiting] == [
+        ("visit", "write.out_of_scope"), ("acknowledgement", "write.parent_held")]
+    c.at("hub")
+    code, out, err = run(kjtui_cmd, "sync", "status", "--db", db_arg(c, "KJ02"))
+    assert code == 0 and "Waiting at the county: 2 record(s)" in out
+    assert "not in this manager's care" in out
+    code, out, err = run(kjtui_cmd, "hub", "conflicts", "--db", db_arg(c, "hub"))
+    assert "Station KJ02: 2 waiting" in out and "customer_id: — → '" in out
+    # the administrator accepts the visit: it is written, and the acknowledgement waiting on it
+    c.at("hub")
+    (item,) = [i for i in conflicts.pending("KJ02") if i["table"] == "visit"]
+    conflicts.resolve(item["id"], accept=True, note="临时代班")
+    assert Visit.get_or_none(Visit.id == v) is not None
+    assert Acknowledgement.get(Acknowledgement.visit == v).owner == "KJ02"
+    assert conflicts.pending("KJ02") == []
+    # the decision travels back
+    c.push("KJ02")
+    c.at("KJ02")
+    after = status.at_county()
+    assert after.waiting == [] and after.accepted == 2
+    flows(c, "KJ02")
+
+
+def test_a_rule_the_county_cannot_waive_is_refused_and_the_record_stays_held(county, kjtui_cmd):
+    from kjtui.exception import Refused
+    from sync import conflicts, status
+
+    c = county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 2), AT)
+    county_.ack_paper(v, "5")
+    c.push("KJ01")
+    c.at("KJ01")
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, v), "quantity": 4321, "hlc": 0},
+                  rev=2)
+    c.push("KJ01")
+    code, out, err = run(kjtui_cmd, "hub", "conflicts", "--db", db_arg(c, "hub"))
+    assert "quantity: 0 → 4321" in out and "cannot waive" in out
+    c.at("hub")
+    (item,) = conflicts.pending("KJ01")
+    with pytest.raises(Refused) as refused:
+        conflicts.resolve(item["id"][:8], accept=True)
+    assert refused.value.key == "write.signed"
+    assert Visit.get_by_id(v).quantity == 0
+    code, out, err = run(kjtui_cmd, "hub", "resolve", "--db", db_arg(c, "hub"), item["id"][:8],
+                         "--reject", "--note", "forged")
+    assert code == 0 and "Rejected" in out
+    c.push("KJ01")
+    c.at("KJ01")
+    county = status.at_county()
+    assert county.waiting == [] and [w.note for w in county.rejected] == ["forged"]
+    code, out, err = run(kjtui_cmd, "sync", "status", "--db", db_arg(c, "KJ01"))
+    assert "Rejected by the county: 1" in out and "forged" in out

@@ -4,6 +4,7 @@
 MESSAGES = {
     "write.hub_owned": ("{kind} 由县局维护，笔记本不能修改。", "{kind} records are kept by the county; a laptop cannot change them."),
     "write.not_owner": ("这条{kind}记录属于 {owner}，只有它自己的笔记本能修改。", "This {kind} record belongs to {owner}; only its own laptop can change it."),
+    "write.not_sender": ("这条{kind}记录写着属于 {owner}，却由 {sender} 发送。", "This {kind} record says it belongs to {owner}, but {sender} sent it."),
     "write.signed": ("这条{kind}记录已经签名认可，不能修改；请新建一条更正记录。", "This {kind} record is signed and cannot be edited; record a correction instead."),
     "write.bad_value": ("这条{kind}记录的 {column} 值无效。", "This {kind} record has an invalid value in {column}."),
     "write.stale": ("这条{kind}记录是第 {rev} 版，县局已有第 {held_rev} 版且内容不同（同一客户经理的两台笔记本，或已移交的记录）。", "This {kind} record is revision {rev}; the county holds revision {held_rev} with other values (two laptops of one manager, or a record handed over)."),

@@ -12,4 +12,18 @@ MESSAGES = {
     "hub.route_not_of": ("线路 {route} 不归客户经理 {code} 负责。", "Route {route} is not one of manager {code}'s."),
     "hub.already_theirs": ("{what} 已经归 {code} 负责，未做任何改动。", "{what} is already {code}'s; nothing was changed."),
     "hub.reassigned": ("已把 {what} 从 {old} 移交给 {new}（{n} 项）：两台笔记本下次同步时都会收到；{old} 之前写下的记录照常接收。", "{what} handed from {old} to {new} ({n} item(s)): both laptops hear of it at their next sync; what {old} wrote before still applies."),
+    # the administrator's list and decisions (kjtui hub conflicts / resolve)
+    "hub.conflicts_of": ("笔记本 {station}：{n} 项待处理", "Station {station}: {n} waiting"),
+    "hub.kind.proposal": ("修改建议", "proposal"),
+    "hub.kind.held": ("暂存记录", "held"),
+    "hub.county_now": ("（县局现值：{value}，经理提出后已改过）", "(the county's value is now {value}: changed since the manager proposed)"),
+    "hub.reject_only": ("这条规则县局不能豁免：只能拒绝。", "The county cannot waive this rule: reject it."),
+    "hub.resolved_accepted": ("已接受 {id}，{station} 下次同步时收到这个决定。", "Accepted {id}; {station} receives the decision at its next sync."),
+    "hub.resolved_rejected": ("已拒绝 {id}，{station} 下次同步时收到这个决定。", "Rejected {id}; {station} receives the decision at its next sync."),
+    # what waits at the county (kjtui sync status)
+    "status.held_at_hub": ("笔记本 {station}：{n} 条记录暂存，待处理（kjtui hub conflicts）", "Station {station}: {n} record(s) held, waiting for a decision (kjtui hub conflicts)"),
+    "status.nothing_waiting": ("县局没有暂存本机的记录。", "Nothing of this laptop waits at the county."),
+    "status.waiting": ("在县局等待处理：{n} 条记录（其余记录已照常导入）", "Waiting at the county: {n} record(s) (everything else was applied)"),
+    "status.waiting_hint": ("这些记录由县局管理员决定；本机可以照常记录和同步。", "The county's administrator decides on these; this laptop records and syncs as usual."),
+    "status.rejected": ("县局已拒绝：{n} 条记录", "Rejected by the county: {n} record(s)"),
 }

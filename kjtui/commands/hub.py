@@ -40,6 +40,7 @@ def register(sub) -> None:
     a.set_defaults(func=run_reassign)
     a = s.add_parser("conflicts", help=i18n.t("cli.hub.conflicts"))
     add_common(a)
+    a.add_argument("--station", metavar="CODE", help=i18n.t("cli.opt.station"))
     a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
     a.set_defaults(func=run_conflicts)
     a = s.add_parser("resolve", help=i18n.t("cli.hub.resolve"))
@@ -139,24 +140,45 @@ def run_reassign(args) -> int:
     return 0
 
 
+def _value(v) -> str:
+    return "—" if v is None else repr(v)
+
+
 def run_conflicts(args) -> int:
     from kjtui.commands.sync import guarded
     from sync import conflicts
 
     _connect(args)
-    items = guarded(conflicts.pending)
+    items = guarded(conflicts.pending, args.station)
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not items:
         print(i18n.t("hub.no_conflicts"))
+    station = None
     for c in items:
+        if c["station"] != station:
+            station = c["station"]
+            n = sum(1 for x in items if x["station"] == station)
+            print(i18n.t("hub.conflicts_of", station=station or "—", n=n))
         if c["kind"] == "proposal":
-            stale = " !" if c["stale"] else ""
-            print(f"{c['id'][:12]}  {c['station']}  {c['customer']} {c['shop']}  {c['field']}: "
-                  f"{c['current']!r} → {c['new']!r}{stale}")
+            print(f"  {c['id'][:12]}  {i18n.t('hub.kind.proposal')}  {c['customer']} {c['shop']}  "
+                  f"{c['field']}: {c['old']!r} → {c['new']!r}")
+            if c["stale"]:
+                print("      " + i18n.t("hub.county_now", value=repr(c["current"])))
+        elif c["kind"] == "held":
+            print(f"  {c['id'][:12]}  {i18n.t('hub.kind.held')}  {c['table']} {c['record'][:12]}  "
+                  f"rev {c['rev']}  seq {c['seq']}: {i18n.t(c['reason'], **c['params'])}")
+            shown = [ch for ch in c["changes"] if ch[0] not in ("owner", "rev", "deleted")
+                     or ch[1] is not None]
+            for col, old, new in shown[:8]:
+                print(f"      {col}: {_value(old)} → {_value(new)}")
+            if len(shown) > 8:
+                print("      …")
+            if not c["overridable"]:
+                print("      " + i18n.t("hub.reject_only"))
         else:
-            print(f"{c['id'][:12]}  {c['station']}  {c['kind']}  {c['table']} {c['record']}")
+            print(f"  {c['id'][:12]}  {c['kind']}  {c['table']} {c['record']}")
     return 0
 
 
@@ -168,5 +190,6 @@ def run_resolve(args) -> int:
     if not args.accept and not args.reject:
         raise KjtuiError("hub.no_such_conflict", id=args.id)
     item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
-    print(i18n.t("hub.resolved", id=item["id"]))
+    key = "hub.resolved_accepted" if args.accept else "hub.resolved_rejected"
+    print(i18n.t(key, id=item["id"], station=item["station"]))
     return 0

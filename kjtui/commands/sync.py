@@ -194,6 +194,8 @@ def run_status(args) -> int:
                   f"{i18n.t('status.last')} {p['last_import_at'] or '—'}  {' '.join(flags)}")
         print(f"{i18n.t('status.proposals')}: {s['pending_proposals']}  "
               f"{i18n.t('status.conflicts')}: {s['conflicts']}")
+        for code, n in sorted(s["held"].items()):
+            print(i18n.t("status.held_at_hub", station=code, n=n))
         return 0
     hub = s["hub"]
     if hub is None:
@@ -206,4 +208,24 @@ def run_status(args) -> int:
     print(f"{i18n.t('status.last')}: {hub['last_import_at'] or '—'}")
     skew = days(hub["skew_ms"]) + (f"  {i18n.t('status.flagged')}" if hub["skew_flagged"] else "")
     print(f"{i18n.t('status.skew')}: {skew}")
+    _print_at_county(s)
     return 0
+
+
+def _print_at_county(s: dict) -> None:
+    """What waits at the county for this laptop, and why; then what the county decided."""
+    if not s["waiting"] and not s["rejected"]:
+        print(i18n.t("status.nothing_waiting"))
+        return
+    if s["waiting"]:
+        print(i18n.t("status.waiting", n=len(s["waiting"])))
+        for w in s["waiting"]:
+            print(f"  {w['table']} {w['record'][:12]} (seq {w['seq']}): "
+                  f"{i18n.t(w['reason'], **w['params'])}")
+        print("  " + i18n.t("status.waiting_hint"))
+    if s["rejected"]:
+        print(i18n.t("status.rejected", n=len(s["rejected"])))
+        for w in s["rejected"]:
+            note = f" — {w['note']}" if w["note"] else ""
+            print(f"  {w['table']} {w['record'][:12]} (seq {w['seq']}): "
+                  f"{i18n.t(w['reason'], **w['params'])}{note}")

@@ -417,13 +417,14 @@ TAKEN_OVER_BY_SERVING = (CustomerPin,)
 @rule()
 def owner(view: View, rec: Rec) -> Violation | None:
     """A station writes only records it owns; a record another station holds stays theirs."""
-    if rec.values.get("owner") != view.sender:
-        return Violation("write.not_owner", {"kind": rec.kind, "owner": rec.values.get("owner")})
     old = rec.old
     if old is not None and old["owner"] != view.sender:
-        if rec.model in TAKEN_OVER_BY_SERVING and serves(view, rec.values.get("customer_id")):
-            return None
-        return Violation("write.not_owner", {"kind": rec.kind, "owner": old["owner"]})
+        if not (rec.model in TAKEN_OVER_BY_SERVING and rec.values.get("owner") == view.sender
+                and serves(view, rec.values.get("customer_id"))):
+            return Violation("write.not_owner", {"kind": rec.kind, "owner": old["owner"]})
+    if rec.values.get("owner") != view.sender:
+        return Violation("write.not_sender", {"kind": rec.kind, "owner": rec.values.get("owner"),
+                                              "sender": view.sender})
     return None
 
 
@@ -482,13 +483,10 @@ def references(view: View, rec: Rec) -> Violation | None:
         if value is None or target is Manager:
             continue
         kind = target.__name__
-        if target is rec.model and value == rec.id:
-            return Violation("write.missing_reference", {"kind": rec.kind, "target": kind})
-        if view.held(target, value):
-            return Violation("write.parent_held", {"kind": rec.kind, "target": kind})
-        row = view.row(target, value)
+        row = view.row(target, value) if not (target is rec.model and value == rec.id) else None
         if row is None:
-            return Violation("write.missing_reference", {"kind": rec.kind, "target": kind})
+            key = "write.parent_held" if view.held(target, value) else "write.missing_reference"
+            return Violation(key, {"kind": rec.kind, "target": kind})
         if target in OWNED_BY_STATION:
             if row["owner"] != view.sender:
                 return Violation("write.foreign_reference",

@@ -141,12 +141,15 @@ def _records(blocks: list[bundle.Block]) -> list[rules.Rec]:
         model = MODELS[blk.table]
         names = list(blk.cols)
         rows = zip(*(blk.cols[c] for c in names))
+        bad = rules.malformed_rows(model, blk.cols)
         if blk.seqs is None:
-            context.extend((ORDER[blk.table], i, rules.Rec(model, dict(zip(names, r))))
-                           for i, r in enumerate(rows))
+            recs = [rules.Rec(model, dict(zip(names, r))) for r in rows]
+            context.extend((ORDER[blk.table], i, r) for i, r in enumerate(recs))
         else:
-            changes.extend(rules.Rec(model, dict(zip(names, r)), seq=q)
-                           for q, r in zip(blk.seqs, rows))
+            recs = [rules.Rec(model, dict(zip(names, r)), seq=q) for q, r in zip(blk.seqs, rows)]
+            changes.extend(recs)
+        for i, r in enumerate(recs):
+            r.well_formed = i not in bad
     context.sort(key=itemgetter(0, 1))
     changes.sort(key=_SEQ)
     return [r for _, _, r in context] + changes

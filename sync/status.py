@@ -37,6 +37,7 @@ def _peer(p: SyncPeer) -> dict:
         "missing_there": json.loads(p.missing) if p.missing else [],
         "skew_ms": p.skew_ms, "skew_flagged": p.skew_flagged,
         "last_import_at": p.last_import_at, "enrolled_at": p.enrolled_at,
+        "replaced_at": p.replaced_at,
     }
 
 

@@ -185,14 +185,14 @@ def test_a_route_handed_over_brings_its_stops_customers_and_pins(county):
 def test_a_second_pin_row_from_an_older_release_is_held_not_a_unique_violation(any_county):
     """PIN rows written before PINs had one id a customer collide on the database's UNIQUE
     index: the later one is held with its reason, the bundle and the next ones apply."""
-    from kjtui.models import journal
+    from kjtui.models import journal, new_id
 
     c = any_county
     lic = L(0, 0, 6)
     c.at("KJ01")  # A's laptop, on an older release, sets the PIN under a new id, offline
     county_.visit("KJ01", lic, AT)
-    journal.create(CustomerPin, customer=county_.customer(lic).id, salt="00" * 16,
-                   pin_hash="11" * 32, set_at=AT)
+    journal.create(CustomerPin, id=new_id(), customer=county_.customer(lic).id,
+                   salt="00" * 16, pin_hash="11" * 32, set_at=AT)
     c.at("hub")
     handover.reassign_customer(lic, "KJ02", "KJ02-R1")
     c.push("KJ02")
@@ -432,3 +432,62 @@ def test_a_rule_the_county_cannot_waive_is_refused_and_the_record_stays_held(cou
     assert county.waiting == [] and [w.note for w in county.rejected] == ["forged"]
     code, out, err = run(kjtui_cmd, "sync", "status", "--db", db_arg(c, "KJ01"))
     assert "Rejected by the county: 1" in out and "forged" in out
+
+
+# --- 4. re-issuing an enrollment ----------------------------------------------------------------
+
+
+def test_a_reissued_enrollment_accepts_the_old_laptops_stick_until_it_is_retired(county,
+                                                                                 kjtui_cmd):
+    from kjtui.models import DayLog, close
+    from sync import enroll
+
+    c = county
+    c.at("KJ01")  # the old laptop: a week on a stick, never imported
+    ids = [county_.visit("KJ01", L(0, 0, i), AT.replace(minute=i)) for i in range(10)]
+    for i, v in enumerate(ids):
+        county_.ack_paper(v, str(i))
+    stick = c.outbox("KJ01")
+    assert journal_top(c, "KJ01") == 21  # the day log, ten visits, ten acknowledgements
+    close()
+    code, out, err = run(kjtui_cmd, "hub", "enroll", "--db", db_arg(c, "hub"), "--manager",
+                         "KJ01", "--out", c.folder)
+    assert code == 0, err
+    assert "Incarnation 1 is replaced by 2 but not revoked" in out
+    assert "kjtui hub revoke --manager KJ01 --incarnation 1" in out
+    new_laptop = c.folder / "KJ01-new.db"
+    c.stations["KJ01-new"] = new_laptop
+    c.at("KJ01-new")
+    enroll.join((c.folder / "enroll-KJ01-i2.kje").read_bytes())
+    county_.visit("KJ01", L(0, 1, 0), AT)  # the new laptop's Monday too: one day log a day
+    from kjtui.services import day
+
+    day.phone_in(county_.customer(L(0, 1, 0)).manager_id, AT.date(), "first")
+    at_hub, _ = c.push("KJ01-new")
+    assert at_hub.status == "applied"
+    # the stick of the replaced laptop still applies; its version of the day both laptops
+    # opened (one record: its id is the manager's and the day's) is older than the county's,
+    # with other values: held, the visits on it applied
+    c.at("hub")
+    from sync import importer
+
+    r = importer.import_bytes(stick)
+    assert r.status == "applied" and r.changes == 20
+    assert [(h.rec.table, h.why.key) for h in r.held] == [("day_log", "write.stale")]
+    assert Visit.select().where(Visit.owner == "KJ01").count() == 11
+    # retired: refused; taken back: accepted again
+    code, out, err = run(kjtui_cmd, "hub", "revoke", "--db", db_arg(c, "hub"), "--manager",
+                         "KJ01", "--incarnation", "1")
+    assert code == 0 and "incarnation 1" in out
+    (c.folder / "stick.kjb").write_bytes(stick)
+    code, out, err = run(kjtui_cmd, "sync", "import", "--db", db_arg(c, "hub"),
+                         c.folder / "stick.kjb")
+    assert code != 0 and "revoked" in err
+    code, out, err = run(kjtui_cmd, "hub", "unrevoke", "--db", db_arg(c, "hub"), "--manager",
+                         "KJ01")
+    assert code == 0 and "incarnation 1" in out
+    code, out, err = run(kjtui_cmd, "sync", "import", "--db", db_arg(c, "hub"),
+                         c.folder / "stick.kjb")
+    assert code == 0 and "already imported" in out
+    c.at("hub")
+    assert DayLog.select().where(DayLog.owner == "KJ01").count() == 1

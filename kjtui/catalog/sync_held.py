@@ -26,4 +26,12 @@ MESSAGES = {
     "status.waiting": ("在县局等待处理：{n} 条记录（其余记录已照常导入）", "Waiting at the county: {n} record(s) (everything else was applied)"),
     "status.waiting_hint": ("这些记录由县局管理员决定；本机可以照常记录和同步。", "The county's administrator decides on these; this laptop records and syncs as usual."),
     "status.rejected": ("县局已拒绝：{n} 条记录", "Rejected by the county: {n} record(s)"),
+    # enrollment re-issued, revoked, taken back
+    "hub.enroll_replaces": ("第 {old} 代笔记本被第 {inc} 代取代，但没有注销：它已经写下的变更（U 盘上的、旧笔记本上的）照常接收，直到你退役它：kjtui hub revoke --manager {code} --incarnation {old}", "Incarnation {old} is replaced by {inc} but not revoked: the changes it already wrote (on a stick, on the old laptop) are still accepted until you retire it: kjtui hub revoke --manager {code} --incarnation {old}"),
+    "hub.unknown_incarnation": ("{code} 没有第 {inc} 代笔记本。", "{code} has no incarnation {inc}."),
+    "hub.not_revoked": ("{code} 没有已注销的笔记本可以恢复。", "{code} has no revoked laptop to take back."),
+    "hub.unrevoked": ("已恢复 {code} 的第 {inc} 代笔记本：它的同步包重新接收。", "Took back the revocation of {code}'s incarnation {inc}: its bundles are accepted again."),
+    "cli.hub.unrevoke": ("撤销注销：重新接收某一代笔记本的同步包", "take a revocation back: accept that incarnation's bundles again"),
+    "cli.opt.incarnation": ("第几代笔记本（默认：全部/最近一代）", "incarnation (default: all / the most recent)"),
+    "status.replaced": ("已被新一代取代（仍接收）", "replaced (still accepted)"),
 }

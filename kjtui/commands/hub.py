@@ -24,7 +24,13 @@ def register(sub) -> None:
     a = s.add_parser("revoke", help=i18n.t("cli.hub.revoke"))
     add_common(a)
     a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.add_argument("--incarnation", type=int, metavar="N", help=i18n.t("cli.opt.incarnation"))
     a.set_defaults(func=run_revoke)
+    a = s.add_parser("unrevoke", help=i18n.t("cli.hub.unrevoke"))
+    add_common(a)
+    a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.add_argument("--incarnation", type=int, metavar="N", help=i18n.t("cli.opt.incarnation"))
+    a.set_defaults(func=run_unrevoke)
     a = s.add_parser("serve", help=i18n.t("cli.hub.serve"))
     add_common(a)
     a.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.opt.host"))
@@ -72,14 +78,16 @@ def run_init(args) -> int:
 
 def run_enroll(args) -> int:
     from kjtui.commands.sync import guarded
-    from kjtui.models import SyncPeer
     from sync import enroll
 
     _connect(args)
     path = guarded(enroll.enroll, args.manager, args.out)
-    inc = SyncPeer.select(SyncPeer.incarnation).where(SyncPeer.node == args.manager).order_by(
-        SyncPeer.incarnation.desc()).scalar()
+    peers = enroll.incarnations(args.manager)
+    inc = peers[-1].incarnation
     print(i18n.t("hub.enrolled", code=args.manager, path=path, inc=inc))
+    for p in peers[:-1]:
+        if not p.revoked:
+            print(i18n.t("hub.enroll_replaces", code=args.manager, old=p.incarnation, inc=inc))
     return 0
 
 
@@ -88,8 +96,19 @@ def run_revoke(args) -> int:
     from sync import enroll
 
     _connect(args)
-    n = guarded(enroll.revoke, args.manager)
-    print(i18n.t("hub.revoked", code=args.manager, n=n))
+    incs = guarded(enroll.revoke, args.manager, args.incarnation)
+    print(i18n.t("hub.revoked", code=args.manager, n=len(incs),
+                 incs=", ".join(map(str, incs)) or "—"))
+    return 0
+
+
+def run_unrevoke(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import enroll
+
+    _connect(args)
+    inc = guarded(enroll.unrevoke, args.manager, args.incarnation)
+    print(i18n.t("hub.unrevoked", code=args.manager, inc=inc))
     return 0
 
 

@@ -185,6 +185,8 @@ def run_status(args) -> int:
             flags = []
             if p["revoked"]:
                 flags.append(i18n.t("status.revoked"))
+            elif p["replaced_at"]:
+                flags.append(i18n.t("status.replaced"))
             if p["skew_flagged"]:
                 flags.append(f"{i18n.t('status.flagged')} {days(p['skew_ms'])}")
             print(f"{i18n.t('status.station')} {p['node']}/{p['incarnation']}: "

@@ -61,3 +61,7 @@ class SyncModel(BaseModel):
     # Records whose content is vouched for (a customer acknowledged it, a supervisor reviewed it)
     # are never edited: a correction is a new record that supersedes the old one.
     immutable_once_signed = False
+    # Fields of a record that exists once per their values (one day log a manager and day): its
+    # id is derived from them (`derived_id`), so two laptops of one manager, or two managers of
+    # one customer, writing it write one record, never two rows that break a UNIQUE index.
+    one_per: tuple[str, ...] = ()

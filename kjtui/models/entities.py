@@ -156,6 +156,8 @@ class MonthlyPlan(SyncModel):
     month = pw.DateField()
     submitted_at = pw.DateTimeField(null=True)
 
+    one_per = ("manager", "month")
+
     class Meta:
         indexes = ((("manager", "month"), True),)
 
@@ -165,6 +167,8 @@ class PlanDay(SyncModel):
     day = pw.DateField()
     route = pw.ForeignKeyField(Route, null=True)  # null: a day off, a meeting
     note = pw.CharField(max_length=120, default="")
+
+    one_per = ("plan", "day")
 
     class Meta:
         indexes = ((("plan", "day"), True),)
@@ -183,6 +187,8 @@ class DayLog(SyncModel):
     last_phoned = pw.BooleanField(default=False)
     last_phoned_at = pw.DateTimeField(null=True)
     note = pw.TextField(default="")
+
+    one_per = ("manager", "day")
 
     class Meta:
         indexes = ((("manager", "day"), True),)
@@ -244,6 +250,8 @@ class CustomerPin(SyncModel):
     salt = pw.CharField(max_length=32)
     pin_hash = pw.CharField(max_length=64)
     set_at = pw.DateTimeField()
+
+    one_per = ("customer",)
 
 
 class InfoItem(SyncModel):

@@ -20,6 +20,7 @@ from kjtui.models import (
     SyncModel,
     WeeklyReview,
     database,
+    derived_id,
     hlc,
     rules,
 )
@@ -94,6 +95,16 @@ def _journal(record: SyncModel) -> None:
     )
 
 
+def natural_id(model, fields: dict) -> str:
+    """The id of a record that exists once per the values of `model.one_per` (kjtui.models.base)."""
+    key = []
+    for name in model.one_per:
+        value = fields[name]
+        value = getattr(value, "id", value)  # a record for a foreign key
+        key.append(value.isoformat() if isinstance(value, (date, datetime)) else str(value))
+    return derived_id(model._meta.table_name, "|".join(key))
+
+
 def create(model, *, owner: str | None = None, **fields) -> SyncModel:
     """Insert a new record of `model`. On a station the owner is the station; on the hub a
     station-owned record needs its manager's code as `owner`."""
@@ -102,6 +113,8 @@ def create(model, *, owner: str | None = None, **fields) -> SyncModel:
         owner = me if (me != HUB or not station_owned(model)) else None
         if owner is None:
             raise ValueError(f"{model.__name__} is station-owned: pass owner=<manager code>")
+    if model.one_per and "id" not in fields:
+        fields["id"] = natural_id(model, fields)
     with database.atomic():
         record = model(owner=owner, rev=1, hlc=0, **fields)
         _check(record, None)

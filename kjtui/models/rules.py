@@ -63,6 +63,7 @@ class Rec:
     values: dict
     old: dict | None = None
     seq: int | None = None
+    well_formed: bool = False  # already checked by malformed_rows
 
     @property
     def id(self) -> str:
@@ -156,8 +157,9 @@ class View:
         self._over: dict[str, dict[str, dict]] = {}
         self._held: set[tuple[str, str]] = set()
         self._held_loaded: set[tuple[str, str]] = set()
+        self._none_held: bool | None = None
         self._acked: dict[str, bool] = {}
-        self._reach: dict[tuple[str, str], bool] = {}
+        self._reach: dict[str, set[str]] = {}
         self._unique: dict[tuple[str, tuple[str, ...]], dict[tuple, set[str]]] = {}
         self._unique_over: dict[tuple[str, tuple[str, ...]], dict[tuple, str]] = {}
         self._unique_loaded: dict[tuple[str, tuple[str, ...]], set[tuple]] = {}
@@ -209,12 +211,17 @@ class View:
         key = (model._meta.table_name, ident)
         if key in self._held:
             return True
-        if key not in self._held_loaded and self.sender != HUB:
+        if key not in self._held_loaded:
             self.prefetch_held(model, [ident])
         return key in self._held
 
     def prefetch_held(self, model, ids: Iterable[str]) -> None:
         table = model._meta.table_name
+        if self._none_held is None:
+            self._none_held = self.sender == HUB or not HeldRecord.select().where(
+                (HeldRecord.station == self.sender) & (HeldRecord.state == "held")).exists()
+        if self._none_held:
+            return
         todo = sorted({i for i in ids if (table, i) not in self._held_loaded})
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i : i + CHUNK]
@@ -235,8 +242,10 @@ class View:
         todo = sorted({v for v in visit_ids if v not in self._acked})
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i : i + CHUNK]
-            found = {r for (r,) in Acknowledgement.select(Acknowledgement.visit)
-                     .where(Acknowledgement.visit.in_(chunk)).tuples()}
+            marks = ", ".join([self.db.param] * len(chunk))
+            found = {r for (r,) in self.db.execute_sql(
+                f'SELECT "visit_id" FROM "acknowledgement" WHERE "visit_id" IN ({marks})',
+                chunk).fetchall()}
             for v in chunk:
                 self._acked[v] = v in found
 
@@ -251,23 +260,19 @@ class View:
     # what the sender may refer to
 
     def reachable(self, model, ident: str) -> bool:
-        key = (model._meta.table_name, ident)
-        if key not in self._reach:
-            self.prefetch_reach(model, [ident])
-        return self._reach[key]
-
-    def prefetch_reach(self, model, ids: Iterable[str]) -> None:
+        """One query a kind for the whole view: a manager's customers are a few hundred."""
         table = model._meta.table_name
-        todo = sorted({i for i in ids if (table, i) not in self._reach})
-        cond = reach(model, self.manager_id, self.sender)
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
-            q = model.select(model.id).where(model.id.in_(chunk))
+        if table not in self._reach:
+            cond = reach(model, self.manager_id, self.sender)
+            q = model.select(model.id)
             if cond is not None:
                 q = q.where(cond)
-            found = {r for (r,) in q.tuples()}
-            for r in chunk:
-                self._reach[(table, r)] = r in found
+            self._reach[table] = {r for (r,) in q.tuples()}
+        return ident in self._reach[table]
+
+    def prefetch_reach(self, model, ids: Iterable[str]) -> None:
+        if ids:
+            self.reachable(model, "")
 
     # unique values
 
@@ -362,28 +367,6 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-def _valid(f, v) -> bool:
-    if v is None:
-        return f.null
-    if isinstance(f, pw.ForeignKeyField) or f.primary_key:
-        return isinstance(v, str) and _HEX32.fullmatch(v) is not None
-    if isinstance(f, pw.CharField):
-        return isinstance(v, str) and len(v) <= f.max_length
-    if isinstance(f, pw.TextField):
-        return isinstance(v, str) and len(v) <= 100_000
-    if isinstance(f, pw.BooleanField):
-        return isinstance(v, bool)
-    if isinstance(f, (pw.IntegerField, pw.BigIntegerField)):
-        return type(v) is int and _INT64[0] <= v <= _INT64[1]
-    if isinstance(f, pw.FloatField):
-        return type(v) in (int, float) and v == v and abs(v) < 1e300
-    if isinstance(f, pw.DateTimeField):
-        return isinstance(v, str) and _DATETIME.fullmatch(v) is not None and _parses(v)
-    if isinstance(f, pw.DateField):
-        return isinstance(v, str) and _DATE.fullmatch(v) is not None and _parses(v)
-    return True
-
-
 def _parses(v: str) -> bool:
     try:
         (datetime if "T" in v else date).fromisoformat(v)
@@ -392,12 +375,68 @@ def _parses(v: str) -> bool:
     return True
 
 
+def _checker(f) -> Callable[[object], bool]:
+    """Whether a JSON value is one this column may hold (None only where the column allows)."""
+    null = f.null
+
+    def of(test):
+        return (lambda v: null if v is None else test(v))
+
+    if isinstance(f, pw.ForeignKeyField) or f.primary_key:
+        return of(lambda v: v.__class__ is str and _HEX32.fullmatch(v) is not None)
+    if isinstance(f, pw.CharField):
+        n = f.max_length
+        return of(lambda v: v.__class__ is str and len(v) <= n)
+    if isinstance(f, pw.TextField):
+        return of(lambda v: v.__class__ is str and len(v) <= 100_000)
+    if isinstance(f, pw.BooleanField):
+        return of(lambda v: v.__class__ is bool)
+    if isinstance(f, (pw.IntegerField, pw.BigIntegerField)):
+        return of(lambda v: v.__class__ is int and _INT64[0] <= v <= _INT64[1])
+    if isinstance(f, pw.FloatField):
+        return of(lambda v: v.__class__ in (int, float) and v == v and abs(v) < 1e300)
+    if isinstance(f, pw.DateTimeField):
+        return of(lambda v: v.__class__ is str and _DATETIME.fullmatch(v) is not None
+                  and _parses(v))
+    if isinstance(f, pw.DateField):
+        return of(lambda v: v.__class__ is str and _DATE.fullmatch(v) is not None
+                  and _parses(v))
+    return of(lambda v: True)
+
+
+_CHECKERS: dict[type, list[tuple[str, Callable[[object], bool]]]] = {}
+
+
+def checkers(model) -> list[tuple[str, Callable[[object], bool]]]:
+    """(column, checker) for every column of `model`."""
+    if model not in _CHECKERS:
+        _CHECKERS[model] = [(f.column_name, _checker(f)) for f in model._meta.sorted_fields]
+    return _CHECKERS[model]
+
+
+def malformed_rows(model, cols: dict[str, list]) -> set[int]:
+    """The rows of a block (columns of JSON values) that `well_formed` refuses, column by
+    column (a hub imports tens of thousands): the importer checks a block at once with the very
+    checkers the rule uses."""
+    bad: set[int] = set()
+    for name, ok in checkers(model):
+        col = cols.get(name)
+        if col is None:
+            continue
+        if not all(map(ok, col)):
+            bad.update(i for i, v in enumerate(col) if not ok(v))
+    return bad
+
+
 @rule(on_write=False)
 def well_formed(view: View, rec: Rec) -> Violation | None:
     """Every column of the right type and size (a database would refuse or, SQLite, keep it)."""
-    for f in rec.model._meta.sorted_fields:
-        if not _valid(f, rec.values.get(f.column_name)):
-            return Violation("write.bad_value", {"kind": rec.kind, "column": f.column_name})
+    if rec.well_formed:
+        return None  # checked with its block (malformed_rows)
+    values = rec.values
+    for name, ok in checkers(rec.model):
+        if not ok(values.get(name)):
+            return Violation("write.bad_value", {"kind": rec.kind, "column": name})
     return None
 
 

@@ -10,7 +10,7 @@ import os
 import re
 
 from kjtui.exception import Refused
-from kjtui.models import Acknowledgement, CustomerPin, Setting, database, derived_id, journal
+from kjtui.models import Acknowledgement, CustomerPin, Setting, database, journal
 from kjtui.models.journal import owner_for
 from kjtui.services import settings
 from kjtui.services.session import now
@@ -46,10 +46,9 @@ def _store_pin(customer_id: str, pin: str, owner: str, existing: CustomerPin | N
     salt = os.urandom(16)
     fields = {"salt": salt.hex(), "pin_hash": _hash(pin, salt), "set_at": now()}
     if existing is None:
-        # One PIN record a customer, whoever writes it (kjtui.models.base.derived_id): when the
-        # customer changes hands, the new manager's PIN is a revision of the old one, never a
-        # second row.
-        pin_id = derived_id("customer_pin", customer_id)
+        # One PIN record a customer, whoever writes it (CustomerPin.one_per): when the customer
+        # changes hands, the new manager's PIN is a revision of the old one, never a second row.
+        pin_id = journal.natural_id(CustomerPin, {"customer": customer_id})
         gone = CustomerPin.get_or_none(CustomerPin.id == pin_id)  # a PIN deleted before
         if gone is not None:
             journal.update(gone, deleted=False, **fields)

@@ -29,7 +29,7 @@ from kjtui.models import (
 )
 from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
-from sync import bundle, node
+from sync import bundle, crypto, node
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first
@@ -58,25 +58,38 @@ class Opened:
     blocks: list[bundle.Block]
 
 
-def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
-    """Every check that needs no write: size, structure, addressee, a known sender that is not
-    revoked (before decrypting), signature, hash, decryption, schema, content."""
-    b = bundle.parse(data)
-    m = b.manifest
+def check_head(m: dict, signed: bytes, signature: bytes) -> SyncPeer:
+    """What a bundle's head alone decides, before a byte of its payload is read: addressed to
+    this node, from a known sender that is not revoked, signed by that sender's key (the
+    manifest holds the payload's size and hash, so the signature covers the payload too)."""
     me = node_id()
     if m["kind"] == "enroll":
         raise BundleError("bundle.is_enrollment")
+    node.keys()  # a hub without keys says so
     if m["recipient"] != me or m["recipient_inc"] != node.incarnation():
         raise BundleError("bundle.not_for_me", recipient=m["recipient"], me=me)
     if m["sender"] == me or (me != HUB and m["sender"] != HUB):
         raise BundleError("bundle.unknown_sender", sender=m["sender"])
-    my_keys = node.keys()
     peer = SyncPeer.get_or_none((SyncPeer.node == m["sender"])
                                 & (SyncPeer.incarnation == m["sender_inc"]))
     if peer is None:
         raise BundleError("bundle.unknown_sender", sender=m["sender"])
     if peer.revoked:
         raise BundleError("bundle.revoked_sender", sender=m["sender"])
+    try:
+        crypto.verify(peer.sign_pub, signature, signed)
+    except crypto.CryptoFailed as exc:
+        raise BundleError("bundle.bad_signature") from exc
+    return peer
+
+
+def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
+    """Every check that needs no write: size, structure, addressee, a known sender that is not
+    revoked (before decrypting), signature, hash, decryption, schema, content."""
+    b = bundle.parse(data)
+    m = b.manifest
+    peer = check_head(m, b.signed, b.signature)
+    my_keys = node.keys()
     raw = bundle.open_payload(b, peer.sign_pub, my_keys["kem"])
     if m["schema"] > latest():
         raise BundleError("bundle.schema_newer", version=m["schema"], latest=latest())

@@ -34,4 +34,17 @@ MESSAGES = {
     "cli.hub.unrevoke": ("撤销注销：重新接收某一代笔记本的同步包", "take a revocation back: accept that incarnation's bundles again"),
     "cli.opt.incarnation": ("第几代笔记本（默认：全部/最近一代）", "incarnation (default: all / the most recent)"),
     "status.replaced": ("已被新一代取代（仍接收）", "replaced (still accepted)"),
+    # the HTTP hub's refusals (sync/hub_server.py)
+    "bundle.not_canonical": ("同步包的清单不是规范格式（键重复或顺序不对），已拒收，未做任何改动。", "The bundle's manifest is not in canonical form (a key twice, or out of order); it was refused and nothing was changed."),
+    "hub.busy": ("县局正忙，未做任何改动；稍后自动重试。", "The hub is busy; nothing was changed; try again shortly."),
+    "hub.unavailable": ("县局暂时无法处理（{reason}），未做任何改动；稍后再试。", "The hub cannot take bundles right now ({reason}); nothing was changed; try again later."),
+    "http.timeout": ("发送太慢（{seconds} 秒内没有收到数据），连接已断开，未做任何改动。", "The bundle arrived too slowly (nothing for {seconds} s); nothing was changed."),
+    "http.not_found": ("县局没有这个地址；同步包请发到 /bundles。", "The hub has no such address; bundles go to /bundles."),
+    "http.method": ("这个地址不接受这种请求。", "This address does not take that kind of request."),
+    "http.bad_request": ("请求无效，未做任何改动。", "The request is invalid; nothing was changed."),
+    # push and import, said right
+    "push.nothing": ("没有待发送的变更；已向县局取回消息，写入 {n} 条记录。", "Nothing to send; asked the hub for its news: {n} records written here."),
+    "push.held": ("县局暂存了 {n} 条记录待处理，其余已导入；kjtui sync status 说明原因。", "The hub holds {n} record(s) for a decision and applied the rest; kjtui sync status says why."),
+    "sync.held": ("其中 {n} 条记录违反规则，已暂存待处理（kjtui hub conflicts），其余已导入。", "{n} record(s) break a rule and are held for a decision (kjtui hub conflicts); the rest was applied."),
+    "sync.skew_here": ("注意：本机时钟与县局相差 {days} 天，请校准本机时钟。", "Note: this laptop's clock is {days} days off the county's; set this laptop's clock right."),
 }

@@ -106,11 +106,17 @@ def _files(paths, me: str):
 
 
 def _say_skew(result) -> None:
-    from kjtui.models import SyncPeer
+    """Blame the clock that is wrong: the hub's is the county's reference, so a laptop told of
+    a skew from the hub hears that its own clock is off; the hub hears of the station's."""
+    from kjtui.models import HUB, SyncPeer
 
     peer = SyncPeer.get((SyncPeer.node == result.sender)
                         & (SyncPeer.incarnation == result.incarnation))
-    print(i18n.t("sync.skew", node=result.sender, days=round(peer.skew_ms / 86400000)))
+    days = round(peer.skew_ms / 86400000)
+    if result.sender == HUB:
+        print(i18n.t("sync.skew_here", days=-days))
+    else:
+        print(i18n.t("sync.skew", node=result.sender, days=days))
 
 
 def run_import(args) -> int:
@@ -136,6 +142,8 @@ def run_import(args) -> int:
                      n=result.changes, ack=result.their_ack))
         if result.unparked:
             print(i18n.t("sync.unparked", n=result.unparked))
+        if result.held:
+            print(i18n.t("sync.held", n=len(result.held)))
         if result.skew_flagged:
             _say_skew(result)
         if result.reply:
@@ -157,7 +165,13 @@ def run_push(args) -> int:
     for p in guarded(client.push, args.hub, retries=min(max(args.retries, 1), 10),
                      timeout=args.timeout):
         status = i18n.t(f"push.status.{p.hub_status}") if p.hub_status else "?"
-        print(i18n.t("push.sent", first=p.first, last=p.last, status=status, n=p.reply.changes))
+        if p.empty:
+            print(i18n.t("push.nothing", n=p.reply.changes))
+        else:
+            print(i18n.t("push.sent", first=p.first, last=p.last, status=status,
+                         n=p.reply.changes))
+        if p.hub_held:
+            print(i18n.t("push.held", n=p.hub_held))
         if p.reply.skew_flagged:
             _say_skew(p.reply)
     return 0

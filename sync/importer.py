@@ -439,6 +439,13 @@ def _received_digests(peer: SyncPeer, upto: int, start: int) -> dict[int, str]:
     return out
 
 
+def _news(peer: SyncPeer, clock: int) -> bool:
+    """The bundle was made after the last one we took news from (its ack, its missing ranges):
+    by its sender's clock, or, when the last one came from a clock flagged as wrong and this
+    one's is right, after that clock was set right (a laptop once set to 2036)."""
+    return clock >= peer.their_clock or (peer.skew_flagged and not hlc.skewed(clock)[1])
+
+
 def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list]:
     """Apply a bundle that follows what was applied, park one that comes after a gap."""
     first, last, ack = o.b.first, o.b.last, peer.acked_seq
@@ -472,7 +479,7 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
         SyncReceived.create(node=peer.node, incarnation=peer.incarnation, first_seq=ack + 1,
                             last_seq=last, digests="".join(digests.get(s, ABSENT) for s in seqs))
         peer.acked_seq = last
-    elif o.b.manifest["clock"] >= peer.their_clock or last > ack:
+    elif _news(peer, o.b.manifest["clock"]) or last > ack:
         peer.acked_seq = last  # from the hub: may go back (a hub restored from a backup)
     return ("applied" if written or held or last > ack else "duplicate"), written, held
 
@@ -562,7 +569,7 @@ def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
                             & (SyncPeer.incarnation == peer.incarnation))  # read under the lock
         status, written, held = _apply_chain(peer, opened, data)
         unparked = _unpark(peer) if status == "applied" else 0
-        newer = m["clock"] >= peer.their_clock
+        newer = _news(peer, m["clock"])
         if status == "duplicate" and newer and m["ack"] != peer.their_ack:
             status = "acknowledged"  # no new records, but news of what they hold of ours
         if newer:

@@ -25,7 +25,10 @@ class County:
     stations: dict[str, Path] = field(default_factory=dict)
     enrollments: dict[str, Path] = field(default_factory=dict)
 
+    bound: str = ""
+
     def at(self, who: str):
+        self.bound = who
         close()
         return connect(self.hub if who == "hub" else resolve_url(self.stations[who]))
 

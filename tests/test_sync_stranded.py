@@ -491,3 +491,54 @@ def test_a_reissued_enrollment_accepts_the_old_laptops_stick_until_it_is_retired
     assert code == 0 and "already imported" in out
     c.at("hub")
     assert DayLog.select().where(DayLog.owner == "KJ01").count() == 1
+
+
+# --- 9. the clock's counter, and a laptop once set to 2036 ----------------------------------------
+
+
+def test_the_counter_never_wraps_while_the_stamp_is_ahead_of_the_wall_clock(tmp_path):
+    from kjtui.models import Setting, connect, hlc, resolve_url
+
+    connect(resolve_url(tmp_path / "n.db"))
+    now = hlc.wall_ms()
+    ahead = now + 3_600_001  # an odd millisecond an hour ahead: the stored stamp leads the clock
+    Setting.create(key=hlc.KEY, value=str(hlc.pack(ahead, 0xFFF0)))
+    stamps = [hlc.tick(now) for _ in range(40)]  # past 65,535 events in that millisecond
+    assert stamps == sorted(stamps) and len(set(stamps)) == 40
+    assert stamps[0] > hlc.pack(ahead, 0xFFF0)
+    assert hlc.unpack(stamps[-1])[0] == ahead + 1  # the count carried into the milliseconds
+
+
+def test_a_laptop_once_set_to_2036_recovers_at_its_next_sync(county, monkeypatch):
+    from kjtui.models import Setting, hlc
+
+    c = county
+    real = hlc.wall_ms
+    decade = 10 * 365 * 86400 * 1000
+    laptop = {"off": decade}  # the laptop says 2036; the hub's clock is right
+
+    def wall() -> int:
+        return real() + (laptop["off"] if c.bound == "KJ01" else 0)
+
+    monkeypatch.setattr(hlc, "wall_ms", wall)
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 1), AT)
+    county_.ack_paper(v, "1")
+    c.push("KJ01")
+    c.at("hub")
+    assert SyncPeer.get(SyncPeer.node == "KJ01").skew_flagged
+    laptop["off"] = 0  # the clock is set right; its stored stamps are still 2036
+    c.at("KJ01")
+    county_.visit("KJ01", L(0, 0, 2), AT.replace(hour=10))
+    assert hlc.unpack(int(Setting.get_by_id(hlc.KEY).value))[0] > real() + decade // 2
+    c.push("KJ01")  # the hub's answer: the county's clock; the laptop starts again from it
+    c.at("KJ01")
+    assert abs(hlc.unpack(int(Setting.get_by_id(hlc.KEY).value))[0] - real()) < 60_000
+    late = county_.visit("KJ01", L(0, 0, 3), AT.replace(hour=11))
+    assert hlc.unpack(Visit.get_by_id(late).hlc)[0] < real() + 60_000
+    at_hub, back = c.push("KJ01")
+    assert at_hub.status == "applied" and not at_hub.skew_flagged and not back.skew_flagged
+    c.at("hub")
+    peer = SyncPeer.get(SyncPeer.node == "KJ01")
+    assert not peer.skew_flagged and peer.their_clock < hlc.pack(real() + 60_000)
+    assert acked(c, "KJ01") == journal_top(c, "KJ01")

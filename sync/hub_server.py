@@ -201,8 +201,8 @@ def create_app() -> Starlette:
             key, params = ((exc.key, exc.params) if isinstance(exc, BundleError)
                            else ("http.timeout", {"seconds": int(IDLE_S)}))
             _line(who[0], f"refused {key}", started)
-            if key != "http.timeout":
-                await body.drain()
+            if who[0] != "?" and key != "http.timeout":
+                await body.drain()  # a signed head: perhaps a station that must read why
             return refusal(key, **params)
         except ClientDisconnect:
             _line(who[0], "refused: the client went away", started)

@@ -139,3 +139,74 @@ def payload_of(model, ident: str) -> dict:
     from kjtui.models.journal import to_payload
 
     return to_payload(model.get_by_id(ident))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Serving:
+    """`kjtui hub serve` in its own process on a loopback port (the models of one process bind
+    one database); `log` holds its stderr once stopped."""
+
+    def __init__(self, kjtui_cmd, hub_db: str, port: int | None = None):
+        self.cmd, self.db = kjtui_cmd, hub_db
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = ""
+        self.proc = None
+
+    def __enter__(self) -> Serving:
+        import subprocess
+        import time
+
+        import httpx
+
+        self.proc = subprocess.Popen([*self.cmd, "hub", "serve", "--db", self.db, "--port",
+                                      str(self.port), "--lang", "en"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(300):  # up to ~30 s for the interpreter to start on a loaded machine
+            if self.proc.poll() is not None:
+                raise AssertionError(self.proc.communicate()[1])
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError("the hub did not start")
+
+    def peak_rss_kib(self) -> int:
+        """The server's peak resident memory so far (VmHWM), in KiB."""
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmHWM")
+
+    def rss_kib(self) -> int:
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+    def __exit__(self, *exc) -> None:
+        import subprocess
+
+        self.proc.terminate()
+        try:
+            _, self.log = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, self.log = self.proc.communicate(timeout=10)
+
+
+def journal_top_of(county: County, code: str) -> int:
+    from sync import node
+
+    county.at(code)
+    return node.last_seq()

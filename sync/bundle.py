@@ -31,13 +31,15 @@ MAGIC = b"KJTB\x00\x01\r\n"  # \r\n: a copy that mangles line ends breaks the ma
 FORMAT = 1
 # Caps. One manager's year is ~50 kB on disk, ~600 kB of JSON lines, ~16,000 rows; an exporter
 # splits a longer outbox into several bundles (EXPORT_LINES, EXPORT_RAW), so no honest bundle
-# comes near these. They bound what one import may cost the hub: a bundle at every cap peaks at
-# a small multiple of MAX_FILE (docs/BUNDLE_FORMAT.md, "Memory").
+# comes near these. They bound what one import may cost the hub (docs/BUNDLE_FORMAT.md,
+# "Memory"). An enrollment file (a manager's whole history, read by `station join` on the
+# laptop, never by the hub) may hold more rows.
 MAX_FILE = 16 * 1024 * 1024
 MAX_MANIFEST = 64 * 1024
 MAX_RAW = 32 * 1024 * 1024  # decompressed payload: a zip bomb stops here
-MAX_LINES = 100_000  # rows
-EXPORT_LINES = 50_000  # rows an exporter puts in one bundle, at most
+MAX_LINES = 50_000  # rows of a bundle of changes
+MAX_ENROLL_LINES = 2_000_000  # rows of an enrollment file
+EXPORT_LINES = 20_000  # rows an exporter puts in one bundle, at most
 EXPORT_RAW = 8 * 1024 * 1024  # bytes of JSON lines an exporter puts in one bundle, about
 SIG_LEN = 64
 COMPRESSION = "lzma2-raw-6-1m"
@@ -93,12 +95,14 @@ def check_manifest(m) -> None:
     # it has: nothing a reader acts on can be of another type.
     if not (_int(m["ack"], MAX_SEQ) and _int(m["clock"], MAX_CLOCK)
             and _int(m["sender_inc"], MAX_SEQ) and _int(m["recipient_inc"], MAX_SEQ)
-            and all(isinstance(k, str) and _int(v, MAX_LINES) for k, v in m["counts"].items())
+            and all(isinstance(k, str) and _int(v, MAX_ENROLL_LINES)
+                    for k, v in m["counts"].items())
             and len(m["missing"]) <= 1000
             and all(isinstance(r, list) and len(r) == 2 and all(_int(x, MAX_SEQ) for x in r)
                     for r in m["missing"])):
         raise BundleError("bundle.bad_manifest")
-    if not (0 <= m["raw_size"] <= MAX_RAW and 0 <= m["lines"] <= MAX_LINES):
+    lines = MAX_ENROLL_LINES if m["kind"] == "enroll" else MAX_LINES
+    if not (0 <= m["raw_size"] <= MAX_RAW and 0 <= m["lines"] <= lines):
         raise BundleError("bundle.too_big")
     # Exactly one member, with a plain name: nothing in a bundle can name a path.
     if set(m["members"]) != {PAYLOAD}:
@@ -371,16 +375,17 @@ def decode_blocks(raw: bytes, sender: str = "", base_seq: int = 0,
     result: list[Block] = []
     if not raw:
         return result
-    try:
-        lines = raw.decode("utf-8").split("\n")
-    except UnicodeDecodeError as exc:
-        raise BundleError("bundle.corrupt") from exc
-    for line in lines:
+    start = 0
+    while start <= len(raw):  # line by line, without a second copy of the whole text
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        line, start = raw[start:end], end + 1
         try:
-            block = json.loads(line)
+            block = json.loads(line.decode("utf-8"))
             ok = _well_formed(block, models)
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:  # UnicodeDecodeError too
             raise BundleError("bundle.corrupt") from exc
+        del line
         if not ok:
             raise BundleError("bundle.corrupt")
         table, steps, hsteps, cols = block["t"], block["seq"], block["hlc"], block["cols"]

@@ -32,9 +32,9 @@ import asyncio
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -123,15 +123,29 @@ class _Body:
         except (_TimedOut, ClientDisconnect):
             pass
 
-    async def rest(self, limit: int) -> bytes:
-        """What is left, refusing a body longer than `limit`."""
+    async def rest(self, head: bytes, n: int) -> bytes:
+        """`head` and the n bytes that follow it, into one buffer of the final size (no
+        growing copies); a body that ends early is truncated, one that goes on too long."""
+        out = bytearray(len(head) + n)
+        out[: len(head)] = head
+        at = len(head) + len(self.buf)
+        if at > len(out):
+            raise BundleError("bundle.too_big")
+        out[len(head) : at] = self.buf
+        self.buf.clear()
         while not self.ended:
             await self._more()
-            if len(self.buf) > limit:
+            chunk = self.buf
+            if at + len(chunk) > len(out):
                 raise BundleError("bundle.too_big")
-        out = bytes(self.buf)
-        self.buf.clear()
-        return out
+            out[at : at + len(chunk)] = chunk
+            at += len(chunk)
+            chunk.clear()
+        if at != len(out):
+            raise BundleError("bundle.truncated")
+        data = bytes(out)
+        del out
+        return data
 
 
 def _import(data: bytes, lock: threading.Lock) -> importer.Result:
@@ -151,9 +165,17 @@ def _line(who: str, outcome: str, started: float) -> None:
 
 
 def create_app() -> Starlette:
-    """The app, over the database the models are bound to (kjtui.models.connect)."""
+    """The app, over the database the models are bound to (kjtui.models.connect).
+
+    Every database call runs on one thread of its own: imports are one at a time anyway, and
+    the memory an import takes is then reused by the next one (each thread of a pool would keep
+    its own heap at its own peak)."""
     lock = threading.Lock()
     slots = asyncio.Semaphore(UPLOAD_SLOTS)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kjtui-import")
+
+    async def in_worker(fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(worker, fn, *args)
 
     async def receive(request: Request, body: _Body, who: list[str]) -> bytes:
         """The whole bundle once its head is trusted; `who` names the sender as it goes."""
@@ -169,7 +191,7 @@ def create_app() -> Starlette:
         head = first + await body.take(bundle.head_length(first) - len(first))
         manifest, signed, signature = bundle.parse_head(head)
         who[0] = f"{manifest['sender']}/{manifest['sender_inc']}"
-        await run_in_threadpool(importer.check_head, manifest, signed, signature)
+        await in_worker(importer.check_head, manifest, signed, signature)
         total = len(head) + manifest["members"][bundle.PAYLOAD]["size"]
         if total > bundle.MAX_FILE:
             raise BundleError("bundle.too_big")
@@ -180,10 +202,7 @@ def create_app() -> Starlette:
         except TimeoutError:
             raise BundleError("hub.busy") from None
         try:
-            payload = await body.rest(total - len(head))
-            if len(payload) != total - len(head):
-                raise BundleError("bundle.truncated")
-            return head + payload
+            return await body.rest(head, total - len(head))
         except BaseException:
             slots.release()
             raise
@@ -193,7 +212,7 @@ def create_app() -> Starlette:
         try:
             data = await receive(request, body, who)
             try:
-                result = await run_in_threadpool(_import, data, lock)
+                result = await in_worker(_import, data, lock)
             finally:
                 slots.release()
                 del data

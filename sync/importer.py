@@ -91,9 +91,11 @@ def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
     peer = check_head(m, b.signed, b.signature)
     my_keys = node.keys()
     raw = bundle.open_payload(b, peer.sign_pub, my_keys["kem"])
+    b.payload = b""  # opened: the ciphertext is not needed again (the caller keeps the file)
     if m["schema"] > latest():
         raise BundleError("bundle.schema_newer", version=m["schema"], latest=latest())
     blocks = bundle.decode_blocks(raw, m["sender"], b.first - 1, 0)
+    del raw  # the JSON lines are blocks now
     _check_content(m, blocks)
     return Opened(b, blocks), peer
 
@@ -153,13 +155,15 @@ def _records(blocks: list[bundle.Block]) -> list[rules.Rec]:
             continue
         model = MODELS[blk.table]
         names = list(blk.cols)
+        index = {c: i for i, c in enumerate(names)}
         rows = zip(*(blk.cols[c] for c in names))
         bad = rules.malformed_rows(model, blk.cols)
+        Row, Rec = rules.Row, rules.Rec
         if blk.seqs is None:
-            recs = [rules.Rec(model, dict(zip(names, r))) for r in rows]
+            recs = [Rec(model, Row(index, r)) for r in rows]
             context.extend((ORDER[blk.table], i, r) for i, r in enumerate(recs))
         else:
-            recs = [rules.Rec(model, dict(zip(names, r)), seq=q) for q, r in zip(blk.seqs, rows)]
+            recs = [Rec(model, Row(index, r), seq=q) for q, r in zip(blk.seqs, rows)]
             changes.extend(recs)
         for i, r in enumerate(recs):
             r.well_formed = i not in bad
@@ -377,7 +381,8 @@ def _keep_held(held: list[Held], sender: str, peer: SyncPeer | None) -> None:
             SyncConflict.create(node=sender, kind="refused", table_name=h.rec.table,
                                 record_id=h.rec.id,
                                 detail=json.dumps({"key": h.why.key, "params": h.why.params,
-                                                   "record": h.rec.values}, ensure_ascii=False,
+                                                   "record": dict(h.rec.values)},
+                                                  ensure_ascii=False,
                                                   default=str),
                                 at=node.utc_now())
         return

@@ -265,3 +265,50 @@ def test_ten_pushes_at_once_from_one_laptop_all_succeed_and_apply_once(county, k
     assert len(applied) == 1, lines
     assert any("KJ02/1 seq 1-3 applied: 3 applied, 0 held" in x for x in lines), lines
     assert all(x.rstrip().endswith(" ms") for x in lines)
+
+
+# --- 7. the memory of concurrent maximal uploads ------------------------------------------------
+
+
+def test_sixteen_concurrent_maximal_uploads_keep_the_hubs_memory_bounded(county, kjtui_cmd):
+    """Loopback only, a bounded number of requests: fourteen bodies at the file cap (signed by
+    an enrolled laptop, refused only when decrypted: every byte must be read) and two bundles at
+    the row and decompressed caps (a zip bomb's shape, applied, then a duplicate). The server's
+    peak memory stays a bounded multiple of the file cap, however many upload at once."""
+    c = county
+    heavy = county_.maximal_bundle(c, "KJ01", rows=bundle.MAX_LINES,
+                                   text="上梅镇便民店反映：" * 17)
+    m = bundle.parse(heavy).manifest
+    assert m["lines"] == bundle.MAX_LINES and m["raw_size"] > 0.8 * bundle.MAX_RAW
+    big = county_.maximal_bundle(c, "KJ02", rows=16, text="x" * (bundle.MAX_FILE // 16 - 4096),
+                                 sealed=False)
+    assert len(big) > 0.99 * bundle.MAX_FILE
+    c.at("hub")
+    answers = []
+
+    def upload(data: bytes) -> None:
+        try:
+            r = httpx.post(hub.url + "/bundles", content=data, timeout=300)
+        except httpx.TransportError as exc:  # never expected: recorded, then failed below
+            answers.append((0, type(exc).__name__))
+            return
+        if r.status_code == 200:
+            answers.append((200, r.headers["content-type"]))
+        else:
+            answers.append((r.status_code, r.json()["key"]))
+
+    with county_.Serving(kjtui_cmd, c.hub.removeprefix("sqlite:///")) as hub:
+        base = hub.rss_kib()
+        threads = [threading.Thread(target=upload, args=(heavy if i < 2 else big,))
+                   for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        peak = hub.peak_rss_kib()
+    assert sorted(a[0] for a in answers) == [200, 200] + [400] * 14, answers
+    assert {a[1] for a in answers if a[0] == 400} == {"bundle.cannot_decrypt"}
+    grew_mib = (peak - base) / 1024
+    print(f"hub peak RSS {peak / 1024:.0f} MiB (at rest {base / 1024:.0f} MiB, "
+          f"+{grew_mib:.0f} MiB) under 16 concurrent maximal uploads")
+    assert grew_mib < 16 * bundle.MAX_FILE / 2**20  # sixteen bodies alone would be more

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -55,12 +55,38 @@ class Violation:
     params: dict = field(default_factory=dict)
 
 
-@dataclass
+class Row(Mapping):
+    """A record's column values as a mapping over one tuple and its table's shared column index:
+    a hub importing tens of thousands of rows keeps a tuple a row, not a dict."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple):
+        self._index, self._values = index, values
+
+    def __getitem__(self, key):
+        return self._values[self._index[key]]
+
+    def get(self, key, default=None):
+        i = self._index.get(key)
+        return default if i is None else self._values[i]
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+@dataclass(slots=True)
 class Rec:
     """One record as column values, and the row held here under its id (None: a new record)."""
 
     model: type
-    values: dict
+    values: Mapping
     old: dict | None = None
     seq: int | None = None
     well_formed: bool = False  # already checked by malformed_rows
@@ -551,5 +577,5 @@ def unique(view: View, rec: Rec) -> Violation | None:
     return None
 
 
-def held_json(values: dict) -> str:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+def held_json(values: Mapping) -> str:
+    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=str)

@@ -542,3 +542,52 @@ def test_a_laptop_once_set_to_2036_recovers_at_its_next_sync(county, monkeypatch
     peer = SyncPeer.get(SyncPeer.node == "KJ01")
     assert not peer.skew_flagged and peer.their_clock < hlc.pack(real() + 60_000)
     assert acked(c, "KJ01") == journal_top(c, "KJ01")
+
+
+# --- 10. smaller: a replayed bundle, the clock blamed ---------------------------------------------
+
+
+def test_a_bundle_imported_again_is_skipped_answered_and_exits_zero(county, kjtui_cmd):
+    """README: a bundle imported again is skipped and answered again (exit 0): the laptop may
+    have lost the first answer. A damaged one exits 2."""
+    c = county
+    sent = c.folder / "KJ01-to-hub.kjb"
+    sent.write_bytes(c.outbox("KJ01"))
+    out = c.folder / "replies"
+    out.mkdir()
+    first = run(kjtui_cmd, "sync", "import", "--db", db_arg(c, "hub"), sent, "--reply", out)
+    again = run(kjtui_cmd, "sync", "import", "--db", db_arg(c, "hub"), sent, "--reply", out)
+    assert first[0] == 0 and again[0] == 0, again
+    assert "already imported, skipped" in again[1] and "Return bundle" in again[1]
+    assert list(out.iterdir())
+    sent.write_bytes(sent.read_bytes()[:-5])
+    code, _, err = run(kjtui_cmd, "sync", "import", "--db", db_arg(c, "hub"), sent)
+    assert code == 2 and "nothing was changed" in err
+
+
+def test_a_skewed_laptop_is_told_its_own_clock_is_off(county, monkeypatch, capsys):
+    import argparse
+
+    from kjtui import i18n
+    from kjtui.commands import sync as sync_cmd
+    from kjtui.models import hlc
+
+    c = county
+    real = hlc.wall_ms
+    monkeypatch.setattr(hlc, "wall_ms",
+                        lambda: real() + (400 * 86400000 if c.bound == "KJ01" else 0))
+    at_hub, _ = c.push("KJ01")
+    assert at_hub.skew_flagged
+    reply = c.folder / "reply.kjb"
+    c.at("hub")
+    from sync import exporter
+
+    reply.write_bytes(exporter.return_bundle(SyncPeer.get(SyncPeer.node == "KJ01"))[1])
+    i18n.set_language("en")
+    c.at("KJ01")
+    capsys.readouterr()
+    sync_cmd.run_import(argparse.Namespace(db=str(c.stations["KJ01"]), paths=[str(reply)],
+                                           reply=None))
+    out = capsys.readouterr().out
+    assert "Note: this laptop's clock is 400 days off the county's" in out
+    assert "clock of hub" not in out

@@ -408,7 +408,10 @@ def _well_formed(block, models) -> bool:
     if not isinstance(table, str) or table not in models or not isinstance(hsteps, list):
         return False
     n = len(hsteps)
+    # every column a reader cannot fill in itself (one without a default) is there
+    required = set(columns(table)) - {"hlc", "owner"} - set(defaults(table))
     return (isinstance(cols, dict) and set(cols) <= set(columns(table)) - {"hlc"}
+            and required <= set(cols)
             and all(isinstance(v, list) and len(v) == n for v in cols.values())
             and _ints(hsteps) and all(abs(h) <= MAX_CLOCK for h in hsteps)
             and (steps is None or (isinstance(steps, list) and len(steps) == n

@@ -392,11 +392,15 @@ def _keep_held(held: list[Held], sender: str, peer: SyncPeer | None) -> None:
     for h in held:
         journal.create(HeldRecord, station=sender, incarnation=peer.incarnation if peer else 0,
                        seq=h.rec.seq or 0, table_name=h.rec.table, record_id=h.rec.id,
-                       record_rev=h.rec.values.get("rev") if isinstance(
-                           h.rec.values.get("rev"), int) else 0,
+                       record_rev=_small(h.rec.values.get("rev")),
                        reason=h.why.key, params=rules.held_json(h.why.params),
                        incoming=rules.held_json(h.rec.values),
                        current=rules.held_json(h.rec.old) if h.rec.old else "", held_at=now)
+
+
+def _small(v) -> int:
+    """A revision as the held record keeps it (a forged one may be anything)."""
+    return v if v.__class__ is int and 0 <= v < 2**31 else -1
 
 
 def _converters(model) -> list:

@@ -29,10 +29,18 @@ from sync import crypto
 
 MAGIC = b"KJTB\x00\x01\r\n"  # \r\n: a copy that mangles line ends breaks the magic, not the data
 FORMAT = 1
-MAX_FILE = 64 * 1024 * 1024  # one manager's year is a few hundred kB
+# Caps. One manager's year is ~50 kB on disk, ~600 kB of JSON lines, ~16,000 rows; an exporter
+# splits a longer outbox into several bundles (EXPORT_LINES, EXPORT_RAW), so no honest bundle
+# comes near these. They bound what one import may cost the hub (docs/BUNDLE_FORMAT.md,
+# "Memory"). An enrollment file (a manager's whole history, read by `station join` on the
+# laptop, never by the hub) may hold more rows.
+MAX_FILE = 16 * 1024 * 1024
 MAX_MANIFEST = 64 * 1024
-MAX_RAW = 256 * 1024 * 1024  # decompressed payload: a zip bomb stops here
-MAX_LINES = 2_000_000
+MAX_RAW = 32 * 1024 * 1024  # decompressed payload: a zip bomb stops here
+MAX_LINES = 50_000  # rows of a bundle of changes
+MAX_ENROLL_LINES = 2_000_000  # rows of an enrollment file
+EXPORT_LINES = 20_000  # rows an exporter puts in one bundle, at most
+EXPORT_RAW = 8 * 1024 * 1024  # bytes of JSON lines an exporter puts in one bundle, about
 SIG_LEN = 64
 COMPRESSION = "lzma2-raw-6-1m"
 # Raw LZMA2 (no .xz container: ~60 bytes less a bundle); both ends know the filter chain. A 1 MiB
@@ -76,21 +84,41 @@ def check_manifest(m) -> None:
             raise BundleError("bundle.bad_manifest")
     if m["format"] != FORMAT:
         raise BundleError("bundle.format", version=m["format"])
-    if m["kind"] not in KINDS or not _NODE.match(m["sender"]) or not _NODE.match(m["recipient"]):
+    if (m["kind"] not in KINDS or not _NODE.fullmatch(m["sender"])
+            or not _NODE.fullmatch(m["recipient"])):
         raise BundleError("bundle.bad_manifest")
     seq = m["seq"]
-    if (len(seq) != 2 or not all(isinstance(s, int) and not isinstance(s, bool) for s in seq)
+    if (len(seq) != 2 or not all(_int(s, MAX_SEQ) for s in seq)
             or seq[0] < 1 or seq[1] < seq[0] - 1):
         raise BundleError("bundle.bad_manifest")
-    if not (0 <= m["raw_size"] <= MAX_RAW and 0 <= m["lines"] <= MAX_LINES):
+    # Every number within what the databases store (BIGINT), every list and map of the shape
+    # it has: nothing a reader acts on can be of another type.
+    if not (_int(m["ack"], MAX_SEQ) and _int(m["clock"], MAX_CLOCK)
+            and _int(m["sender_inc"], MAX_SEQ) and _int(m["recipient_inc"], MAX_SEQ)
+            and all(isinstance(k, str) and _int(v, MAX_ENROLL_LINES)
+                    for k, v in m["counts"].items())
+            and len(m["missing"]) <= 1000
+            and all(isinstance(r, list) and len(r) == 2 and all(_int(x, MAX_SEQ) for x in r)
+                    for r in m["missing"])):
+        raise BundleError("bundle.bad_manifest")
+    lines = MAX_ENROLL_LINES if m["kind"] == "enroll" else MAX_LINES
+    if not (0 <= m["raw_size"] <= MAX_RAW and 0 <= m["lines"] <= lines):
         raise BundleError("bundle.too_big")
     # Exactly one member, with a plain name: nothing in a bundle can name a path.
     if set(m["members"]) != {PAYLOAD}:
         raise BundleError("bundle.bad_member")
     member = m["members"][PAYLOAD]
     if (not isinstance(member, dict) or set(member) != {"size", "sha256"}
-            or not isinstance(member["size"], int) or not isinstance(member["sha256"], str)):
+            or not _int(member["size"], MAX_FILE) or not isinstance(member["sha256"], str)):
         raise BundleError("bundle.bad_manifest")
+
+
+MAX_SEQ = 2**53  # seqs, acknowledgements, incarnations
+MAX_CLOCK = 2**63 - 1  # a hybrid logical clock stamp: a BIGINT
+
+
+def _int(v, top: int) -> bool:
+    return v.__class__ is int and 0 <= v <= top
 
 
 @dataclass
@@ -113,29 +141,52 @@ class Bundle:
         return self.manifest["seq"][1]
 
 
+HEAD = len(MAGIC) + 4  # magic and the manifest's length: what says how long the head is
+
+
+def head_length(prefix: bytes) -> int:
+    """From the first HEAD bytes of a file, the length of its head: magic, length, manifest and
+    signature. What follows the head is the payload, whose size the manifest states."""
+    if len(prefix) < HEAD or not prefix.startswith(MAGIC):
+        raise BundleError("bundle.not_a_bundle")
+    (mlen,) = struct.unpack_from(">I", prefix, len(MAGIC))
+    if mlen > MAX_MANIFEST:
+        raise BundleError("bundle.bad_manifest")
+    return HEAD + mlen + SIG_LEN
+
+
+def parse_head(head: bytes) -> tuple[dict, bytes, bytes]:
+    """(manifest, the signed bytes, the signature) of a head, checked for structure and for
+    canonical form: the manifest must be exactly the bytes `canonical` writes (keys sorted, no
+    space, each key once), so no two readers can see two manifests in one signed text."""
+    n = head_length(head[:HEAD])
+    if len(head) < n:
+        raise BundleError("bundle.truncated")
+    raw_manifest = head[HEAD : n - SIG_LEN]
+    try:
+        manifest = json.loads(raw_manifest.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BundleError("bundle.bad_manifest") from exc
+    check_manifest(manifest)
+    if canonical(manifest) != raw_manifest:
+        raise BundleError("bundle.not_canonical")
+    return manifest, head[: n - SIG_LEN], head[n - SIG_LEN : n]
+
+
 def parse(data: bytes) -> Bundle:
     """Split a file into its parts, checking every length before it is used."""
     if len(data) > MAX_FILE:
         raise BundleError("bundle.too_big")
-    if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
+    if len(data) < HEAD or not data.startswith(MAGIC):
         raise BundleError("bundle.not_a_bundle")
-    (mlen,) = struct.unpack_from(">I", data, len(MAGIC))
-    start = len(MAGIC) + 4
-    if mlen > MAX_MANIFEST:
-        raise BundleError("bundle.bad_manifest")
-    if len(data) < start + mlen + SIG_LEN:
+    n = head_length(data[:HEAD])
+    if len(data) < n:
         raise BundleError("bundle.truncated")
-    raw_manifest = data[start : start + mlen]
-    try:
-        manifest = json.loads(raw_manifest.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError("bundle.bad_manifest") from exc
-    check_manifest(manifest)
-    sig_at = start + mlen
-    payload = data[sig_at + SIG_LEN :]
+    manifest, signed, signature = parse_head(data[:n])
+    payload = data[n:]
     if len(payload) != manifest["members"][PAYLOAD]["size"]:
         raise BundleError("bundle.truncated")
-    return Bundle(manifest, data[:sig_at], data[sig_at : sig_at + SIG_LEN], payload)
+    return Bundle(manifest, signed, signature, payload)
 
 
 def open_payload(b: Bundle, sign_pub: str, kem_priv: str | None) -> bytes:
@@ -324,25 +375,21 @@ def decode_blocks(raw: bytes, sender: str = "", base_seq: int = 0,
     result: list[Block] = []
     if not raw:
         return result
-    try:
-        lines = raw.decode("utf-8").split("\n")
-    except UnicodeDecodeError as exc:
-        raise BundleError("bundle.corrupt") from exc
-    for line in lines:
+    start = 0
+    while start <= len(raw):  # line by line, without a second copy of the whole text
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        line, start = raw[start:end], end + 1
         try:
-            block = json.loads(line)
-            table, steps, hsteps, cols = block["t"], block["seq"], block["hlc"], block["cols"]
-        except (ValueError, TypeError, KeyError) as exc:
+            block = json.loads(line.decode("utf-8"))
+            ok = _well_formed(block, models)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:  # UnicodeDecodeError too
             raise BundleError("bundle.corrupt") from exc
-        n = len(hsteps) if isinstance(hsteps, list) else -1
-        if (set(block) != {"t", "seq", "hlc", "cols"} or table not in models
-                or not isinstance(cols, dict) or not set(cols) <= set(columns(table)) - {"hlc"}
-                or not all(isinstance(v, list) and len(v) == n for v in cols.values())
-                or not _ints(hsteps)
-                or not (steps is None or (isinstance(steps, list) and len(steps) == n
-                                          and _ints(steps) and (n == 0 or min(steps) > 0)))
-                or not _ids(cols.get("id"))):
+        del line
+        if not ok:
             raise BundleError("bundle.corrupt")
+        table, steps, hsteps, cols = block["t"], block["seq"], block["hlc"], block["cols"]
+        n = len(hsteps)
         full = {}
         for c, d in {"owner": sender, **defaults(table)}.items():
             if c not in cols:
@@ -352,6 +399,24 @@ def decode_blocks(raw: bytes, sender: str = "", base_seq: int = 0,
         seqs = None if steps is None else list(accumulate(steps, initial=base_seq))[1:]
         result.append(Block(table, seqs, full))
     return result
+
+
+def _well_formed(block, models) -> bool:
+    if not isinstance(block, dict) or set(block) != {"t", "seq", "hlc", "cols"}:
+        return False
+    table, steps, hsteps, cols = block["t"], block["seq"], block["hlc"], block["cols"]
+    if not isinstance(table, str) or table not in models or not isinstance(hsteps, list):
+        return False
+    n = len(hsteps)
+    # every column a reader cannot fill in itself (one without a default) is there
+    required = set(columns(table)) - {"hlc", "owner"} - set(defaults(table))
+    return (isinstance(cols, dict) and set(cols) <= set(columns(table)) - {"hlc"}
+            and required <= set(cols)
+            and all(isinstance(v, list) and len(v) == n for v in cols.values())
+            and _ints(hsteps) and all(abs(h) <= MAX_CLOCK for h in hsteps)
+            and (steps is None or (isinstance(steps, list) and len(steps) == n
+                                   and _ints(steps) and (n == 0 or min(steps) > 0)))
+            and _ids(cols.get("id")))
 
 
 def legacy_digest(table: str, payload: dict) -> str:

@@ -31,6 +31,12 @@ class Pushed:
     hub_status: str  # applied | parked | duplicate (as the hub saw our bundle)
     hub_changes: int
     reply: importer.Result  # the hub's answer as applied here
+    hub_held: int = 0  # records the hub holds for a decision (sync status says which and why)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing was pending: the bundle only asked for the hub's news."""
+        return self.last < self.first
 
 
 def _read(r: httpx.Response) -> bytes:
@@ -79,27 +85,38 @@ def _post(client: httpx.Client, url: str, data: bytes, retries: int,
     raise failed
 
 
+ROUNDS = 100  # bundles one push sends at most (a long outbox goes in several)
+
+
 def push(hub_url: str, *, retries: int = RETRIES, backoff: float = BACKOFF_S,
          timeout: float = TIMEOUT_S, client: httpx.Client | None = None) -> list[Pushed]:
-    """Send the outbox (or an empty bundle, which fetches the hub's news) and apply the answer.
-    If the answer says the hub lacks earlier seqs (restored from a backup), its ack went back
-    and the outbox is sent once more from there."""
+    """Send the outbox (or an empty bundle, which fetches the hub's news), one bundle after the
+    other, and apply each answer. If an answer says the hub lacks earlier seqs (restored from a
+    backup), its ack went back and the outbox is sent again from there."""
+    from sync import node
+
     url = hub_url.rstrip("/") + "/bundles"
     own = client is None
     client = client or httpx.Client(timeout=timeout)
     done: list[Pushed] = []
     try:
-        for _ in range(2):
+        for _ in range(ROUNDS):
+            before = node.hub_peer().their_ack
             _, data = exporter.station_bundle()
             sent = bundle.parse(data)
             headers, body = _post(client, url, data, retries, backoff)
             reply = importer.import_bytes(body)
             status = headers.get("X-Kjtui-Status", "")
             changes = headers.get("X-Kjtui-Changes", "0")
+            held = headers.get("X-Kjtui-Held", "0")
             done.append(Pushed(sent.first, sent.last, status,
-                               int(changes) if changes.isdigit() else 0, reply))
-            if status != "parked":
-                break
+                               int(changes) if changes.isdigit() else 0, reply,
+                               int(held) if held.isdigit() else 0))
+            after = node.hub_peer().their_ack
+            if status == "parked" and len(done) == 1:
+                continue  # the hub went back: once more from where it is
+            if sent.last >= node.last_seq() or after <= before:
+                break  # all sent, or the hub took nothing more: ask again another time
     finally:
         if own:
             client.close()

@@ -44,9 +44,14 @@ def hub_init() -> dict[str, str]:
 
 
 def enroll(code: str, out_dir: str) -> str:
-    """A new incarnation of station `code`: fresh keys made here, earlier incarnations revoked
-    (a replaced laptop), and a file with its identity, the hub's public keys and everything in
-    the manager's scope — his own earlier records too, so a new laptop gets them back."""
+    """A new incarnation of station `code`: fresh keys made here, and a file with its identity,
+    the hub's public keys and everything in the manager's scope — his own earlier records too,
+    so a new laptop gets them back.
+
+    An earlier incarnation still in use is *replaced*, not revoked: what it already wrote (a
+    stick with its outbox, the old laptop's last changes) is still accepted, record by record
+    under the same rules, until the administrator retires it (`revoke`, which names the
+    incarnation, and `unrevoke` takes a mistake back)."""
     if node_id() != HUB:
         raise BundleError("hub.is_station", node=node_id())
     hub_keys = node.keys()
@@ -61,7 +66,8 @@ def enroll(code: str, out_dir: str) -> str:
         last_inc = (SyncPeer.select(SyncPeer.incarnation).where(SyncPeer.node == code)
                     .order_by(SyncPeer.incarnation.desc()).scalar()) or 0
         inc = last_inc + 1
-        SyncPeer.update(revoked=True).where(SyncPeer.node == code).execute()
+        SyncPeer.update(replaced_at=node.utc_now()).where(
+            (SyncPeer.node == code) & (SyncPeer.replaced_at == "")).execute()
         hub_seq = node.last_seq()
         rows = scope.snapshot(manager)
         SyncPeer.create(node=code, incarnation=inc, sign_pub=pub["sign"], kem_pub=pub["kem"],
@@ -90,16 +96,47 @@ def enroll(code: str, out_dir: str) -> str:
         return bundle.write_atomic(out_dir, name, data)
 
 
-def revoke(code: str) -> int:
-    """Refuse every bundle from this station from now on. Returns incarnations revoked."""
+def revoke(code: str, incarnation: int | None = None) -> list[int]:
+    """Refuse every bundle from this station (or from one incarnation of it) from now on: a
+    stolen laptop, or a replaced one retired. Returns the incarnations revoked."""
     if node_id() != HUB:
         raise BundleError("hub.is_station", node=node_id())
-    with database.atomic():
-        n = SyncPeer.update(revoked=True).where(
-            (SyncPeer.node == code) & (SyncPeer.revoked == False)).execute()
-    if not n and not SyncPeer.select().where(SyncPeer.node == code).exists():
+    q = SyncPeer.select().where(SyncPeer.node == code)
+    if not q.exists():
         raise BundleError("hub.unknown_station", code=code)
-    return n
+    if incarnation is not None:
+        q = q.where(SyncPeer.incarnation == incarnation)
+        if not q.exists():
+            raise BundleError("hub.unknown_incarnation", code=code, inc=incarnation)
+    incs = [p.incarnation for p in q.where(SyncPeer.revoked == False)]
+    with database.atomic():
+        SyncPeer.update(revoked=True).where(
+            (SyncPeer.node == code) & SyncPeer.incarnation.in_(incs)).execute()
+    return incs
+
+
+def unrevoke(code: str, incarnation: int | None = None) -> int:
+    """Take a revocation back: that incarnation's bundles are accepted again (the newest revoked
+    one when none is named). Returns the incarnation."""
+    if node_id() != HUB:
+        raise BundleError("hub.is_station", node=node_id())
+    q = SyncPeer.select().where((SyncPeer.node == code) & (SyncPeer.revoked == True))
+    if incarnation is not None:
+        q = q.where(SyncPeer.incarnation == incarnation)
+    peer = q.order_by(SyncPeer.incarnation.desc()).first()
+    if peer is None:
+        if not SyncPeer.select().where(SyncPeer.node == code).exists():
+            raise BundleError("hub.unknown_station", code=code)
+        raise BundleError("hub.not_revoked", code=code, inc=incarnation or 0)
+    with database.atomic():
+        SyncPeer.update(revoked=False).where((SyncPeer.node == code)
+                                             & (SyncPeer.incarnation == peer.incarnation)
+                                             ).execute()
+    return peer.incarnation
+
+
+def incarnations(code: str) -> list[SyncPeer]:
+    return list(SyncPeer.select().where(SyncPeer.node == code).order_by(SyncPeer.incarnation))
 
 
 def read_enrollment(data: bytes) -> tuple[dict, list, dict]:

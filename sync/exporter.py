@@ -37,18 +37,37 @@ def _entries(after: int):
     yield from q.iterator()
 
 
-def station_bundle() -> tuple[str, bytes]:
-    """The outbox: every journal entry the hub has not acknowledged. Changes nothing here:
-    the entries stay until an acknowledgement from the hub says they arrived."""
+def station_bundle(after: int | None = None) -> tuple[str, bytes]:
+    """The outbox: the journal entries after what the hub acknowledged (or after `after`), as
+    many as one bundle takes (bundle.EXPORT_LINES rows, about bundle.EXPORT_RAW bytes): a
+    longer outbox goes in several bundles, one after the other. Changes nothing here: the
+    entries stay until an acknowledgement from the hub says they arrived."""
     hub = node.hub_peer()
     keys = node.keys()
-    after = hub.their_ack
-    changes = [(e.seq, e.table_name, json.loads(e.payload)) for e in _entries(after)]
+    after = hub.their_ack if after is None else after
+    changes, size = [], 0
+    for e in _entries(after):
+        if changes and (len(changes) >= bundle.EXPORT_LINES or size >= bundle.EXPORT_RAW):
+            break
+        changes.append((e.seq, e.table_name, json.loads(e.payload)))
+        size += len(e.payload)
     last = changes[-1][0] if changes else after
     lines = bundle.encode_lines(changes, node_id(), after, 0)
     m = _manifest("changes", hub, after + 1, last, hub.acked_seq, [], _counts(changes),
                   len(changes))
     return bundle.file_name(m), bundle.build(m, lines, keys["sign"], hub.kem_pub)
+
+
+def station_bundles() -> list[tuple[str, bytes]]:
+    """The whole outbox as consecutive bundles (at least one: an empty one still carries this
+    laptop's acknowledgement of the hub's changes)."""
+    out = [station_bundle()]
+    top = node.last_seq()
+    while True:
+        last = bundle.parse(out[-1][1]).last
+        if last >= top:
+            return out
+        out.append(station_bundle(last))
 
 
 def missing_ranges(peer: SyncPeer) -> list[list[int]]:
@@ -83,6 +102,9 @@ def return_bundle(peer: SyncPeer) -> tuple[str, bytes]:
     changes = [(e.seq, e.table_name, json.loads(e.payload)) for e in entries
                if e.record_id in wanted.get(e.table_name, ())]
     context = {(t, p["id"]): p for _, t, p in changes}
+    for _, t, p in changes:
+        if t == "handover":
+            context.update(scope.handover_context(p, peer.node))
     scope.add_parents(context, peer.node, skip_own=True)
     for _, t, p in changes:
         context.pop((t, p["id"]), None)
@@ -106,7 +128,7 @@ def export(out_dir: str, station: str | None = None) -> list[str]:
     if not os.path.isdir(out_dir):
         raise bundle.BundleError("sync.no_folder", path=out_dir)
     if node_id() != HUB:
-        made = [station_bundle()]
+        made = station_bundles()
     else:
         node.keys()
         peers = node.stations(station)

@@ -16,20 +16,23 @@ from kjtui.models import (
     HUB,
     OWNED_BY_STATION,
     SYNCED,
+    Customer,
+    Route,
     SyncConflict,
     SyncParked,
     SyncPeer,
     SyncReceived,
+    Visit,
     database,
     hlc,
+    rules,
 )
 from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
-from sync import bundle, node
+from sync import bundle, crypto, node
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first
-STATION_TABLES = {m._meta.table_name for m in OWNED_BY_STATION}
 CHUNK = 400  # rows per INSERT: stays under SQLite's variable limit for the widest table
 ABSENT = "-" * 16  # a seq of the hub's journal that was not for this station
 
@@ -45,7 +48,7 @@ class Result:
     unparked: int = 0  # parked bundles applied after this one filled their gap
     skew_flagged: bool = False
     reply: tuple[str, bytes] | None = None
-    conflicts: list = field(default_factory=list)
+    held: list = field(default_factory=list)  # records kept with the rule they break
     their_ack: int = 0  # what the sender says it holds of our changes
 
 
@@ -55,52 +58,60 @@ class Opened:
     blocks: list[bundle.Block]
 
 
-def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
-    """Every check that needs no write: size, structure, addressee, a known sender that is not
-    revoked (before decrypting), signature, hash, decryption, schema, content."""
-    b = bundle.parse(data)
-    m = b.manifest
+def check_head(m: dict, signed: bytes, signature: bytes) -> SyncPeer:
+    """What a bundle's head alone decides, before a byte of its payload is read: addressed to
+    this node, from a known sender that is not revoked, signed by that sender's key (the
+    manifest holds the payload's size and hash, so the signature covers the payload too)."""
     me = node_id()
     if m["kind"] == "enroll":
         raise BundleError("bundle.is_enrollment")
+    node.keys()  # a hub without keys says so
     if m["recipient"] != me or m["recipient_inc"] != node.incarnation():
         raise BundleError("bundle.not_for_me", recipient=m["recipient"], me=me)
     if m["sender"] == me or (me != HUB and m["sender"] != HUB):
         raise BundleError("bundle.unknown_sender", sender=m["sender"])
-    my_keys = node.keys()
     peer = SyncPeer.get_or_none((SyncPeer.node == m["sender"])
                                 & (SyncPeer.incarnation == m["sender_inc"]))
     if peer is None:
         raise BundleError("bundle.unknown_sender", sender=m["sender"])
     if peer.revoked:
         raise BundleError("bundle.revoked_sender", sender=m["sender"])
+    try:
+        crypto.verify(peer.sign_pub, signature, signed)
+    except crypto.CryptoFailed as exc:
+        raise BundleError("bundle.bad_signature") from exc
+    return peer
+
+
+def open_bundle(data: bytes) -> tuple[Opened, SyncPeer]:
+    """Every check that needs no write: size, structure, addressee, a known sender that is not
+    revoked (before decrypting), signature, hash, decryption, schema, content."""
+    b = bundle.parse(data)
+    m = b.manifest
+    peer = check_head(m, b.signed, b.signature)
+    my_keys = node.keys()
     raw = bundle.open_payload(b, peer.sign_pub, my_keys["kem"])
+    b.payload = b""  # opened: the ciphertext is not needed again (the caller keeps the file)
     if m["schema"] > latest():
         raise BundleError("bundle.schema_newer", version=m["schema"], latest=latest())
     blocks = bundle.decode_blocks(raw, m["sender"], b.first - 1, 0)
+    del raw  # the JSON lines are blocks now
     _check_content(m, blocks)
     return Opened(b, blocks), peer
 
 
 def _check_content(m: dict, blocks: list[bundle.Block]) -> None:
+    """The bundle's structure. Who may write which record is decided record by record when it
+    is applied (a record that breaks a rule is held, never the whole bundle)."""
     counts: dict[str, int] = {}
     seqs: list[int] = []
     sender, first, last = m["sender"], m["seq"][0], m["seq"][1]
     for blk in blocks:
-        table, owners = blk.table, set(blk.cols["owner"])
-        counts[table] = counts.get(table, 0) + blk.n
+        counts[blk.table] = counts.get(blk.table, 0) + blk.n
         if blk.seqs is not None:
             seqs.extend(blk.seqs)
-        # Never a record from a node that may not write it: a station sends only its own
-        # notebook, the hub only county records (plus, as context, the station's own).
-        if sender != HUB:
-            ok = blk.seqs is not None and table in STATION_TABLES and owners <= {sender}
-        elif blk.seqs is not None:
-            ok = table not in STATION_TABLES and owners <= {HUB}
-        else:
-            ok = table not in STATION_TABLES or owners <= {m["recipient"]}
-        if not ok:
-            raise BundleError("bundle.not_owner", sender=sender, table=table)
+        elif sender != HUB:
+            raise BundleError("bundle.corrupt")  # a station sends its journal, nothing else
     seqs.sort()
     if seqs and (seqs[0] < first or seqs[-1] > last or len(set(seqs)) != len(seqs)):
         raise BundleError("bundle.corrupt")
@@ -111,6 +122,285 @@ def _check_content(m: dict, blocks: list[bundle.Block]) -> None:
 
 
 # --- applying records ---------------------------------------------------------------------------
+#
+# Records are checked one by one, in the sender's causal order (its journal's seq; context rows,
+# parents first, before them), each against the database as the records before it left it: the
+# rules of kjtui.models.rules for a station's records at the hub, "only county records, and
+# context of my own" for the hub's at a station. A record that breaks a rule is held, with its
+# reason; the others are written, table by table, parents first and each table in seq order (a
+# foreign key points only to an earlier table or to an earlier record of its own table, so this
+# order writes what the seq order would). Should the database still refuse a row the rules did
+# not foresee, that table is written again row by row, each in a savepoint, and the row refused
+# is held too: no record can abort the bundle.
+
+
+@dataclass
+class Held:
+    rec: rules.Rec
+    why: rules.Violation
+
+
+@dataclass
+class Applied:
+    written: int = 0
+    held: list[Held] = field(default_factory=list)
+    skipped: int = 0  # the same record again (a resend)
+
+
+def _records(blocks: list[bundle.Block]) -> list[rules.Rec]:
+    """Every row as a record, context first (parents first), then in seq order."""
+    context, changes = [], []
+    for blk in blocks:
+        if not blk.n:
+            continue
+        model = MODELS[blk.table]
+        names = list(blk.cols)
+        index = {c: i for i, c in enumerate(names)}
+        rows = zip(*(blk.cols[c] for c in names))
+        bad = rules.malformed_rows(model, blk.cols)
+        Row, Rec = rules.Row, rules.Rec
+        if blk.seqs is None:
+            recs = [Rec(model, Row(index, r)) for r in rows]
+            context.extend((ORDER[blk.table], i, r) for i, r in enumerate(recs))
+        else:
+            recs = [Rec(model, Row(index, r), seq=q) for q, r in zip(blk.seqs, rows)]
+            changes.extend(recs)
+        for i, r in enumerate(recs):
+            r.well_formed = i not in bad
+    context.sort(key=itemgetter(0, 1))
+    changes.sort(key=_SEQ)
+    return [r for _, _, r in context] + changes
+
+
+def _SEQ(rec: rules.Rec) -> int:
+    return rec.seq
+
+
+def _prefetch(view: rules.View, recs: list[rules.Rec]) -> None:
+    """Load in a few queries what the rules will ask of these records."""
+    own: dict[type, set[str]] = {}
+    refs: dict[type, set[str]] = {}
+    uniq: dict[tuple[type, tuple[str, ...]], set[tuple]] = {}
+    for rec in recs:
+        own.setdefault(rec.model, set()).add(rec.id)
+        for f in rec.model._meta.refs:
+            v = rec.values.get(f.column_name)
+            if isinstance(v, str):
+                refs.setdefault(f.rel_model, set()).add(v)
+        for cols in rules.unique_indexes(rec.model):
+            key = tuple(rec.values.get(c) for c in cols)
+            if None not in key and all(isinstance(k, (str, int)) for k in key):
+                uniq.setdefault((rec.model, cols), set()).add(key)
+    for model, ids in (*own.items(), *refs.items()):
+        view.prefetch(model, ids)
+        view.prefetch_held(model, ids)
+    visits = own.get(Visit, set()) | refs.get(Visit, set())
+    if visits:
+        view.prefetch_acks(visits)
+    for model in (Customer, Route):
+        if refs.get(model):
+            view.prefetch_reach(model, refs[model])
+    for (model, cols), keys in uniq.items():
+        view.prefetch_unique(model, cols, keys)
+
+
+def _from_hub(view: rules.View, rec: rules.Rec, me: str) -> rules.Violation | None:
+    """What a station takes from the hub: county records the hub owns, and its own records
+    (context: what the hub holds of them, or one the county handed to it)."""
+    owner = rec.values.get("owner")
+    if rec.model in OWNED_BY_STATION:
+        ok = rec.seq is None and owner == me
+    else:
+        ok = owner == HUB
+    if not ok:
+        return rules.Violation("write.not_owner", {"kind": rec.kind, "owner": owner})
+    old = rec.old
+    if old is not None and old["owner"] != owner:
+        return rules.Violation("write.not_owner", {"kind": rec.kind, "owner": old["owner"]})
+    return None
+
+
+def _newer(rec: rules.Rec) -> bool:
+    old = rec.old
+    return (rec.values["rev"], rec.values["hlc"]) > (old["rev"], old["hlc"])
+
+
+def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = None,
+                  overridden: frozenset[str] = frozenset()) -> tuple[list[rules.Rec], Applied]:
+    """Decide record by record, in order: written (returned), held, or the same again."""
+    me = node_id()
+    view = view or rules.View(sender)
+    _prefetch(view, recs)
+    out, result = [], Applied()
+    for rec in recs:
+        rec.old = view.row(rec.model, rec.id)
+        if sender == HUB:
+            why = _from_hub(view, rec, me)
+            if why is None and rec.old is not None and not _newer(rec):
+                result.skipped += 1
+                continue
+        else:
+            old = rec.old
+            if (old is not None and old["owner"] == rec.values.get("owner")
+                    and rec.values.get("rev", 0) <= old["rev"]
+                    and rules.same_content(old, rec.values)):
+                result.skipped += 1  # what the hub holds already
+                continue
+            why = rules.check(view, rec, overridden=overridden)
+        if why is None:
+            view.accept(rec)
+            out.append(rec)
+        else:
+            view.hold(rec)
+            result.held.append(Held(rec, why))
+    return out, result
+
+
+def apply_records(blocks: list[bundle.Block], sender: str, peer: SyncPeer | None = None,
+                  *, recs: list[rules.Rec] | None = None) -> tuple[int, list[Held]]:
+    """Check and write the records of `blocks` (or `recs`). Returns (records written, held).
+    Held records are kept: at the hub in HeldRecord (with the station's seq, travelling back to
+    it), at a station in SyncConflict."""
+    recs = _records(blocks) if recs is None else recs
+    view = rules.View(sender)
+    ok, result = check_records(recs, sender, view)
+    final: dict[str, dict[str, rules.Rec]] = {}
+    for rec in ok:  # a record changed twice in the bundle: its last version is written
+        final.setdefault(rec.table, {})[rec.id] = rec
+    written = 0
+    for table in sorted(final, key=ORDER.__getitem__):
+        recs_ = list(final[table].values())
+        recs_.sort(key=_seq_or_zero)
+        written += _write(MODELS[table], recs_, view, result)
+    _keep_held(result.held, sender, peer)
+    if sender != HUB and node_id() == HUB:
+        _supersede_held(sender, [r for t in final.values() for r in t.values()], view)
+    return written, result.held
+
+
+def apply_one(rec: rules.Rec, sender: str,
+              overridden: frozenset[str] = frozenset()) -> rules.Violation | None:
+    """One record held before, checked again and written now (an administrator's decision):
+    the rule it still breaks, or None when it was written."""
+    view = rules.View(sender)
+    ok, result = check_records([rec], sender, view, overridden)
+    if result.held:
+        return result.held[0].why
+    for r in ok:
+        _write(r.model, [r], view, result)
+    return result.held[0].why if result.held else None
+
+
+def _supersede_held(sender: str, written: list[rules.Rec], view: rules.View) -> None:
+    """A newer revision of a record held before was written: the held one is superseded (and
+    its station hears so), not left waiting for a decision nobody needs to take."""
+    from kjtui.models import HeldRecord, journal
+
+    maybe = [r for r in written if view.held(r.model, r.id)]
+    now = datetime.now().replace(microsecond=0)
+    for r in maybe:
+        for h in HeldRecord.select().where(
+                (HeldRecord.station == sender) & (HeldRecord.state == "held")
+                & (HeldRecord.table_name == r.table) & (HeldRecord.record_id == r.id)
+                & (HeldRecord.record_rev < r.values["rev"])):
+            journal.update(h, state="superseded", decided_at=now)
+
+
+def _seq_or_zero(rec: rules.Rec) -> int:
+    return rec.seq or 0
+
+
+def _write(model, recs: list[rules.Rec], view: rules.View, result: Applied) -> int:
+    """Insert the new, update the known; should the database refuse, row by row."""
+    db = database.obj
+    cols = bundle.columns(model._meta.table_name)
+    inserts = [r for r in recs if view.db_row(model, r.id) is None]
+    updates = [r for r in recs if view.db_row(model, r.id) is not None]
+    try:
+        with db.atomic():
+            _execute(model, cols, inserts, updates)
+        return len(recs)
+    except (pw.IntegrityError, pw.DataError, pw.ProgrammingError) as exc:
+        if _disk_full(exc):
+            raise
+    written = 0
+    for r in recs:
+        new = view.db_row(model, r.id) is None
+        try:
+            with db.atomic():
+                _execute(model, cols, [r] if new else [], [] if new else [r])
+            written += 1
+        except (pw.IntegrityError, pw.DataError, pw.ProgrammingError) as exc:
+            if _disk_full(exc):
+                raise
+            parent = next((f.rel_model.__name__ for f in model._meta.refs
+                           if isinstance(r.values.get(f.column_name), str)
+                           and view.held(f.rel_model, r.values[f.column_name])), None)
+            why = (rules.Violation("write.parent_held", {"kind": r.kind, "target": parent})
+                   if parent else rules.Violation(
+                       "write.database", {"kind": r.kind, "reason": _first_line(exc)}))
+            view.hold(r)
+            result.held.append(Held(r, why))
+    return written
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+def _execute(model, cols: list[str], inserts: list[rules.Rec], updates: list[rules.Rec]) -> None:
+    db = database.obj
+    q = f'"{model._meta.table_name}"'
+    with pw.__exception_wrapper__:
+        if inserts:
+            names = ", ".join(f'"{c}"' for c in cols)
+            marks = ", ".join([db.param] * len(cols))
+            db.cursor().executemany(f"INSERT INTO {q} ({names}) VALUES ({marks})",
+                                    _bind(model, cols, inserts))
+        if updates:
+            sets = ", ".join(f'"{c}" = {db.param}' for c in cols[1:])
+            db.cursor().executemany(f'UPDATE {q} SET {sets} WHERE "id" = {db.param}',
+                                    [r[1:] + r[:1] for r in _bind(model, cols, updates)])
+
+
+def _bind(model, cols: list[str], recs: list[rules.Rec]) -> list[tuple]:
+    """Rows as the tuples the driver binds, converted column by column."""
+    columns_ = [[r.values.get(c) for r in recs] for c in cols]
+    for i, conv in enumerate(_converters(model)):
+        if conv is not None:
+            columns_[i] = conv(columns_[i])
+    return list(zip(*columns_))
+
+
+def _keep_held(held: list[Held], sender: str, peer: SyncPeer | None) -> None:
+    if not held:
+        return
+    if sender == HUB or node_id() != HUB:
+        for h in held:
+            SyncConflict.create(node=sender, kind="refused", table_name=h.rec.table,
+                                record_id=h.rec.id,
+                                detail=json.dumps({"key": h.why.key, "params": h.why.params,
+                                                   "record": dict(h.rec.values)},
+                                                  ensure_ascii=False,
+                                                  default=str),
+                                at=node.utc_now())
+        return
+    from kjtui.models import HeldRecord, journal
+
+    now = datetime.now().replace(microsecond=0)
+    for h in held:
+        journal.create(HeldRecord, station=sender, incarnation=peer.incarnation if peer else 0,
+                       seq=h.rec.seq or 0, table_name=h.rec.table, record_id=h.rec.id,
+                       record_rev=_small(h.rec.values.get("rev")),
+                       reason=h.why.key, params=rules.held_json(h.why.params),
+                       incoming=rules.held_json(h.rec.values),
+                       current=rules.held_json(h.rec.old) if h.rec.old else "", held_at=now)
+
+
+def _small(v) -> int:
+    """A revision as the held record keeps it (a forged one may be anything)."""
+    return v if v.__class__ is int and 0 <= v < 2**31 else -1
 
 
 def _converters(model) -> list:
@@ -142,87 +432,6 @@ def _dates(col: list) -> list:
     return [date.fromisoformat(v) if v.__class__ is str else v for v in col]
 
 
-def apply_records(blocks: list[bundle.Block], sender: str) -> tuple[int, list]:
-    """Write every record whose (rev, hlc) is newer than ours, in bulk, parents first: new ids
-    by one executemany of an INSERT, known ones by one of an UPDATE. A row of the same
-    id held by another owner is never overwritten: the incoming value is kept as a conflict.
-    Rows are built column by column into tuples of the values the driver binds: no dict and
-    no model instance per row."""
-    by_table: dict[str, list[bundle.Block]] = {}
-    for blk in blocks:
-        if blk.n:
-            by_table.setdefault(blk.table, []).append(blk)
-    written, conflicts = 0, []
-    db = database.obj
-    for table in sorted(by_table, key=ORDER.__getitem__):
-        model, blks, cols = MODELS[table], by_table[table], bundle.columns(table)
-        rev, clock, owner = cols.index("rev"), cols.index("hlc"), cols.index("owner")
-        columns_ = [[v for blk in blks for v in blk.cols[c]] if len(blks) > 1
-                    else blks[0].cols[c] for c in cols]
-        for i, conv in enumerate(_converters(model)):
-            if conv is not None:
-                columns_[i] = conv(columns_[i])
-        rows = list(zip(*columns_))
-        newest = dict(zip(columns_[0], rows))
-        if len(newest) != len(rows):  # one record changed twice in the bundle: the newest wins
-            newest = {}
-            for r in rows:
-                old = newest.get(r[0])
-                if old is None or (r[rev], r[clock]) > (old[rev], old[clock]):
-                    newest[r[0]] = r
-            rows = list(newest.values())
-        # A record that points at another of its table (a correction superseding a visit)
-        # must come after it: UUIDv7 ids are in creation order.
-        rows.sort(key=_ID)
-        # New ids go in at once; ON CONFLICT leaves rows we hold alone (DO NOTHING is no OR
-        # clause, so the triggers keep their own conflict clauses). When the count says some
-        # were there, those are compared with what we hold: the just-inserted match exactly.
-        q = f'"{table}"'
-        names = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join([db.param] * len(cols))
-        cur = db.cursor()
-        cur.executemany(f'INSERT INTO {q} ({names}) VALUES ({marks}) '
-                        f'ON CONFLICT ("id") DO NOTHING', rows)
-        written += cur.rowcount
-        if cur.rowcount == len(rows):
-            continue
-        have = _existing(model, list(newest))
-        updates = []
-        for r in rows:
-            old = have[r[0]]
-            if old[2] != r[owner]:
-                conflicts.append(_conflict(sender, "owner", table, dict(zip(cols, r))))
-            elif (r[rev], r[clock]) > (old[0], old[1]):
-                updates.append(r[1:] + r[:1])
-        if updates:
-            sets = ", ".join(f'"{c}" = {db.param}' for c in cols[1:])
-            db.cursor().executemany(f'UPDATE {q} SET {sets} WHERE "id" = {db.param}', updates)
-        written += len(updates)
-    return written, conflicts
-
-
-_ID = itemgetter(0)
-
-
-def _existing(model, ids: list[str]) -> dict[str, tuple]:
-    """id -> (rev, hlc, owner) of the rows we already hold, by one plain query a chunk."""
-    db = database.obj
-    out = {}
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        sql = (f'SELECT "id", "rev", "hlc", "owner" FROM "{model._meta.table_name}" '
-               f'WHERE "id" IN ({", ".join([db.param] * len(chunk))})')
-        out.update((r[0], r[1:]) for r in db.execute_sql(sql, chunk).fetchall())
-    return out
-
-
-def _conflict(sender: str, kind: str, table: str, payload: dict) -> SyncConflict:
-    return SyncConflict.create(node=sender, kind=kind, table_name=table,
-                               record_id=payload["id"],
-                               detail=json.dumps(payload, ensure_ascii=False, default=str),
-                               at=node.utc_now())
-
-
 # --- seq bookkeeping ----------------------------------------------------------------------------
 
 
@@ -237,6 +446,13 @@ def _received_digests(peer: SyncPeer, upto: int, start: int) -> dict[int, str]:
             if start <= s <= upto:
                 out[s] = r.digests[16 * i : 16 * (i + 1)]
     return out
+
+
+def _news(peer: SyncPeer, clock: int) -> bool:
+    """The bundle was made after the last one we took news from (its ack, its missing ranges):
+    by its sender's clock, or, when the last one came from a clock flagged as wrong and this
+    one's is right, after that clock was set right (a laptop once set to 2036)."""
+    return clock >= peer.their_clock or (peer.skew_flagged and not hlc.skewed(clock)[1])
 
 
 def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list]:
@@ -263,7 +479,7 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
         blocks = [_after(blk, ack) for blk in blocks]
     # (The hub's records are idempotent by (rev, hlc): applied again they change nothing, and a
     # hub restored from a backup may send numbers this station saw before.)
-    written, conflicts = apply_records(blocks, peer.node)
+    written, held = apply_records(blocks, peer.node, peer)
     if from_station:
         digests = {}
         for blk in blocks:
@@ -272,9 +488,9 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
         SyncReceived.create(node=peer.node, incarnation=peer.incarnation, first_seq=ack + 1,
                             last_seq=last, digests="".join(digests.get(s, ABSENT) for s in seqs))
         peer.acked_seq = last
-    elif o.b.manifest["clock"] >= peer.their_clock or last > ack:
+    elif _news(peer, o.b.manifest["clock"]) or last > ack:
         peer.acked_seq = last  # from the hub: may go back (a hub restored from a backup)
-    return ("applied" if written or last > ack else "duplicate"), written, conflicts
+    return ("applied" if written or held or last > ack else "duplicate"), written, held
 
 
 def _check_fork(peer: SyncPeer, o: Opened, ack: int) -> None:
@@ -308,8 +524,8 @@ def _unpark(peer: SyncPeer) -> int:
         SyncParked.delete().where((SyncParked.node == p.node)
                                   & (SyncParked.incarnation == p.incarnation)
                                   & (SyncParked.first_seq == p.first_seq)).execute()
-        opened, _ = open_bundle(data)
         try:
+            opened, _ = open_bundle(data)
             with database.atomic():
                 status, _, _ = _apply_chain(peer, opened, data)
         except BundleError as exc:
@@ -345,12 +561,24 @@ def _disk_full(exc: BaseException | None) -> bool:
     return False
 
 
+def write_transaction():
+    """One transaction that writes: on SQLite it takes the write lock at its start (BEGIN
+    IMMEDIATE), so a second import waits its turn (busy_timeout) instead of failing "database is
+    locked" when its read turns into a write; on PostgreSQL an ordinary transaction."""
+    db = database.obj
+    if isinstance(db, pw.SqliteDatabase):
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()
+
+
 def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
     m = opened.b.manifest
-    with database.atomic():
-        status, written, conflicts = _apply_chain(peer, opened, data)
+    with write_transaction():
+        peer = SyncPeer.get((SyncPeer.node == peer.node)
+                            & (SyncPeer.incarnation == peer.incarnation))  # read under the lock
+        status, written, held = _apply_chain(peer, opened, data)
         unparked = _unpark(peer) if status == "applied" else 0
-        newer = m["clock"] >= peer.their_clock
+        newer = _news(peer, m["clock"])
         if status == "duplicate" and newer and m["ack"] != peer.their_ack:
             status = "acknowledged"  # no new records, but news of what they hold of ours
         if newer:
@@ -365,7 +593,7 @@ def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
         peer.last_import_at = node.utc_now()
         node.save_peer(peer)
     result = Result(peer.node, peer.incarnation, status, opened.b.first, opened.b.last, written,
-                    unparked, flagged, conflicts=conflicts, their_ack=peer.their_ack)
+                    unparked, flagged, held=held, their_ack=peer.their_ack)
     if reply and node_id() == HUB:
         from sync import exporter
 

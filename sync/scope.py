@@ -12,7 +12,10 @@ from kjtui.models import (
     OWNED_BY_STATION,
     SYNCED,
     Customer,
+    CustomerPin,
     CustomerProposal,
+    Handover,
+    HeldRecord,
     InfoFeedback,
     InfoItem,
     Manager,
@@ -40,14 +43,21 @@ def condition(model, manager: Manager):
     if model in SHARED:
         return None
     my_routes = Route.select(Route.id).where(Route.manager == manager.id)
+    # What the county handed from this manager to another: the old station hears of it too, so
+    # its notebook stops showing it as its own (records it wrote before still refer to it).
+    handed = Handover.select(Handover.record_id).where(Handover.from_station == code)
     if model is Manager:
         return Manager.id == manager.id
     if model is Route:
-        return Route.manager == manager.id
+        return (Route.manager == manager.id) | Route.id.in_(handed)
     if model is Customer:
         stops = RouteStop.select(RouteStop.customer).where(RouteStop.route.in_(my_routes))
         return ((Customer.manager == manager.id) | Customer.route.in_(my_routes)
-                | Customer.id.in_(stops))
+                | Customer.id.in_(stops) | Customer.id.in_(handed))
+    if model is Handover:
+        return (Handover.from_station == code) | (Handover.to_station == code)
+    if model is HeldRecord:
+        return HeldRecord.station == code
     if model is RouteStop:
         return RouteStop.route.in_(my_routes)
     if model is ReviewFlag:
@@ -112,6 +122,34 @@ def add_parents(rows: dict[tuple[str, str], dict], code: str, skip_own: bool = F
                     if key not in rows:
                         rows[key] = to_payload(rec)
                         todo.append((key, rows[key]))
+
+
+def handover_context(handover: dict, code: str) -> dict[tuple[str, str], dict]:
+    """What a station must receive with a customer or route handed to it, besides the journal
+    entries of the change itself: the route's stops and their customers, and each customer's
+    PIN (the county gave it to this station: station-owned context, owned by the recipient)."""
+    rows: dict[tuple[str, str], dict] = {}
+    if handover.get("to_station") != code:
+        return rows
+    customers: list[str] = []
+    if handover["kind"] == "route":
+        route = Route.get_or_none(Route.id == handover["record_id"])
+        if route is None:
+            return rows
+        rows[("route", route.id)] = to_payload(route)
+        for stop in RouteStop.select().where(RouteStop.route == route.id):
+            rows[("route_stop", stop.id)] = to_payload(stop)
+            customers.append(stop.customer_id)
+    else:
+        customers.append(handover["record_id"])
+    for i in range(0, len(customers), CHUNK):
+        chunk = customers[i : i + CHUNK]
+        for c in Customer.select().where(Customer.id.in_(chunk)):
+            rows[("customer", c.id)] = to_payload(c)
+        for pin in CustomerPin.select().where(CustomerPin.customer.in_(chunk)
+                                              & (CustomerPin.owner == code)):
+            rows[("customer_pin", pin.id)] = to_payload(pin)
+    return rows
 
 
 def journal_payload(entry) -> dict:

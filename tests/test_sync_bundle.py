@@ -260,8 +260,11 @@ def test_a_forged_signature_from_another_key_is_refused(env):
     assert refused(pair, forged) == "bundle.bad_signature"
 
 
-def test_a_station_sending_county_records_is_refused(env):
-    """A station may only send its own notebook: anything else refuses the whole bundle."""
+def test_a_station_record_claiming_another_owner_is_held_and_the_rest_applies(env):
+    """A station may only write its own notebook: a record that says otherwise is held with its
+    reason (and what hangs off it), never the whole bundle."""
+    from kjtui.models import Acknowledgement, DayLog, HeldRecord, Visit
+
     pair, data, _ = env
     lines = _lines(pair, data)
     blocks = [json.loads(x) for x in lines.split(b"\n")]
@@ -271,4 +274,9 @@ def test_a_station_sending_county_records_is_refused(env):
     evil_lines = "\n".join(json.dumps(b, ensure_ascii=False, separators=(",", ":"))
                            for b in blocks).encode()
     evil = _rebuild(pair, data, evil_lines)
-    assert refused(pair, evil) == "bundle.not_owner"
+    sup.use(pair.hub)
+    r = importer.import_bytes(evil)
+    assert r.status == "applied" and DayLog.select().count() == 1
+    assert Visit.select().count() == 0 and Acknowledgement.select().count() == 0
+    reasons = {(h.table_name, h.reason) for h in HeldRecord.select()}
+    assert reasons == {("visit", "write.not_sender"), ("acknowledgement", "write.parent_held")}

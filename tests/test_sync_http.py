@@ -176,7 +176,8 @@ def test_a_week_pushed_over_http_and_the_review_comes_back(pair, kjtui_cmd):
         out = subprocess.run([*kjtui_cmd, "sync", "push", "--db", str(pair.station), "--hub", url,
                               "--lang", "en"], capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
-        assert "already had it" in out.stdout and "1 records" in out.stdout
+        # nothing was pending: it says so (not "Sent seq 14–13") and brings the review home
+        assert out.stdout == "Nothing to send; asked the hub for its news: 1 records written here.\n"
     sup.use(pair.station)
     assert WeeklyReview.get_by_id(review.id).comment == "很好"
     assert count(pair.hub, "sync_received") == 1

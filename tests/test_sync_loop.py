@@ -102,7 +102,12 @@ def test_a_replaced_laptop_gets_its_records_back(tmp_path, kjtui_cmd):
     sup.close()
     code, out, err = run(kjtui_cmd, "sync", "import", "--db", pair.hub, again)
     assert code == 0, err
-    # the old laptop's bundles are refused from now on
+    # the old laptop's bundles are still accepted (here: already imported) until it is retired
+    code, out, err = run(kjtui_cmd, "sync", "import", "--db", pair.hub, sent)
+    assert code == 0 and "already imported" in out, err
+    code, out, err = run(kjtui_cmd, "hub", "revoke", "--db", pair.hub, "--manager", "KJ01",
+                         "--incarnation", "1")
+    assert code == 0 and "incarnation 1" in out
     code, out, err = run(kjtui_cmd, "sync", "import", "--db", pair.hub, sent)
     assert code != 0 and "revoked" in err
     sup.use(pair.hub)

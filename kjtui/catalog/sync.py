@@ -43,7 +43,7 @@ MESSAGES = {
     "cli.cmd.sync": ("同步：导出、导入、状态", "sync: export, import, status"),
     "cli.hub.init": ("生成县局的签名与加密密钥", "make the hub's signing and encryption keys"),
     "cli.hub.enroll": ("为客户经理的笔记本生成注册文件", "write an enrollment file for a manager's laptop"),
-    "cli.hub.revoke": ("注销客户经理的笔记本，之后拒收其同步包", "revoke a manager's laptop: its bundles are refused from now on"),
+    "cli.hub.revoke": ("注销（退役）客户经理的笔记本，之后拒收其同步包", "revoke (retire) a manager's laptop: its bundles are refused from now on"),
     "cli.hub.conflicts": ("列出待处理的基础资料修改和冲突", "list pending data proposals and conflicts"),
     "cli.hub.resolve": ("处理一条冲突：接受或拒绝", "decide a conflict: accept or reject"),
     "cli.station.join": ("用注册文件设置本笔记本", "set this notebook up from an enrollment file"),
@@ -68,7 +68,7 @@ MESSAGES = {
     # results
     "hub.initialised": ("县局密钥已生成，保存在县局数据库中（文件权限 0600）。", "The hub's keys were made and are kept in the hub database (file mode 0600)."),
     "hub.enrolled": ("已为 {code} 写出注册文件 {path}（第 {inc} 代）。请当面交付，它含有笔记本的私钥。", "Enrollment file for {code} written to {path} (incarnation {inc}). Hand it over in person: it holds the laptop's private keys."),
-    "hub.revoked": ("已注销 {code} 的 {n} 个笔记本。", "Revoked {n} laptop(s) of {code}."),
+    "hub.revoked": ("已注销 {code} 的 {n} 个笔记本（第 {incs} 代），之后拒收它们的同步包；kjtui hub unrevoke 可以撤销。", "Revoked {n} laptop(s) of {code} (incarnation {incs}): their bundles are refused from now on; kjtui hub unrevoke takes it back."),
     "hub.resolved": ("已处理：{id}", "Decided: {id}"),
     "hub.no_conflicts": ("没有待处理的冲突。", "No pending conflicts."),
     "station.joined": ("本笔记本已注册为 {node}（第 {inc} 代），载入 {n} 条记录。", "This notebook is now station {node} (incarnation {inc}) with {n} records loaded."),

@@ -24,14 +24,29 @@ def register(sub) -> None:
     a = s.add_parser("revoke", help=i18n.t("cli.hub.revoke"))
     add_common(a)
     a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.add_argument("--incarnation", type=int, metavar="N", help=i18n.t("cli.opt.incarnation"))
     a.set_defaults(func=run_revoke)
+    a = s.add_parser("unrevoke", help=i18n.t("cli.hub.unrevoke"))
+    add_common(a)
+    a.add_argument("--manager", required=True, metavar="CODE", help=i18n.t("cli.opt.manager"))
+    a.add_argument("--incarnation", type=int, metavar="N", help=i18n.t("cli.opt.incarnation"))
+    a.set_defaults(func=run_unrevoke)
     a = s.add_parser("serve", help=i18n.t("cli.hub.serve"))
     add_common(a)
     a.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.opt.host"))
     a.add_argument("--port", type=int, default=8750, help=i18n.t("cli.opt.port"))
     a.set_defaults(func=run_serve)
+    a = s.add_parser("reassign", help=i18n.t("cli.hub.reassign"))
+    add_common(a)
+    what = a.add_mutually_exclusive_group(required=True)
+    what.add_argument("--customer", metavar="LICENCE", help=i18n.t("cli.opt.customer"))
+    what.add_argument("--route", metavar="CODE", help=i18n.t("cli.opt.route"))
+    a.add_argument("--to", required=True, metavar="CODE", help=i18n.t("cli.opt.to"))
+    a.add_argument("--onto", metavar="ROUTE", help=i18n.t("cli.opt.route"))
+    a.set_defaults(func=run_reassign)
     a = s.add_parser("conflicts", help=i18n.t("cli.hub.conflicts"))
     add_common(a)
+    a.add_argument("--station", metavar="CODE", help=i18n.t("cli.opt.station"))
     a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
     a.set_defaults(func=run_conflicts)
     a = s.add_parser("resolve", help=i18n.t("cli.hub.resolve"))
@@ -63,14 +78,16 @@ def run_init(args) -> int:
 
 def run_enroll(args) -> int:
     from kjtui.commands.sync import guarded
-    from kjtui.models import SyncPeer
     from sync import enroll
 
     _connect(args)
     path = guarded(enroll.enroll, args.manager, args.out)
-    inc = SyncPeer.select(SyncPeer.incarnation).where(SyncPeer.node == args.manager).order_by(
-        SyncPeer.incarnation.desc()).scalar()
+    peers = enroll.incarnations(args.manager)
+    inc = peers[-1].incarnation
     print(i18n.t("hub.enrolled", code=args.manager, path=path, inc=inc))
+    for p in peers[:-1]:
+        if not p.revoked:
+            print(i18n.t("hub.enroll_replaces", code=args.manager, old=p.incarnation, inc=inc))
     return 0
 
 
@@ -79,8 +96,19 @@ def run_revoke(args) -> int:
     from sync import enroll
 
     _connect(args)
-    n = guarded(enroll.revoke, args.manager)
-    print(i18n.t("hub.revoked", code=args.manager, n=n))
+    incs = guarded(enroll.revoke, args.manager, args.incarnation)
+    print(i18n.t("hub.revoked", code=args.manager, n=len(incs),
+                 incs=", ".join(map(str, incs)) or "—"))
+    return 0
+
+
+def run_unrevoke(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import enroll
+
+    _connect(args)
+    inc = guarded(enroll.unrevoke, args.manager, args.incarnation)
+    print(i18n.t("hub.unrevoked", code=args.manager, inc=inc))
     return 0
 
 
@@ -115,24 +143,61 @@ def _check_port(host: str, port: int) -> None:
         raise KjtuiError("hub.port_busy", host=host, port=port, reason=exc.strerror) from exc
 
 
+def run_reassign(args) -> int:
+    from kjtui.commands.sync import guarded
+    from sync import handover
+
+    _connect(args)
+    if args.customer:
+        done = [guarded(handover.reassign_customer, args.customer, args.to, args.onto)]
+        what = args.customer
+    else:
+        done = guarded(handover.reassign_route, args.route, args.to)
+        what = args.route
+    print(i18n.t("hub.reassigned", what=what, old=done[0].from_station or "—", new=args.to,
+                 n=len(done)))
+    return 0
+
+
+def _value(v) -> str:
+    return "—" if v is None else repr(v)
+
+
 def run_conflicts(args) -> int:
     from kjtui.commands.sync import guarded
     from sync import conflicts
 
     _connect(args)
-    items = guarded(conflicts.pending)
+    items = guarded(conflicts.pending, args.station)
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not items:
         print(i18n.t("hub.no_conflicts"))
+    station = None
     for c in items:
+        if c["station"] != station:
+            station = c["station"]
+            n = sum(1 for x in items if x["station"] == station)
+            print(i18n.t("hub.conflicts_of", station=station or "—", n=n))
         if c["kind"] == "proposal":
-            stale = " !" if c["stale"] else ""
-            print(f"{c['id'][:12]}  {c['station']}  {c['customer']} {c['shop']}  {c['field']}: "
-                  f"{c['current']!r} → {c['new']!r}{stale}")
+            print(f"  {c['id'][:12]}  {i18n.t('hub.kind.proposal')}  {c['customer']} {c['shop']}  "
+                  f"{c['field']}: {c['old']!r} → {c['new']!r}")
+            if c["stale"]:
+                print("      " + i18n.t("hub.county_now", value=repr(c["current"])))
+        elif c["kind"] == "held":
+            print(f"  {c['id'][:12]}  {i18n.t('hub.kind.held')}  {c['table']} {c['record'][:12]}  "
+                  f"rev {c['rev']}  seq {c['seq']}: {i18n.t(c['reason'], **c['params'])}")
+            shown = [ch for ch in c["changes"] if ch[0] not in ("owner", "rev", "deleted")
+                     or ch[1] is not None]
+            for col, old, new in shown[:8]:
+                print(f"      {col}: {_value(old)} → {_value(new)}")
+            if len(shown) > 8:
+                print("      …")
+            if not c["overridable"]:
+                print("      " + i18n.t("hub.reject_only"))
         else:
-            print(f"{c['id'][:12]}  {c['station']}  {c['kind']}  {c['table']} {c['record']}")
+            print(f"  {c['id'][:12]}  {c['kind']}  {c['table']} {c['record']}")
     return 0
 
 
@@ -144,5 +209,6 @@ def run_resolve(args) -> int:
     if not args.accept and not args.reject:
         raise KjtuiError("hub.no_such_conflict", id=args.id)
     item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
-    print(i18n.t("hub.resolved", id=item["id"]))
+    key = "hub.resolved_accepted" if args.accept else "hub.resolved_rejected"
+    print(i18n.t(key, id=item["id"], station=item["station"]))
     return 0

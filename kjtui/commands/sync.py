@@ -106,11 +106,17 @@ def _files(paths, me: str):
 
 
 def _say_skew(result) -> None:
-    from kjtui.models import SyncPeer
+    """Blame the clock that is wrong: the hub's is the county's reference, so a laptop told of
+    a skew from the hub hears that its own clock is off; the hub hears of the station's."""
+    from kjtui.models import HUB, SyncPeer
 
     peer = SyncPeer.get((SyncPeer.node == result.sender)
                         & (SyncPeer.incarnation == result.incarnation))
-    print(i18n.t("sync.skew", node=result.sender, days=round(peer.skew_ms / 86400000)))
+    days = round(peer.skew_ms / 86400000)
+    if result.sender == HUB:
+        print(i18n.t("sync.skew_here", days=-days))
+    else:
+        print(i18n.t("sync.skew", node=result.sender, days=days))
 
 
 def run_import(args) -> int:
@@ -136,6 +142,8 @@ def run_import(args) -> int:
                      n=result.changes, ack=result.their_ack))
         if result.unparked:
             print(i18n.t("sync.unparked", n=result.unparked))
+        if result.held:
+            print(i18n.t("sync.held", n=len(result.held)))
         if result.skew_flagged:
             _say_skew(result)
         if result.reply:
@@ -157,7 +165,13 @@ def run_push(args) -> int:
     for p in guarded(client.push, args.hub, retries=min(max(args.retries, 1), 10),
                      timeout=args.timeout):
         status = i18n.t(f"push.status.{p.hub_status}") if p.hub_status else "?"
-        print(i18n.t("push.sent", first=p.first, last=p.last, status=status, n=p.reply.changes))
+        if p.empty:
+            print(i18n.t("push.nothing", n=p.reply.changes))
+        else:
+            print(i18n.t("push.sent", first=p.first, last=p.last, status=status,
+                         n=p.reply.changes))
+        if p.hub_held:
+            print(i18n.t("push.held", n=p.hub_held))
         if p.reply.skew_flagged:
             _say_skew(p.reply)
     return 0
@@ -185,6 +199,8 @@ def run_status(args) -> int:
             flags = []
             if p["revoked"]:
                 flags.append(i18n.t("status.revoked"))
+            elif p["replaced_at"]:
+                flags.append(i18n.t("status.replaced"))
             if p["skew_flagged"]:
                 flags.append(f"{i18n.t('status.flagged')} {days(p['skew_ms'])}")
             print(f"{i18n.t('status.station')} {p['node']}/{p['incarnation']}: "
@@ -194,6 +210,8 @@ def run_status(args) -> int:
                   f"{i18n.t('status.last')} {p['last_import_at'] or '—'}  {' '.join(flags)}")
         print(f"{i18n.t('status.proposals')}: {s['pending_proposals']}  "
               f"{i18n.t('status.conflicts')}: {s['conflicts']}")
+        for code, n in sorted(s["held"].items()):
+            print(i18n.t("status.held_at_hub", station=code, n=n))
         return 0
     hub = s["hub"]
     if hub is None:
@@ -206,4 +224,24 @@ def run_status(args) -> int:
     print(f"{i18n.t('status.last')}: {hub['last_import_at'] or '—'}")
     skew = days(hub["skew_ms"]) + (f"  {i18n.t('status.flagged')}" if hub["skew_flagged"] else "")
     print(f"{i18n.t('status.skew')}: {skew}")
+    _print_at_county(s)
     return 0
+
+
+def _print_at_county(s: dict) -> None:
+    """What waits at the county for this laptop, and why; then what the county decided."""
+    if not s["waiting"] and not s["rejected"]:
+        print(i18n.t("status.nothing_waiting"))
+        return
+    if s["waiting"]:
+        print(i18n.t("status.waiting", n=len(s["waiting"])))
+        for w in s["waiting"]:
+            print(f"  {w['table']} {w['record'][:12]} (seq {w['seq']}): "
+                  f"{i18n.t(w['reason'], **w['params'])}")
+        print("  " + i18n.t("status.waiting_hint"))
+    if s["rejected"]:
+        print(i18n.t("status.rejected", n=len(s["rejected"])))
+        for w in s["rejected"]:
+            note = f" — {w['note']}" if w["note"] else ""
+            print(f"  {w['table']} {w['record'][:12]} (seq {w['seq']}): "
+                  f"{i18n.t(w['reason'], **w['params'])}{note}")

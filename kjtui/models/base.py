@@ -3,6 +3,7 @@ revision, a hybrid logical clock stamp and a tombstone flag."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 
@@ -25,6 +26,13 @@ def new_id() -> str:
     """A UUIDv7: time-ordered, so inserts append to the index and sequential ids in a bundle
     compress; 74 random bits keep it unique when a laptop's clock is wrong."""
     return uuid7(int(time.time() * 1000), int.from_bytes(os.urandom(10), "big") >> 6)
+
+
+def derived_id(kind: str, of: str) -> str:
+    """The one id a record of `kind` that exists once per `of` always has (a customer's PIN):
+    every station writing it writes the same record, so two never collide on the database's
+    UNIQUE index but meet as revisions of one record, owned by one station at a time."""
+    return hashlib.blake2b(f"{kind}:{of}".encode(), digest_size=16).hexdigest()
 
 
 class IdField(peewee.CharField):
@@ -53,3 +61,7 @@ class SyncModel(BaseModel):
     # Records whose content is vouched for (a customer acknowledged it, a supervisor reviewed it)
     # are never edited: a correction is a new record that supersedes the old one.
     immutable_once_signed = False
+    # Fields of a record that exists once per their values (one day log a manager and day): its
+    # id is derived from them (`derived_id`), so two laptops of one manager, or two managers of
+    # one customer, writing it write one record, never two rows that break a UNIQUE index.
+    one_per: tuple[str, ...] = ()

@@ -158,6 +158,8 @@ class MonthlyPlan(SyncModel):
     month = pw.DateField()
     submitted_at = pw.DateTimeField(null=True)
 
+    one_per = ("manager", "month")
+
     class Meta:
         indexes = ((("manager", "month"), True),)
 
@@ -167,6 +169,8 @@ class PlanDay(SyncModel):
     day = pw.DateField()
     route = pw.ForeignKeyField(Route, null=True)  # null: a day off, a meeting
     note = pw.CharField(max_length=120, default="")
+
+    one_per = ("plan", "day")
 
     class Meta:
         indexes = ((("plan", "day"), True),)
@@ -185,6 +189,8 @@ class DayLog(SyncModel):
     last_phoned = pw.BooleanField(default=False)
     last_phoned_at = pw.DateTimeField(null=True)
     note = pw.TextField(default="")
+
+    one_per = ("manager", "day")
 
     class Meta:
         indexes = ((("manager", "day"), True),)
@@ -246,6 +252,8 @@ class CustomerPin(SyncModel):
     salt = pw.CharField(max_length=32)
     pin_hash = pw.CharField(max_length=64)
     set_at = pw.DateTimeField()
+
+    one_per = ("customer",)
 
 
 class InfoItem(SyncModel):
@@ -480,6 +488,54 @@ class LectureRating(SyncModel):
         constraints = [pw.Check("rating BETWEEN 0 AND 100")]
 
 
+HELD_STATES = ("held", "accepted", "rejected", "superseded")
+HANDOVER_KINDS = ("customer", "route")
+
+
+class Handover(SyncModel):
+    """A customer or a route given from one manager to another (kjtui hub reassign). The old
+    station may still refer to it (records it wrote before it heard), and both stations receive
+    it: the new one with everything hanging off the customer or route, the old one so that its
+    notebook stops showing it as its own. Manager codes, not keys: no colleague's record travels."""
+
+    kind = pw.CharField(max_length=10)
+    record_id = pw.CharField(max_length=32)
+    from_station = pw.CharField(max_length=40, default="")
+    to_station = pw.CharField(max_length=40, default="")
+    at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("record_id",), False), (("from_station",), False))
+        constraints = [one_of("kind", HANDOVER_KINDS)]
+
+
+class HeldRecord(SyncModel):
+    """A station's record the hub did not apply because it breaks a rule of kjtui.models.rules:
+    kept with its reason (a catalog key and its parameters) until the administrator decides; the
+    rest of the bundle, and every later bundle, applied. Travels back to its station, so the
+    laptop shows what waits at the county and why, and then the decision."""
+
+    station = pw.CharField(max_length=40)
+    incarnation = pw.IntegerField()
+    seq = pw.BigIntegerField()
+    table_name = pw.CharField(max_length=40)
+    record_id = pw.CharField(max_length=32)
+    record_rev = pw.IntegerField()
+    reason = pw.CharField(max_length=40)  # catalog key
+    params = pw.TextField(default="{}")  # JSON
+    incoming = pw.TextField()  # the record as the station sent it, JSON
+    current = pw.TextField(default="")  # what the hub held then, JSON ("" when nothing)
+    held_at = pw.DateTimeField()
+    state = pw.CharField(max_length=10, default="held")
+    decided_at = pw.DateTimeField(null=True)
+    decided_by = pw.ForeignKeyField(Supervisor, null=True)
+    note = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("station", "state"), False), (("table_name", "record_id"), False))
+        constraints = [one_of("state", HELD_STATES)]
+
+
 class Setting(BaseModel):
     """This laptop's settings (language, who is signed in): local, never synced. Migration 0002."""
 
@@ -506,6 +562,7 @@ SYNCED = (
     MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
     ProposalDecision, InfoFeedback, SalesTarget, SalesActual, WeeklyReview, ReviewFlag, SpotCheck,
     MonthlyScore, Talk, TrainingSession, ExamScore, Award, Candidate, LectureRating,
+    Handover, HeldRecord,
 )  # in dependency order: parents first
 
 OWNED_BY_STATION = (

@@ -3,6 +3,16 @@
 Laptop clocks are wrong, so order comes from seq and rev; the stamp only breaks ties. A remote
 stamp far ahead of our wall clock is flagged and not adopted, so a laptop set to 2035 cannot drag
 the hub's clock; a remote stamp behind us changes nothing.
+
+The counter never wraps: a stamp is always the last one plus one at least, so after 65,536
+events within one millisecond (or while the stored stamp is ahead of the wall clock) the count
+carries into the milliseconds instead of issuing a stamp again.
+
+A laptop once set to 2036 stores 2036 stamps, and without help it would stamp 2036 forever (a
+stamp never goes back). It recovers at its next sync: when the hub's stamp, the county's clock,
+arrives and this laptop's stored stamp is far ahead of both the hub's and its own (now right)
+wall clock, the stored stamp was made by a wrong clock and the laptop starts again from the
+hub's. Nothing depends on stamps never going back: seq and rev order every change.
 """
 
 from __future__ import annotations
@@ -56,8 +66,7 @@ def tick(now_ms: int | None = None) -> int:
     """A stamp for a local event, greater than every stamp this node has issued or adopted.
     Call inside the transaction that writes the record."""
     now = wall_ms() if now_ms is None else now_ms
-    last_ms, counter = unpack(_last())
-    stamp = pack(now, 0) if now > last_ms else pack(last_ms, counter + 1)
+    stamp = max(pack(now, 0), _last() + 1)  # + 1 carries a full counter into the milliseconds
     _store(stamp)
     return stamp
 
@@ -97,6 +106,12 @@ def receive(remote: int, now_ms: int | None = None, *, trusted: bool = False) ->
     if remote_ms > now + MAX_AHEAD_MS and not trusted:
         return tick(now), True
     last = _last()
+    if trusted and unpack(last)[0] > max(remote_ms, now) + MAX_AHEAD_MS:
+        # Our stored stamp is ahead of the county's clock and of our own: a wrong clock made
+        # it (a laptop once set to 2036). Start again from the county's.
+        stamp = max(remote, pack(now, 0)) + 1
+        _store(stamp)
+        return stamp, False
     stamp = max(last, remote, pack(now, 0))
     if stamp in (last, remote):
         stamp += 1

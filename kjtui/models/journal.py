@@ -22,7 +22,9 @@ from kjtui.models import (
     SyncModel,
     WeeklyReview,
     database,
+    derived_id,
     hlc,
+    rules,
 )
 
 
@@ -74,14 +76,15 @@ def is_signed(record: SyncModel) -> bool:
     return False
 
 
-def _check_may_write(model, owner: str) -> None:
+def _check(record: SyncModel, old: dict | None) -> None:
+    """The rules of kjtui.models.rules, as the hub will check them again on import. The hub
+    (and a standalone demo) is the authority for every record it holds: it keeps only the rules
+    that hold everywhere (a signed record is never changed)."""
     me = node_id()
-    if me == HUB:
-        return  # the hub (and a standalone demo) is the authority for every record it holds
-    if not station_owned(model):
-        raise Refused("write.hub_owned", kind=model.__name__)
-    if owner != me:
-        raise Refused("write.not_owner", kind=model.__name__, owner=owner)
+    found = rules.check(rules.View(me), rules.Rec(type(record), to_payload(record), old),
+                        writing=True, authority=me == HUB)
+    if found is not None:
+        raise Refused(found.key, **found.params)
 
 
 def _journal(record: SyncModel) -> None:
@@ -100,6 +103,16 @@ def _journal(record: SyncModel) -> None:
     )
 
 
+def natural_id(model, fields: dict) -> str:
+    """The id of a record that exists once per the values of `model.one_per` (kjtui.models.base)."""
+    key = []
+    for name in model.one_per:
+        value = fields[name]
+        value = getattr(value, "id", value)  # a record for a foreign key
+        key.append(value.isoformat() if isinstance(value, (date, datetime)) else str(value))
+    return derived_id(model._meta.table_name, "|".join(key))
+
+
 def create(model, *, owner: str | None = None, **fields) -> SyncModel:
     """Insert a new record of `model`. On a station the owner is the station; on the hub a
     station-owned record needs its manager's code as `owner`."""
@@ -108,9 +121,12 @@ def create(model, *, owner: str | None = None, **fields) -> SyncModel:
         owner = me if (me != HUB or not station_owned(model)) else None
         if owner is None:
             raise ValueError(f"{model.__name__} is station-owned: pass owner=<manager code>")
+    if model.one_per and "id" not in fields:
+        fields["id"] = natural_id(model, fields)
     with database.atomic():
-        _check_may_write(model, owner)
-        record = model(owner=owner, rev=1, hlc=hlc.tick(), **fields)
+        record = model(owner=owner, rev=1, hlc=0, **fields)
+        _check(record, None)
+        record.hlc = hlc.tick()
         record.save(force_insert=True)
         _journal(record)
     return record
@@ -120,11 +136,15 @@ def update(record: SyncModel, **fields) -> SyncModel:
     """Change fields of an existing record: rev + 1, a new stamp, journaled. Signed records are
     refused: correct them with a new record that supersedes them."""
     with database.atomic():
-        _check_may_write(type(record), record.owner)
-        if is_signed(record):
-            raise Refused("write.signed", kind=type(record).__name__)
+        old = rules.View(node_id()).db_row(type(record), record.id)
+        before = {name: record.__data__.get(name) for name in fields}
         for name, value in fields.items():
             setattr(record, name, value)
+        try:
+            _check(record, old)
+        except Refused:
+            record.__data__.update(before)  # the caller's record as it was: nothing changed
+            raise
         record.rev += 1
         record.hlc = hlc.tick()
         record.save()
@@ -138,6 +158,18 @@ def delete(record: SyncModel) -> SyncModel:
 
 
 # --- many records at once -----------------------------------------------------------------------
+
+
+def _check_may_write(model, owner: str) -> None:
+    """For writes of many records at once (a master-data import at the hub): the owner rules of
+    kjtui.models.rules that do not need each record."""
+    me = node_id()
+    if me == HUB:
+        return
+    if not station_owned(model):
+        raise Refused("write.hub_owned", kind=model.__name__)
+    if owner != me:
+        raise Refused("write.not_owner", kind=model.__name__, owner=owner)
 
 
 def _journal_many(model, records: list[dict]) -> None:
@@ -234,3 +266,19 @@ def update_many(model, changes: list[tuple[dict, dict]]) -> list[dict]:
                       update=True)
         _journal_many(model, records)
     return records
+
+
+def hand_over(record: SyncModel, owner: str) -> SyncModel:
+    """The county gives a station-owned record to another station (a customer's PIN follows the
+    customer to its new manager): the hub only, a new revision owned by `owner`. Not journaled:
+    the hub's return bundle carries it to its new owner with the handover (sync.scope)."""
+    if is_station():
+        raise Refused("write.hub_owned", kind=type(record).__name__)
+    if not station_owned(type(record)):
+        raise ValueError(f"{type(record).__name__} is the hub's own: nothing to hand over")
+    with database.atomic():
+        record.owner = owner
+        record.rev += 1
+        record.hlc = hlc.tick()
+        record.save()
+    return record

@@ -26,6 +26,7 @@ class SyncPeer(BaseModel):
     missing = pw.TextField(default="")  # JSON [[first, last], …] the other side still lacks
     enrolled_at = pw.CharField(max_length=32, default="")
     last_import_at = pw.CharField(max_length=32, default="")
+    replaced_at = pw.CharField(max_length=32, default="")  # a newer incarnation was enrolled
 
     class Meta:
         primary_key = pw.CompositeKey("node", "incarnation")

@@ -46,7 +46,15 @@ def _store_pin(customer_id: str, pin: str, owner: str, existing: CustomerPin | N
     salt = os.urandom(16)
     fields = {"salt": salt.hex(), "pin_hash": _hash(pin, salt), "set_at": now()}
     if existing is None:
-        journal.create(CustomerPin, owner=owner_for(owner), customer=customer_id, **fields)
+        # One PIN record a customer, whoever writes it (CustomerPin.one_per): when the customer
+        # changes hands, the new manager's PIN is a revision of the old one, never a second row.
+        pin_id = journal.natural_id(CustomerPin, {"customer": customer_id})
+        gone = CustomerPin.get_or_none(CustomerPin.id == pin_id)  # a PIN deleted before
+        if gone is not None:
+            journal.update(gone, deleted=False, **fields)
+        else:
+            journal.create(CustomerPin, id=pin_id, owner=owner_for(owner), customer=customer_id,
+                           **fields)
     else:
         journal.update(existing, **fields)
 

@@ -27,6 +27,7 @@ from kjtui.models import (
     CustomerProposal,
     DayLog,
     ExamScore,
+    Handover,
     InfoFeedback,
     InfoItem,
     Manager,
@@ -47,6 +48,7 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
     database,
+    derived_id,
     hlc,
     uuid7,
 )
@@ -147,6 +149,7 @@ FIELDS = {
            "causes", "advice"),
     TrainingSession: ("held_on", "kind", "topic", "lecturer", "lecture_rating"),
     ExamScore: ("session", "manager", "score"),
+    Handover: ("kind", "record_id", "from_station", "to_station", "at"),
 }
 COMMON = ("id", "owner", "rev", "hlc", "deleted")
 
@@ -779,6 +782,12 @@ class Generator:
             odometer=r.randint(3000, 30000),
         )
         self.add_manager(person, slot, at)
+        # The leaver's routes and customers change hands as `kjtui hub reassign` records it, so
+        # the leaver's records written before still refer to them (kjtui.models.rules).
+        for model, kind in ((Route, "route"), (Customer, "customer")):
+            for (rid,) in model.select(model.id).where(model.manager == leaver.id).tuples():
+                self.sink.add(Handover, derived_id("handover", f"{rid}|{effective}"), HUB, at,
+                              kind, rid, leaver.code, code, at)
         self.sink.flush()
         Route.update(manager=person.id).where(Route.manager == leaver.id).execute()
         Customer.update(manager=person.id).where(Customer.manager == leaver.id).execute()

@@ -1,0 +1,4 @@
+-- 0006: reserved for the migration of branch i9-nonsense (issue 9, section 2), which is being
+-- written at the same time as 0007_acknowledgement. This file does nothing; it only keeps the
+-- numbers without a gap on branch i9-ack. DELETE IT WHEN i9-nonsense's 0006 is merged (two
+-- migrations sharing a number are refused at start-up, so the merge cannot miss it).

@@ -16,6 +16,8 @@ from kjtui.models import (
     InfoFeedback,
     InfoItem,
     Manager,
+    PinResetDecision,
+    PinResetRequest,
     Post,
     ProposalDecision,
     ReviewFlag,
@@ -58,6 +60,9 @@ def condition(model, manager: Manager):
     if model is ProposalDecision:
         return ProposalDecision.proposal.in_(
             CustomerProposal.select(CustomerProposal.id).where(CustomerProposal.owner == code))
+    if model is PinResetDecision:  # the county's answer to this laptop's PIN reset requests
+        return PinResetDecision.request.in_(
+            PinResetRequest.select(PinResetRequest.id).where(PinResetRequest.owner == code))
     if "manager" in model._meta.fields:
         return model.manager == manager.id
     return pw.SQL("1 = 0")  # anything new stays at the hub until someone decides otherwise

@@ -365,3 +365,32 @@ def test_the_hub_flags_a_proof_that_fails_and_a_reset_it_approved_passes(pair):
     verdicts = _hub_verdicts(pair)
     assert verdicts[after.id] == "passed"
     sup.close()
+
+
+def test_the_county_lists_and_decides_resets_on_the_command_line(county, kjtui_cmd):
+    import json
+    import subprocess
+
+    from kjtui.models import close
+
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    acknowledgement.acknowledge(visits.record_visit(m, d, c.id).id, pin="246813",
+                                new_pin="246813")
+    v = visits.record_visit(m, d, c.id)
+    acknowledgement.request_pin_reset(v.id, note="忘了")
+    path = county.manager._meta.database.obj.database
+    close()
+
+    def run(*args):
+        return subprocess.run([*kjtui_cmd, "--lang", "en", "hub", *args, "--db", path],
+                              capture_output=True, text=True, timeout=120)
+
+    listed = run("pin-resets", "--json")
+    assert listed.returncode == 0, listed.stderr
+    (item,) = json.loads(listed.stdout)
+    assert (item["licence_no"], item["owner_name"], item["note"]) == (c.licence_no, "店主1", "忘了")
+    wrong = run("pin-reset", "zzzz", "--approve")
+    assert wrong.returncode == 2 and "No pending PIN reset" in wrong.stderr
+    done = run("pin-reset", item["id"][:8], "--approve", "--note", "电话核实")
+    assert done.returncode == 0 and "approved" in done.stdout, done.stderr
+    assert run("pin-resets").stdout.strip() == "No pending PIN reset requests."

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kjtui.models import HUB, Acknowledgement, AckVerdict, Visit, hub_pins
+import peewee as pw
+
+from kjtui.models import HUB, Acknowledgement, Visit, database, hub_pins
 from kjtui.models.journal import node_id, to_payload
 from kjtui.models.pins import verify_acknowledgement
 from sync import bundle, node
@@ -21,54 +23,70 @@ from sync import bundle, node
 CHUNK = 400
 
 
-def check_acknowledgements(ack_ids: list[str], kem_private: str) -> dict[str, str | None]:
-    """Check these PIN acknowledgements as the hub now holds them, against their visits, and
-    record the verdicts. Returns {ack id: None (passed) or the catalog key of why it failed}."""
-    out: dict[str, str | None] = {}
+def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, str | None]]:
+    """Check these PIN acknowledgements as the hub now holds them against their visits.
+    Returns {ack id: (visit id, None when it passed or the catalog key of why it failed)}."""
+    out: dict[str, tuple[str, str | None]] = {}
     secrets: dict[str, object] = {}
+    ack_ids = sorted(ack_ids)
     for i in range(0, len(ack_ids), CHUNK):
         acks = list(Acknowledgement.select().where(
             Acknowledgement.id.in_(ack_ids[i : i + CHUNK]) & (Acknowledgement.method == "pin")))
-        with_proof = {a.id: a.visit_id for a in acks if a.proof and a.pin_id}
         visits = {v.id: v for v in Visit.select().where(
-            Visit.id.in_(list(with_proof.values())))} if with_proof else {}
+            Visit.id.in_([a.visit_id for a in acks]))} if acks else {}
         for ack in acks:
             visit = visits.get(ack.visit_id)
-            if ack.id not in with_proof or visit is None:
-                out[ack.id] = "ackcheck.no_proof"
+            if not (ack.proof and ack.pin_id) or visit is None:
+                out[ack.id] = (ack.visit_id, "ackcheck.no_proof")
                 continue
             if ack.pin_id not in secrets:
                 secrets[ack.pin_id] = hub_pins.secret(ack.pin_id, kem_private)
-            out[ack.id] = verify_acknowledgement(to_payload(ack), to_payload(visit),
-                                                 secrets[ack.pin_id])
-        _record([(a.id, a.visit_id, out[a.id]) for a in acks])
+            out[ack.id] = (visit.id, verify_acknowledgement(
+                to_payload(ack), to_payload(visit), secrets[ack.pin_id]))
     return out
 
 
-def _record(verdicts: list[tuple[str, str, str | None]]) -> None:
+def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
+    """Write the verdicts in one statement (a year's import carries thousands)."""
     if not verdicts:
         return
+    db = database.obj
     at = datetime.now().replace(microsecond=0)
-    rows = [{"ack": a, "visit": v, "passed": r is None, "reason": r or "", "checked_at": at}
-            for a, v, r in verdicts]
-    AckVerdict.insert_many(rows).on_conflict(
-        conflict_target=[AckVerdict.ack],
-        preserve=[AckVerdict.visit, AckVerdict.passed, AckVerdict.reason, AckVerdict.checked_at],
-    ).execute()
+    stamp = at.isoformat(" ") if isinstance(db, pw.SqliteDatabase) else at
+    p = db.param
+    db.cursor().executemany(
+        'INSERT INTO "ack_verdict" ("ack_id", "visit_id", "passed", "reason", "checked_at") '
+        f'VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT ("ack_id") DO UPDATE SET '
+        '"visit_id" = excluded."visit_id", "passed" = excluded."passed", '
+        '"reason" = excluded."reason", "checked_at" = excluded."checked_at"',
+        [(a, v, r is None, r or "", stamp) for a, (v, r) in verdicts.items()])
 
 
-def check_blocks(blocks: list[bundle.Block]) -> dict[str, str | None]:
+def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]]:
     """On the hub, after a station's records were applied: check the PIN acknowledgements among
-    them and those of the visits among them. Returns {ack id: None or why it failed}."""
+    them and those of the visits among them, and record the verdicts. Returns them."""
     if node_id() != HUB:
         return {}
-    ids = {blk.cols["id"][i] for blk in blocks if blk.table == "acknowledgement"
-           for i in range(blk.n) if blk.cols["method"][i] == "pin"}
+    verdicts: dict[str, tuple[str, str | None]] = {}
+    to_check: set[str] = set()
+    for blk in blocks:
+        if blk.table != "acknowledgement":
+            continue
+        c = blk.cols
+        for ack_id, visit_id, method, pin_id, proof in zip(
+                c["id"], c["visit_id"], c["method"], c["pin_id"], c["proof"]):
+            if method != "pin":
+                continue
+            if proof and pin_id:
+                to_check.add(ack_id)
+            else:  # a PIN acknowledgement without a proof: an older release, or altered
+                verdicts[ack_id] = (visit_id, "ackcheck.no_proof")
     visit_ids = [v for blk in blocks if blk.table == "visit" for v in blk.cols["id"]]
-    for i in range(0, len(visit_ids), CHUNK):
-        ids.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
+    for i in range(0, len(visit_ids), CHUNK):  # a visit changed after it was acknowledged
+        to_check.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
             Acknowledgement.visit.in_(visit_ids[i : i + CHUNK])
-            & (Acknowledgement.method == "pin")).tuples())
-    if not ids:
-        return {}
-    return check_acknowledgements(sorted(ids), node.keys()["kem"])
+            & (Acknowledgement.method == "pin") & (Acknowledgement.proof != "")).tuples())
+    if to_check:
+        verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
+    record(verdicts)
+    return verdicts

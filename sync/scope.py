@@ -12,6 +12,7 @@ from kjtui.models import (
     OWNED_BY_STATION,
     SYNCED,
     Customer,
+    CustomerPin,
     CustomerProposal,
     InfoFeedback,
     InfoItem,
@@ -37,6 +38,9 @@ CHUNK = 500
 def condition(model, manager: Manager):
     """A where-clause for `model` selecting what this manager's station holds (None: all)."""
     code = manager.code
+    if model is CustomerPin:  # a customer's PIN, whichever laptop set it (moved customers)
+        return CustomerPin.customer.in_(
+            Customer.select(Customer.id).where(condition(Customer, manager)))
     if model in OWNED_BY_STATION:
         return model.owner == code
     if model in SHARED:

@@ -394,3 +394,16 @@ def test_the_county_lists_and_decides_resets_on_the_command_line(county, kjtui_c
     done = run("pin-reset", item["id"][:8], "--approve", "--note", "电话核实")
     assert done.returncode == 0 and "approved" in done.stdout, done.stderr
     assert run("pin-resets").stdout.strip() == "No pending PIN reset requests."
+
+
+def test_a_customer_moved_to_another_laptop_brings_the_pin_at_enrollment(county):
+    from sync import scope
+
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    acknowledgement.acknowledge(visits.record_visit(m, d, c.id).id, pin="246813",
+                                new_pin="246813")
+    other = Manager.create(code="KJ08", name="新人", gender="M", birth_date=d,
+                           education="college", employment="contract", post=county.manager.post)
+    Customer.update(manager=other.id, route=None).where(Customer.id == c.id).execute()
+    pin_id = pin_state.current_pin(c.id).id
+    assert ("customer_pin", pin_id) in scope.snapshot(other)

@@ -45,7 +45,7 @@ def record_week(manager_id: str, per_day: int = 25) -> int:
                 v = visits.record_visit(manager_id, day, cid, ordered=ordered,
                                           quantity=5 + n % 20 if ordered else 0, arrived_at=at,
                                           departed_at=at + timedelta(minutes=8))
-                acknowledgement.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{n + 1}")
+                acknowledgement.acknowledge(v.id, "paper", handbook_page=str(n % 200 + 1))
                 at += timedelta(minutes=17)
                 n += 1
             day_service.phone_in(manager_id, day, "first")

@@ -30,6 +30,7 @@ from kjtui.models import (
 from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
 from sync import bundle, crypto, node
+from sync.acknowledgements import check_blocks as check_acknowledgements
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first
@@ -480,6 +481,8 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
     # (The hub's records are idempotent by (rev, hlc): applied again they change nothing, and a
     # hub restored from a backup may send numbers this station saw before.)
     written, held = apply_records(blocks, peer.node, peer)
+    if from_station:  # PIN proofs: a failure is marked on the hub, never refused (issue 9)
+        check_acknowledgements(blocks)
     if from_station:
         digests = {}
         for blk in blocks:

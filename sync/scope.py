@@ -19,6 +19,8 @@ from kjtui.models import (
     InfoFeedback,
     InfoItem,
     Manager,
+    PinResetDecision,
+    PinResetRequest,
     Post,
     ProposalDecision,
     ReviewFlag,
@@ -38,6 +40,9 @@ CHUNK = 500
 def condition(model, manager: Manager):
     """A where-clause for `model` selecting what this manager's station holds (None: all)."""
     code = manager.code
+    if model is CustomerPin:  # a customer's PIN, whichever laptop set it (moved customers)
+        return CustomerPin.customer.in_(
+            Customer.select(Customer.id).where(condition(Customer, manager)))
     if model in OWNED_BY_STATION:
         return model.owner == code
     if model in SHARED:
@@ -68,6 +73,9 @@ def condition(model, manager: Manager):
     if model is ProposalDecision:
         return ProposalDecision.proposal.in_(
             CustomerProposal.select(CustomerProposal.id).where(CustomerProposal.owner == code))
+    if model is PinResetDecision:  # the county's answer to this laptop's PIN reset requests
+        return PinResetDecision.request.in_(
+            PinResetRequest.select(PinResetRequest.id).where(PinResetRequest.owner == code))
     if "manager" in model._meta.fields:
         return model.manager == manager.id
     return pw.SQL("1 = 0")  # anything new stays at the hub until someone decides otherwise

@@ -75,7 +75,7 @@ def record_week(code: str, monday: date, per_day: int = 25, seed: int = 1) -> in
                     quantity=rnd.randrange(1, 30) if ordered else 0,
                     arrived_at=at, departed_at=at + timedelta(minutes=rnd.randrange(5, 15)),
                     satisfaction=5 if rnd.random() < 0.9 else 4)
-                acknowledgement.acknowledge(v.id, "paper", handbook_page=f"{day.month}-{d * 30 + i + 1}")
+                acknowledgement.acknowledge(v.id, "paper", handbook_page=str((d * 30 + i) % 200 + 1))
                 at += timedelta(minutes=rnd.randrange(12, 25))
                 n += 1
             day_service.phone_in(m.id, day, "first")

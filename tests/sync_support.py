@@ -86,7 +86,7 @@ def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
         at = at.replace(minute=i % 60, hour=8 + i // 60)
         v = visits.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
                                   departed_at=at)
-        acknowledgement.acknowledge(v.id, "paper", handbook_page=str(i + 1))
+        acknowledgement.acknowledge(v.id, "paper", handbook_page=str(i % 200 + 1))
         ids.append(v.id)
     return ids
 

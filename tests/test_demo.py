@@ -97,6 +97,55 @@ def test_a_year_of_plausible_history(demo_db_path):
     assert kinds == {"monthly_star", "quarterly_excellent"}
 
 
+def test_the_seeds_year_of_eliminations(demo_db_path):
+    """The seed: in a year, 6 managers adjusted by elimination, 2 regular staff to standby study
+    or another post, 4 contract staff dismissed (before: 8, 4 standby and 4 dismissed)."""
+    rows = q(demo_db_path, "SELECT m.employment, c.status FROM manager_status_change c "
+                           "JOIN manager m ON m.id = c.manager_id")
+    assert len(rows) == 6
+    assert sorted(rows) == [("contract", "dismissed")] * 4 + [("regular", "standby")] * 2
+
+
+@pytest.mark.parametrize("day", ["2026-07-15", "2027-02-02"])
+def test_the_seeds_year_of_eliminations_whatever_the_day(day, tmp_path):
+    """The demo is built as of any day (--today): the rule finds the seed's year on others too
+    (2027-02-02 with seed 7 gave 7 before the bottom three were steered as a whole)."""
+    from kjtui.models import Manager
+    from kjtui.models.db import bulk_writes
+    from kjtui.services import demo
+
+    connect(resolve_url(tmp_path / "day.db"))
+    with bulk_writes(new_file=True):
+        demo.build(seed=7 if day == "2027-02-02" else 1, today=date.fromisoformat(day))
+    kinds = sorted((Manager.get_by_id(c.manager_id).employment, c.status)
+                   for c in ManagerStatusChange.select())
+    assert kinds == [("contract", "dismissed")] * 4 + [("regular", "standby")] * 2
+    close()
+
+
+def test_the_demo_pins_follow_the_rule_it_prints(demo_db_path, tmp_path):
+    """A new user reads the rule in the demo's first message and the README: a demo customer's
+    PIN is the last six digits of the licence number shown on Today."""
+    from kjtui.models import AckVerdict, Customer, CustomerPin
+    from kjtui.services import acknowledgement, demo, pin_state, session, today, visits
+
+    work = tmp_path / "copy.db"
+    shutil.copy(demo_db_path, work)
+    connect(resolve_url(work))
+    manager = session.current_manager()
+    with_pin = {p.customer_id for p in CustomerPin.select()}
+    assert with_pin  # the route the signed-in manager rides today (or next)
+    stops = today.day_view(manager.id, date.today()).route.stops
+    assert all(s.customer_id in with_pin for s in stops)
+    customer = Customer.get_by_id(sorted(with_pin)[0])
+    assert demo.demo_pin(customer.licence_no) == customer.licence_no[-6:]
+    line = visits.record_visit(manager.id, date.today(), customer.id)
+    assert line.pin_state == pin_state.ACTIVE
+    assert acknowledgement.acknowledge(line.id, pin=customer.licence_no[-6:]).ack_method == "pin"
+    assert AckVerdict.get(AckVerdict.visit == line.id).passed  # the full check, as the hub's
+    close()
+
+
 def test_scores_are_what_scoring_computes(demo_db_path, tmp_path):
     work = tmp_path / "copy.db"
     shutil.copy(demo_db_path, work)
@@ -178,6 +227,7 @@ def test_an_empty_notebook_is_filled_and_signed_in(kjtui_cmd, tmp_path):
     close()
     out = run(kjtui_cmd, "demo", "--scale", "tiny", "--db", str(target), "--no-open")
     assert out.returncode == 0, out.stderr
+    assert "许可证号的后 6 位" in out.stdout  # the demo's first message gives the PIN rule
     signed = one(target, "SELECT value FROM setting WHERE key = 'signed_in_manager'")
     assert one(target, "SELECT p.kind FROM manager m JOIN post p ON p.id = m.post_id "
                        f"WHERE m.code = '{signed}' AND m.status = 'active'") == "stationed"
@@ -221,6 +271,9 @@ def test_the_same_demo_again_opens_it_untouched(kjtui_cmd, tmp_path):
               "--no-open")
     assert out.returncode == 0, out.stderr
     assert "already holds this demo county" in out.stdout
+    # --no-open does not open, and does not say it does (before: "opening it as it is")
+    assert "opening" not in out.stdout and f"kjtui --db {target}" in out.stdout
+    assert "last 6 digits of the licence number" in out.stdout
     assert target.read_bytes() == before
     out = run(kjtui_cmd, "--lang", "en", "demo", "--scale", "tiny", "--seed", "2", "--db",
               str(target), "--no-open")

@@ -31,6 +31,16 @@ def pin(term: Tmux, digits: str, then: str) -> None:
     term.wait_for(then)
 
 
+def customer_pin(term: Tmux, known: bool, licence: str, chosen: str, shop: str) -> None:
+    if known:
+        term.wait_for("请客户输入 6 位数字密码")
+        pin(term, licence[-6:], f"已认可：{shop}")
+    else:
+        term.wait_for("首次确认")
+        pin(term, chosen, "再输一次")
+        pin(term, chosen, f"已认可：{shop}")
+
+
 def plan_rows(day):
     from kjtui.models import PlanDay
 
@@ -40,7 +50,7 @@ def plan_rows(day):
 @pytest.mark.parametrize("plan_made", [True, False], ids=["planned-day", "no-plan"])
 def test_a_day_by_keyboard_alone(db_path, plan_made):
     from kjtui.models import Customer, PlanDay, RouteStop
-    from kjtui.services import plan, session, today
+    from kjtui.services import pin_state, plan, session, today
 
     demo(db_path)
     session.open_notebook(f"sqlite:///{db_path}")
@@ -53,10 +63,14 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
     ridden = next(i for i, r in enumerate(routes)
                   if r.stops >= 3 and r.id != before.route.route_id)
     route = routes[ridden]
-    shops = [c.shop_name for c in Customer.select(Customer.shop_name).join(
+    customers = list(Customer.select(Customer.id, Customer.shop_name, Customer.licence_no).join(
         RouteStop, on=(RouteStop.customer == Customer.id)).where(
         (RouteStop.route == route.id) & (RouteStop.deleted == False)
-    ).order_by(RouteStop.position).limit(3)]
+    ).order_by(RouteStop.position).limit(3))
+    shops = [c.shop_name for c in customers]
+    # A demo customer with a PIN types the demo's rule (the licence's last 6 digits); one
+    # without chooses a PIN, typed twice.
+    known = [pin_state.current_pin(c.id) is not None for c in customers]
     start = (before.last_reading or 0) + 3
     plan_before = plan_rows(day)
     close()
@@ -83,15 +97,13 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
         term.keys("o")
         term.wait_for(f"拜访：{shops[0]}")
         term.keys("Enter")
-        term.wait_for(f"客户签名认可：{shops[0]}", "首次确认")
-        pin(term, "2468", "再输一次")
-        pin(term, "2468", f"已认可：{shops[0]}")
+        term.wait_for(f"客户签名认可：{shops[0]}")
+        customer_pin(term, known[0], customers[0].licence_no, "246813", shops[0])
 
         # Visit 2, no order: `v`.
         term.keys("v")
         term.wait_for(f"客户签名认可：{shops[1]}")
-        pin(term, "1357", "再输一次")
-        pin(term, "1357", f"已认可：{shops[1]}")
+        customer_pin(term, known[1], customers[1].licence_no, "135790", shops[1])
 
         # Visit 3: `v`, signed in the paper handbook on page 23.
         term.keys("v")
@@ -141,7 +153,7 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
     assert [(a.method, a.handbook_page) for a in acks] == [
         ("pin", ""), ("pin", ""), ("paper", "23")]
     assert CustomerPin.select().where(CustomerPin.customer.in_(
-        [v.customer_id for v in visits[:2]])).count() == 2
+        [v.customer_id for v in visits[:2]])).count() == 2  # chosen now, or the demo's
     item = InfoItem.get(InfoItem.content == "村口新开超市低价卖烟")
     assert item.manager_id == manager.id and item.collected_on == day
     after = today.day_view(manager.id, day)

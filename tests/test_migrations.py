@@ -148,3 +148,65 @@ def test_same_schema_on_postgresql(pg_url):
     # a second connect on an up-to-date hub applies nothing
     close()
     assert upgrade(connect(pg_url)) == []
+
+
+def test_pins_of_an_old_notebook_are_kept_without_their_hashes(db_path):
+    """0007: a PIN row of schema 5 held a scrypt hash of a 4-digit PIN (ten thousand tries from
+    the PIN on the laptop). The row stays (customer, when it was set), its hash is erased in the
+    table, in the journal entry that would send it again and on disk; the customer chooses a new
+    6-digit PIN at the next acknowledgement."""
+    import json
+    from datetime import datetime
+
+    import notebook_county
+
+    from kjtui.models import CustomerPin, JournalEntry, Visit
+    from kjtui.services import acknowledgement, pin_state, visits
+
+    old_hash = "9f" * 32
+    raw = open_database(resolve_url(db_path))
+    database.initialize(raw)
+    upgrade(raw, target=5)
+    county = notebook_county.build()
+    c = county.customers[0]
+    from kjtui.models import DayLog
+
+    log = DayLog.get()  # yesterday's, written by the small county
+    v = Visit.create(day=log, manager=county.manager, customer=c, owner="KJ07",
+                     arrived_at=datetime(2026, 1, 5, 9, 0))
+    with raw.atomic():
+        raw.execute_sql(
+            'INSERT INTO customer_pin (id, owner, rev, hlc, deleted, customer_id, salt, pin_hash, '
+            "set_at) VALUES (?, 'KJ07', 1, 5, 0, ?, ?, ?, '2026-01-05 09:00:00')",
+            ("a" * 32, c.id, "0" * 32, old_hash))
+        raw.execute_sql(
+            "INSERT INTO acknowledgement (id, owner, rev, hlc, deleted, visit_id, method, "
+            "handbook_page, reason, at) VALUES (?, 'KJ07', 1, 6, 0, ?, 'pin', '', '', "
+            "'2026-01-05 09:10:00')", ("b" * 32, v.id))
+        for seq, (table, rid, payload) in enumerate((
+                ("customer_pin", "a" * 32, {"id": "a" * 32, "customer_id": c.id,
+                                            "salt": "0" * 32, "pin_hash": old_hash}),
+                ("acknowledgement", "b" * 32, {"id": "b" * 32, "visit_id": v.id,
+                                               "method": "pin"})), start=1):
+            raw.execute_sql("INSERT INTO journal_entry (seq, table_name, record_id, rev, hlc, "
+                            "payload) VALUES (?, ?, ?, 1, 5, ?)",
+                            (seq, table, rid, json.dumps(payload)))
+    raw.close()
+    close()
+
+    connect(resolve_url(db_path))
+    (row,) = CustomerPin.select()
+    assert (row.id, row.customer_id, row.pin_hash, row.check_bits) == ("a" * 32, c.id, "", None)
+    pin_entry, ack_entry = (json.loads(e.payload) for e in JournalEntry.select().order_by(
+        JournalEntry.seq))
+    assert pin_entry["pin_hash"] == "" and pin_entry["verifier"] == ""
+    assert "check_bits" in pin_entry and "reset_id" in pin_entry
+    assert ack_entry["proof"] == "" and ack_entry["pin_id"] is None
+    assert pin_state.state_of(c.id) == pin_state.LEGACY
+    new = visits.record_visit(county.manager.id, county.today, c.id)
+    assert visits.get_visit(new.id).pin_state == pin_state.LEGACY
+    acknowledgement.acknowledge(new.id, pin="246813", new_pin="246813")
+    assert pin_state.state_of(c.id) == pin_state.ACTIVE
+    assert Visit.select().count() == 2 and CustomerPin.select().count() == 2
+    close()
+    assert old_hash.encode() not in db_path.read_bytes()

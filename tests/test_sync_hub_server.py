@@ -27,7 +27,7 @@ def template(tmp_path_factory):
     c = county_.build(tmp_path_factory.mktemp("county"))
     c.at("KJ01")
     for i in range(4):
-        county_.ack_paper(county_.visit("KJ01", L(0, 0, i), AT.replace(minute=i)), str(i))
+        county_.ack_paper(county_.visit("KJ01", L(0, 0, i), AT.replace(minute=i)), str(i + 1))
     c.at("KJ02")
     county_.ack_paper(county_.visit("KJ02", L(1, 0, 0), AT), "1")
     c.at("hub")

@@ -116,9 +116,9 @@ class World:
         if pin:
             has = CustomerPin.select().where((CustomerPin.customer == v.customer_id)
                                              & (CustomerPin.deleted == False)).exists()
-            county_.ack_pin(v.id, "2468", first=not has)
+            county_.ack_pin(v.id, "246800", first=not has)
         else:
-            county_.ack_paper(v.id, str(k % 500))
+            county_.ack_paper(v.id, str(k % 200 + 1))
 
     def correct(self, code: str, k: int) -> None:
         from kjtui.exception import Refused

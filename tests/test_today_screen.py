@@ -9,6 +9,7 @@ the visit committed. The PIN and its enter are typed by the customer, not the ma
 from datetime import datetime, timedelta
 
 import notebook_county
+import pin_support
 import pytest
 
 from kjtui import i18n
@@ -27,7 +28,7 @@ def county(db):
     last_week = c.today - timedelta(days=7)
     v = visits.record_visit(c.manager.id, last_week, c.customers[0].id, ordered=True, quantity=8,
                         arrived_at=datetime.combine(last_week, datetime.min.time()).replace(hour=9))
-    acknowledgement.acknowledge(v.id, pin="2468", new_pin="2468")
+    acknowledgement.acknowledge(v.id, pin="246813", new_pin="246813")
     day_service.start_day(c.manager.id, c.today, 12004)
     return c
 
@@ -75,7 +76,7 @@ async def test_routine_visits_take_at_most_four_manager_keys(db, county):
         keys: list[str] = []
         await manager_keys(app, pilot, keys, "o", "enter")
         assert type(app.screen).__name__ == "AckDialog"
-        await pilot.press(*"2468", "enter")  # the customer's keys
+        await pilot.press(*"246813", "enter")  # the customer's keys
         await settle(app, pilot)
         assert keys == ["o", "enter"] and len(keys) <= 4
         (v,) = today_visits(county)
@@ -90,7 +91,7 @@ async def test_routine_visits_take_at_most_four_manager_keys(db, county):
         keys = []
         await manager_keys(app, pilot, keys, "v")
         assert type(app.screen).__name__ == "AckDialog"
-        await pilot.press(*"1357", "enter", *"1357", "enter")
+        await pilot.press(*"135790", "enter", *"135790", "enter")
         await settle(app, pilot)
         assert keys == ["v"]
         v2 = today_visits(county)[-1]
@@ -101,7 +102,7 @@ async def test_routine_visits_take_at_most_four_manager_keys(db, county):
         keys = []
         await manager_keys(app, pilot, keys, "enter", "enter")
         assert type(app.screen).__name__ == "AckDialog"
-        await pilot.press(*"9999", "enter", *"9999", "enter")
+        await pilot.press(*"999999", "enter", *"999999", "enter")
         await settle(app, pilot)
         assert keys == ["enter", "enter"]
         assert [v.customer_id for v in today_visits(county)] == [c.id for c in county.customers[:3]]
@@ -156,7 +157,8 @@ async def test_wrong_pin_is_refused_and_changes_nothing(db, county):
         await pilot.press("v")
         await settle(app, pilot)
         dialog = app.screen
-        await pilot.press(*"1111", "enter")
+        (wrong,) = pin_support.refused_pins(county.customers[0].id, 1)
+        await pilot.press(*wrong, "enter")
         await settle(app, pilot)
         assert app.screen is dialog
         assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=4)
@@ -173,7 +175,7 @@ async def test_signed_visit_cannot_be_edited_and_correction_keeps_both(db, count
         today = await open_today(app, pilot)
         await pilot.press("v")
         await settle(app, pilot)
-        await pilot.press(*"2468", "enter")
+        await pilot.press(*"246813", "enter")
         await settle(app, pilot)
         (v,) = today_visits(county)
         await pilot.press("tab")  # to the visits list
@@ -223,7 +225,7 @@ async def test_off_route_visit_with_paper_acknowledgement(db, county):
         assert "路线外" in str(today.query_one("#visits").get_row_at(0)[-1])
 
 
-async def test_declined_needs_a_reason(db, county):
+async def test_declined_needs_a_reason_and_reads_as_declined(db, county):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await open_today(app, pilot)
@@ -236,6 +238,10 @@ async def test_declined_needs_a_reason(db, county):
         await settle(app, pilot)
         ack = Acknowledgement.get(Acknowledgement.method == "declined")
         assert ack.reason == "busy"
+        # it reads as declined, never as acknowledged (before: "已认可：…（客户拒签）")
+        said = text_of(app.screen, "#today-msg")
+        assert said == i18n.t("today.declined", shop="[老街]便民店", reason="busy")
+        assert "已认可" not in said and "拒签" in said
 
 
 async def test_phone_in_toggles_and_bad_visit_time(db, county):
@@ -328,40 +334,69 @@ async def test_route_key_picks_the_route_ridden_when_none_is_planned(db, county)
         assert v.customer_id == county.customers[0].id and v.on_route
 
 
-async def test_five_wrong_pins_leave_the_paper_handbook_then_a_new_pin(db, county):
+async def test_five_wrong_pins_leave_paper_by_choice_and_a_reset_is_the_countys(db, county):
+    """Before: the fifth wrong PIN turned the PIN box into the page box (the customer's PIN saved
+    as the page), and `k` on that visit let anyone set a new PIN."""
     from kjtui.models import CustomerPin
 
+    c = county.customers[0]
+    wrong = pin_support.refused_pins(c.id, 5)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await open_today(app, pilot)
         await pilot.press("v")
         await settle(app, pilot)
         dialog = app.screen
-        for left in (4, 3, 2, 1):
-            await pilot.press(*"1111", "enter")
+        for pin, left in zip(wrong, (4, 3, 2, 1)):
+            await pilot.press(*pin, "enter")
             await settle(app, pilot)
             assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=left)
-        await pilot.press(*"1111", "enter")
+        await pilot.press(*wrong[4], "enter")
         await settle(app, pilot)
         assert text_of(dialog, "#dialog-msg") == i18n.t("ack.pin_locked", tries=5)
-        assert dialog.method == "paper" and dialog.focused.id == "page"
+        assert dialog.method == "pin" and dialog.query_one("#pin").disabled  # no switch
+        await pilot.press(*"246813", "enter")  # the customer types on: it lands nowhere
+        await settle(app, pilot)
+        assert dialog.query_one("#page").value == "" and not dialog.query_one("#page").display
         assert Acknowledgement.select().count() == 1  # only last week's
+        await pilot.press("ctrl+o")  # paper, chosen by the manager, in its own box
+        await settle(app, pilot)
+        assert "● " + i18n.t("choice.ack.paper") in text_of(dialog, "#ack-methods")
+        assert dialog.focused.id == "page" and dialog.focused.value == ""
         await pilot.press(*"31", "enter")
         await settle(app, pilot)
         assert app.screen is today
         (v,) = today_visits(county)
         assert Acknowledgement.get(Acknowledgement.visit == v.id).handbook_page == "31"
-        before = CustomerPin.get().pin_hash
+        assert "手册第31页" in str(today.query_one("#visits").get_row_at(0))
+
+        pins_before = CustomerPin.select().count()
+        await pilot.press("tab", "k")  # on the visits list: asks for a confirmation first
+        await settle(app, pilot)
+        assert text_of(today, "#today-msg") == i18n.t("pin.reset_confirm", shop=c.shop_name)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert app.screen is today
+        assert text_of(today, "#today-msg") == i18n.t("pin.reset_requested", shop=c.shop_name)
+        await pilot.press("k")  # waiting for the county: no new PIN here
+        await settle(app, pilot)
+        assert text_of(today, "#today-msg") == i18n.t("pin.reset_pending", shop=c.shop_name)
+        assert CustomerPin.select().count() == pins_before
+
+        (pending,) = acknowledgement.pending_pin_resets()  # the county phones, approves
+        acknowledgement.decide_pin_reset(pending.id, True)
+        today.load()
+        await settle(app, pilot)
         await pilot.press("k")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "PinResetDialog"
-        await pilot.press(*"9753", "enter", *"9753", "enter")
+        await pilot.press(*"975310", "enter", *"975310", "enter")
         await settle(app, pilot)
         assert app.screen is today
-        assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop="[老街]便民店")
-        assert CustomerPin.get().pin_hash != before
+        assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop=c.shop_name)
+        assert CustomerPin.select().count() == pins_before + 1
         line = acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today,
-                                              county.customers[0].id).id, pin="9753")
+                                                               c.id).id, pin="975310")
         assert line.ack_method == "pin"
 
 

@@ -107,7 +107,9 @@ def run(args) -> int:
     built = f"{args.scale}:{args.seed}" + (f":{today.isoformat()}" if today else "")
     new_file = _prepare(url, args.force, built)
     if new_file is None:  # running the README's first line again opens the same county
-        print(i18n.t("demo.exists", path=sqlite_path(url)))
+        path = sqlite_path(url)
+        print(i18n.t("demo.exists_no_open" if args.no_open else "demo.exists", path=path))
+        print(i18n.t("demo.pins"))
         return 0 if args.no_open else _open(url, args.lang)
     db = database.obj
     started = time.perf_counter()
@@ -127,6 +129,7 @@ def run(args) -> int:
     seconds = time.perf_counter() - started
     print(i18n.t("demo.done", path=db.database, customers=summary.customers,
                  managers=summary.managers, rows=summary.rows, seconds=seconds))
+    print(i18n.t("demo.pins"))
     if summary.first_stationed:
         session.sign_in(summary.first_stationed)
     settings.put("demo", built)

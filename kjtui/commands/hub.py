@@ -1,4 +1,5 @@
-"""`kjtui hub init|enroll|revoke|serve|conflicts|resolve`: the county office's side of sync."""
+"""`kjtui hub init|enroll|revoke|serve|conflicts|resolve|pin-resets|pin-reset`: the county office's
+side of sync, and its decisions on customers' PIN resets."""
 
 from __future__ import annotations
 
@@ -58,6 +59,19 @@ def register(sub) -> None:
     a.add_argument("--note", default="", help=i18n.t("cli.opt.note"))
     a.add_argument("--supervisor", metavar="CODE", help=i18n.t("cli.opt.supervisor"))
     a.set_defaults(func=run_resolve)
+    a = s.add_parser("pin-resets", help=i18n.t("cli.hub.pin_resets"))
+    add_common(a)
+    a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
+    a.set_defaults(func=run_pin_resets)
+    a = s.add_parser("pin-reset", help=i18n.t("cli.hub.pin_reset"))
+    add_common(a)
+    a.add_argument("id", metavar="ID")
+    how = a.add_mutually_exclusive_group(required=True)
+    how.add_argument("--approve", action="store_true", help=i18n.t("cli.opt.approve"))
+    how.add_argument("--reject", action="store_true", help=i18n.t("cli.opt.reject"))
+    a.add_argument("--note", default="", help=i18n.t("cli.opt.note"))
+    a.add_argument("--supervisor", metavar="CODE", help=i18n.t("cli.opt.supervisor"))
+    a.set_defaults(func=run_pin_reset)
 
 
 def _connect(args, create=False):
@@ -211,4 +225,32 @@ def run_resolve(args) -> int:
     item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
     key = "hub.resolved_accepted" if args.accept else "hub.resolved_rejected"
     print(i18n.t(key, id=item["id"], station=item["station"]))
+    return 0
+
+
+def run_pin_resets(args) -> int:
+    """The customers whose PIN reset waits for the county: whom to phone (the licence holder)."""
+    from kjtui.services import acknowledgement
+
+    _connect(args)
+    items = acknowledgement.pending_pin_resets()
+    if args.json:
+        print(json.dumps([{**r.__dict__, "requested_at": r.requested_at.isoformat()}
+                          for r in items], ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print(i18n.t("hub.no_pin_resets"))
+    for r in items:
+        print(f"{r.id[:12]}  {r.station}  {r.licence_no} {r.shop_name}  {r.owner_name} "
+              f"{r.phone}  {r.requested_at:%Y-%m-%d %H:%M}  {r.note}".rstrip())
+    return 0
+
+
+def run_pin_reset(args) -> int:
+    from kjtui.services import acknowledgement
+
+    _connect(args)
+    r = acknowledgement.decide_pin_reset(args.id, args.approve, args.supervisor, args.note)
+    key = "hub.pin_reset_approved" if args.approve else "hub.pin_reset_refused"
+    print(i18n.t(key, shop=r.shop_name, licence=r.licence_no, station=r.station))
     return 0

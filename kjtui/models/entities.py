@@ -230,30 +230,51 @@ class Visit(SyncModel):
         ]
 
 
+class PinResetRequest(SyncModel):
+    """A customer forgot the PIN: the station asks the county, which confirms by phone with the
+    licence holder (PinResetDecision). Until then the customer signs on paper."""
+
+    customer = pw.ForeignKeyField(Customer, backref="pin_resets")
+    requested_at = pw.DateTimeField()
+    note = pw.CharField(max_length=120, default="")
+
+
+class CustomerPin(SyncModel):
+    """A PIN the customer chose (docs/ACKNOWLEDGEMENT.md). A new PIN is a new record; the
+    customer's PIN is the latest. The station keeps only the salt and a 6-bit check; K is sealed
+    to the hub (`verifier`) and forgotten. `check_bits` NULL: a PIN set before migration 0007,
+    which cannot be checked any more (the customer chooses a new one)."""
+
+    customer = pw.ForeignKeyField(Customer, backref="pins")
+    salt = pw.CharField(max_length=32)
+    # Retired by migration 0007 (a full verifier of a short PIN on the laptop): always empty.
+    # Kept so that a bundle from a laptop on an older release still reads.
+    pin_hash = pw.CharField(max_length=64, default="")
+    check_bits = pw.IntegerField(null=True)
+    verifier = pw.TextField(default="")  # K sealed to the hub's HPKE key (base64)
+    reset = pw.ForeignKeyField(PinResetRequest, null=True)  # the county's approved reset
+    set_at = pw.DateTimeField()
+
+    class Meta:
+        constraints = [pw.Check("check_bits IS NULL OR check_bits BETWEEN 0 AND 63")]
+
+
 class Acknowledgement(SyncModel):
-    """客户签名认可: the customer's PIN on the laptop, or the paper handbook page, or a refusal."""
+    """客户签名认可: the customer's PIN on the laptop, or the paper handbook page, or a refusal.
+    A PIN acknowledgement names the PIN record and carries the proof only the hub can check."""
 
     visit = pw.ForeignKeyField(Visit, unique=True, backref="acknowledgements")
     method = pw.CharField(max_length=10)
     handbook_page = pw.CharField(max_length=20, default="")
     reason = pw.CharField(max_length=120, default="")
     at = pw.DateTimeField()
+    pin = pw.ForeignKeyField(CustomerPin, null=True)
+    proof = pw.CharField(max_length=100, default="")
 
     immutable_once_signed = True
 
     class Meta:
         constraints = [one_of("method", ACK_METHODS)]
-
-
-class CustomerPin(SyncModel):
-    """A PIN the customer chose at the first confirmation, kept only as a salted hash."""
-
-    customer = pw.ForeignKeyField(Customer, unique=True)
-    salt = pw.CharField(max_length=32)
-    pin_hash = pw.CharField(max_length=64)
-    set_at = pw.DateTimeField()
-
-    one_per = ("customer",)
 
 
 class InfoItem(SyncModel):
@@ -292,6 +313,16 @@ class CustomerProposal(SyncModel):
 class ProposalDecision(SyncModel):
     proposal = pw.ForeignKeyField(CustomerProposal, unique=True, backref="decisions")
     accepted = pw.BooleanField()
+    note = pw.CharField(max_length=120, default="")
+    decided_by = pw.ForeignKeyField(Supervisor, null=True)
+    decided_at = pw.DateTimeField()
+
+
+class PinResetDecision(SyncModel):
+    """The county's answer to a PIN reset request, after phoning the licence holder."""
+
+    request = pw.ForeignKeyField(PinResetRequest, unique=True, backref="decisions")
+    approved = pw.BooleanField()
     note = pw.CharField(max_length=120, default="")
     decided_by = pw.ForeignKeyField(Supervisor, null=True)
     decided_at = pw.DateTimeField()
@@ -557,19 +588,46 @@ class JournalEntry(BaseModel):
         indexes = ((("table_name", "record_id"), False),)
 
 
+
+class PinVerifier(BaseModel):
+    """Hub only (empty on a station; never synced): K opened from a PIN record's sealed verifier,
+    and whether the county accepts that PIN (`refusal` None) or why not. As secret as the hub's
+    private keys, which live in the same database."""
+
+    pin = pw.ForeignKeyField(CustomerPin, primary_key=True)
+    customer = pw.ForeignKeyField(Customer)
+    key = pw.CharField(max_length=64, default="")  # hex; empty when the verifier did not open
+    refusal = pw.CharField(max_length=40, null=True)
+    opened_at = pw.DateTimeField()
+
+
+class AckVerdict(BaseModel):
+    """Hub only (never synced): the hub's check of a PIN acknowledgement's proof on import. A
+    failed one never blocks the bundle; its visit comes first in the spot-check sample."""
+
+    ack = pw.ForeignKeyField(Acknowledgement, primary_key=True)
+    visit = pw.ForeignKeyField(Visit)
+    passed = pw.BooleanField()
+    reason = pw.CharField(max_length=40, default="")
+    checked_at = pw.DateTimeField()
+
+
 SYNCED = (
     Township, Post, Supervisor, Manager, ManagerStatusChange, Route, Customer, RouteStop,
-    MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
-    ProposalDecision, InfoFeedback, SalesTarget, SalesActual, WeeklyReview, ReviewFlag, SpotCheck,
-    MonthlyScore, Talk, TrainingSession, ExamScore, Award, Candidate, LectureRating,
-    Handover, HeldRecord,
+    MonthlyPlan, PlanDay, DayLog, Visit, PinResetRequest, CustomerPin, Acknowledgement, InfoItem,
+    CustomerProposal, ProposalDecision, PinResetDecision, InfoFeedback, SalesTarget, SalesActual,
+    WeeklyReview, ReviewFlag, SpotCheck, MonthlyScore, Talk, TrainingSession, ExamScore, Award,
+    Candidate, LectureRating, Handover, HeldRecord,
 )  # in dependency order: parents first
 
 OWNED_BY_STATION = (
-    MonthlyPlan, PlanDay, DayLog, Visit, Acknowledgement, CustomerPin, InfoItem, CustomerProposal,
+    MonthlyPlan, PlanDay, DayLog, Visit, PinResetRequest, CustomerPin, Acknowledgement, InfoItem,
+    CustomerProposal,
 )
 OWNED_BY_HUB = tuple(m for m in SYNCED if m not in OWNED_BY_STATION)
 
 from kjtui.models.sync_state import SYNC_STATE  # noqa: E402  (sync bookkeeping, migration 0004)
 
-ALL_MODELS = (*SYNCED, Setting, JournalEntry, *SYNC_STATE)
+HUB_ONLY = (PinVerifier, AckVerdict)  # hub bookkeeping, never synced (migration 0007)
+
+ALL_MODELS = (*SYNCED, Setting, JournalEntry, *SYNC_STATE, *HUB_ONLY)

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm, paren
-from kjtui.services import acknowledgement, search, today, visits
+from kjtui.services import acknowledgement, pin_state, search, today, visits
 from kjtui.services import day as day_service
 from kjtui.services.today import DayView
 from kjtui.services.visits import VisitLine
@@ -92,6 +92,7 @@ class TodayScreen(KjtuiScreen):
         super().__init__()
         self.manager = None
         self.view = None
+        self.reset_armed: str | None = None  # the visit whose `k` asks for confirmation
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,6 +126,7 @@ class TodayScreen(KjtuiScreen):
 
     def on_day_loaded(self, message: DayLoaded) -> None:
         self.manager, self.view = message.manager, message.view
+        self.reset_armed = None
         if self.view is None:
             self.query_one("#today-head", Static).update(i18n.t("today.no_manager"))
             return
@@ -370,8 +372,12 @@ class TodayScreen(KjtuiScreen):
 
         def acked(result) -> None:
             if result is not None:
-                self.say(i18n.t("today.acked", shop=result.shop_name,
-                                method=i18n.t(f"choice.ack.{result.ack_method}")))
+                if result.ack_method == "declined":  # never "acknowledged (declined)"
+                    self.say(i18n.t("today.declined", shop=result.shop_name,
+                                    reason=result.ack_reason))
+                else:
+                    self.say(i18n.t("today.acked", shop=result.shop_name,
+                                    method=i18n.t(f"choice.ack.{result.ack_method}")))
                 self.query_one("#stops", DataTable).focus()
                 self.load(result.id)
 
@@ -389,20 +395,31 @@ class TodayScreen(KjtuiScreen):
             self.open_ack(line)
 
     def action_new_pin(self) -> None:
+        """k: the highlighted visit's customer forgot the PIN. With a PIN, ask the county to reset
+        it (k twice: the customer then signs on paper until the county's phone check); once the
+        county approved, or without a usable PIN, the customer chooses a new one here."""
         line = self.chosen_visit()
         if not line:
             return
-        if line.ack_method != "paper":
-            self.say(i18n.t("pin.reset_needs_paper", shop=line.shop_name), True)
-            return
+        state, shop = line.pin_state, line.shop_name
+        if state in pin_state.CHOOSES_NEW:
+            def done(result) -> None:
+                if result is not None:
+                    self.say(i18n.t("pin.reset_done", shop=result.shop_name))
+                    self.load(result.id)
 
-        def done(result) -> None:
-            if result is not None:
-                self.say(i18n.t("pin.reset_done", shop=result.shop_name))
-                self.load(result.id)
-
-        self.app.push_screen(PinResetDialog(
-            line.shop_name, lambda **values: acknowledgement.reset_pin(line.id, **values)), done)
+            self.app.push_screen(PinResetDialog(
+                shop, state == pin_state.RESET_APPROVED,
+                lambda **values: acknowledgement.set_new_pin(line.id, **values)), done)
+        elif state == pin_state.RESET_PENDING:
+            self.say(i18n.t("pin.reset_pending", shop=shop), True)
+        elif self.reset_armed != line.id:
+            self.reset_armed = line.id
+            self.say(i18n.t("pin.reset_confirm", shop=shop))
+        else:
+            self.reset_armed = None
+            self.write(lambda: acknowledgement.request_pin_reset(line.id),
+                       i18n.t("pin.reset_requested", shop=shop))
 
     # --- odometer and check-ins ---------------------------------------------------------------
 

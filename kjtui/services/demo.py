@@ -24,6 +24,7 @@ from kjtui.models import (
     SYNCED,
     Acknowledgement,
     Customer,
+    CustomerPin,
     CustomerProposal,
     DayLog,
     ExamScore,
@@ -32,6 +33,7 @@ from kjtui.models import (
     InfoItem,
     Manager,
     MonthlyPlan,
+    PinVerifier,
     PlanDay,
     Post,
     ProposalDecision,
@@ -50,6 +52,7 @@ from kjtui.models import (
     database,
     derived_id,
     hlc,
+    pins,
     uuid7,
 )
 from kjtui.services import demo_names as N
@@ -87,6 +90,18 @@ SCALES = {
     "tiny": Scale(1, 6, 2, 2, 2, 5, 4, 4, 300, 90, 3),
 }
 XINHUA = "431322"  # the county's administrative code starts its licence numbers
+
+# The seed's year of bottom elimination 末位淘汰: 6 managers adjusted, 2 regular staff to standby
+# study or another post, 4 contract staff dismissed. The history is steered so that the rule,
+# run on it month by month, finds exactly those: (index of the complete month whose close
+# eliminates, employment). A manager to be eliminated slumps two months running (bottom two
+# twice); the other places of the bottom three go to managers for whom it is no second
+# bottom-two month running and no third bottom-three month; whom one more bad month would
+# eliminate works hard; everyone else works at FLOOR effort or better. A scale with fewer months
+# keeps the entries that fit.
+ELIMINATION_PLAN = ((2, "contract"), (4, "regular"), (6, "contract"), (7, "contract"),
+                    (9, "regular"), (11, "contract"))
+SLUMP, LOW, FLOOR, BOOST = 0.0, 0.5, 0.7, 1.0  # effort: a slump, a low month, the rest, at risk
 
 P_ORDER = {"A": 0.92, "B": 0.82, "C": 0.66, "D": 0.5, "E": 0.35}
 QTY = {"A": (12, 40), "B": (6, 20), "C": (3, 12), "D": (2, 8), "E": (1, 4)}
@@ -134,7 +149,7 @@ FIELDS = {
     Visit: ("day", "manager", "customer", "on_route", "arrived_at", "departed_at", "ordered",
             "quantity", "price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation",
             "satisfaction", "note"),
-    Acknowledgement: ("visit", "method", "handbook_page", "reason", "at"),
+    Acknowledgement: ("visit", "method", "handbook_page", "reason", "at", "pin", "proof"),
     InfoItem: ("manager", "customer", "category", "content", "summary", "state", "collected_on",
                "organized_at"),
     CustomerProposal: ("customer", "manager", "field", "old_value", "new_value", "proposed_at"),
@@ -270,6 +285,8 @@ class Generator:
         self.slot_of: dict[str, Slot] = {}  # manager id -> slot
         self.customer: dict[str, dict] = {}
         self.progress = progress or (lambda step, done, total: None)
+        self.steer: dict[str, float] = {}  # person id -> this month's effort (see ELIMINATION_PLAN)
+        self.slumping: dict[str, int] = {}  # person id -> the month index whose close eliminates
 
     # names ---------------------------------------------------------------------------------
 
@@ -492,6 +509,7 @@ class Generator:
         return scored
 
     def build_month(self, month: date, complete: bool) -> None:
+        self.steer = self.plan_efforts(self.months.index(month)) if complete else {}
         end = scoring.month_end(month)
         days = [month + timedelta(days=i) for i in range((end - month).days + 1)]
         self.worked: dict = {}  # (person id, monday) -> [(kind, id)]
@@ -509,6 +527,8 @@ class Generator:
                 by_person.setdefault(p.id, (p, []))[1].append(d)
         for p, pdays in by_person.values():
             effort = min(1.0, max(0.3, p.diligence + r.gauss(0, 0.1)))
+            if self.steer:
+                effort = self.steer.get(p.id, max(FLOOR, effort))
             submitted = min(datetime.combine(max(pdays[0], p.hired_on), time(7, 30)),
                             self.now_limit - timedelta(hours=4))
             plan = add(MonthlyPlan, self.ids(submitted), p.code, submitted, p.id, month, submitted)
@@ -537,6 +557,49 @@ class Generator:
             self.proposals(slot, p, pdays, effort)
             self.spot_checks(slot, p, visits_of_month, effort)
             self.reviews(slot, p, month, effort)
+
+    def plan_efforts(self, i: int) -> dict[str, float]:
+        """This complete month's steered efforts (ELIMINATION_PLAN): who slumps, who has a low
+        month; everyone else works at FLOOR or better. Decided from the ranks the scoring
+        service wrote for the months before, so the rule finds exactly the planned managers."""
+        month = self.months[i]
+        first = month
+        people = [slot.holder_on(first) for county in self.counties[: self.scale.history_counties]
+                  for slot in county.slots]
+        active = {m.id for m in Manager.select(Manager.id).where(Manager.status == "active")}
+        people = [p for p in people if p.id in active]
+        before = [self.months[j] for j in range(max(0, i - elimination.WINDOW_MONTHS + 1), i)]
+        last_two = elimination.bottom(self.months[i - 1], elimination.BOTTOM_CONSECUTIVE) \
+            if i else set()
+        threes = [elimination.bottom(m, elimination.BOTTOM_REPEATED) for m in before]
+
+        def hits(p) -> int:
+            return sum(p.id in t for t in threes)
+
+        # The slump of the manager the next planned close eliminates starts a month before it.
+        for close, employment in ELIMINATION_PLAN:
+            if close == i + 1 and close < len(self.months):
+                chosen = set(self.slumping)
+                fits = [p for p in people if p.employment == employment and p.id not in chosen
+                        and p.id not in last_two and hits(p) <= 1
+                        and (first - p.hired_on).days > 60]
+                if fits:
+                    target = min(fits, key=lambda p: (hits(p), p.diligence, p.code))
+                    self.slumping[target.id] = close
+        steer = {pid: SLUMP for pid, close in self.slumping.items()
+                 if close in (i, i + 1) and pid in active}
+        # The rest of the bottom three: managers for whom it is neither a second bottom-two
+        # month in a row nor a third bottom-three month.
+        lows = [p for p in people if p.id not in steer and p.id not in self.slumping
+                and p.id not in last_two and hits(p) <= 1]
+        lows.sort(key=lambda p: (hits(p), p.diligence, p.code))
+        for p in lows[: max(0, elimination.BOTTOM_REPEATED - len(steer))]:
+            steer[p.id] = LOW
+        # Whom one more bad month would eliminate works hard this one.
+        for p in people:
+            if p.id not in steer and (p.id in last_two or hits(p) >= 2):
+                steer[p.id] = BOOST
+        return steer
 
     def day(self, slot: Slot, p: Person, d: date, route: RouteInfo, effort: float):
         r, add, ids = self.rng, self.sink.add, self.ids
@@ -576,14 +639,17 @@ class Generator:
                 (r.random() < 0.6 + 0.38 * effort) if grade in "ABC" else None,
                 satisfaction, "")
             roll = r.random()
+            # History before this laptop: PIN acknowledgements without a proof for the hub, as
+            # a notebook from before migration 0007 holds them.
             if roll < 0.86:
-                add(Acknowledgement, ids(departed), p.code, departed, vid, "pin", "", "", departed)
+                add(Acknowledgement, ids(departed), p.code, departed, vid, "pin", "", "",
+                    departed, None, "")
             elif roll < 0.985:
                 add(Acknowledgement, ids(departed), p.code, departed, vid, "paper",
-                    f"P{r.randint(1, 120)}", "", departed)
+                    str(r.randint(1, 120)), "", departed, None, "")
             else:
                 add(Acknowledgement, ids(departed), p.code, departed, vid, "declined", "",
-                    r.choice(N.DECLINE_REASONS), departed)
+                    r.choice(N.DECLINE_REASONS), departed, None, "")
             visits.append((vid, d))
             first_at = first_at or arrived
             last_at = departed
@@ -808,6 +874,50 @@ def apportion(total: int, weights: list[float]) -> list[int]:
     return out
 
 
+# --- the demo customers' PINs -----------------------------------------------------------------
+
+
+def demo_pin(licence_no: str) -> str:
+    """The rule of the demo county (README, and the demo's first message): a customer's PIN is
+    the last six digits of the licence number shown beside the shop, 431322123456 → 123456."""
+    return licence_no[-pins.PIN_DIGITS:]
+
+
+def write_demo_pins(seed: int, code: str, today: date) -> int:
+    """PIN records, by the demo rule, for the customers of the route `code` rides today (or on
+    the next planned day): the route a new user starts on. Each costs one scrypt (tens of ms),
+    so not the whole county; any other customer chooses a PIN at the first acknowledgement, and
+    the same rule is an easy one to choose. Returns the number written."""
+    manager = Manager.get(Manager.code == code)
+    planned = (PlanDay.select(PlanDay.route).join(MonthlyPlan)
+               .where((MonthlyPlan.manager == manager.id) & (PlanDay.day >= today)
+                      & PlanDay.route.is_null(False))
+               .order_by(PlanDay.day).first())
+    route = planned.route_id if planned else (
+        Route.select(Route.id).where(Route.manager == manager.id).order_by(Route.code).scalar())
+    customers = list(Customer.select(Customer.id, Customer.licence_no).join(
+        RouteStop, on=RouteStop.customer == Customer.id).where(RouteStop.route == route)
+        .order_by(RouteStop.position))
+    rng = random.Random(seed * 7919 + 2)
+    at = datetime.combine(today - timedelta(days=400), time(9, 0))
+    rows, verifiers = [], []
+    for c in customers:
+        salt = rng.randbytes(pins.SALT_BYTES)
+        key = pins.derive_key(demo_pin(c.licence_no), salt)
+        pin_id = uuid7(hlc.ms_of(at), rng.getrandbits(74))
+        rows.append(dict(id=pin_id, owner=code, rev=1, hlc=hlc.at(at), deleted=False,
+                         customer=c.id, salt=salt.hex(), check_bits=pins.check_of(key),
+                         verifier="", set_at=at))
+        # The demo database is its own hub: it holds K, as the county's hub would.
+        verifiers.append(dict(pin=pin_id, customer=c.id, key=key.hex(), refusal=None,
+                              opened_at=at))
+    with database.atomic():
+        if rows:
+            CustomerPin.insert_many(rows).execute()
+            PinVerifier.insert_many(verifiers).execute()
+    return len(rows)
+
+
 def build(*, seed: int = 1, scale: str = "county", today: date | None = None,
           progress=None) -> Summary:
     """Write the demo into the bound (empty) database. `progress(step, done, total)`."""
@@ -822,6 +932,8 @@ def build(*, seed: int = 1, scale: str = "county", today: date | None = None,
         .where((Post.kind == "stationed") & (Manager.status == "active"))
         .order_by(Manager.code).scalar()
     )
+    if first:
+        write_demo_pins(seed, first, gen.today)
     return Summary(
         managers=Manager.select().where(Manager.status == "active").count(),
         customers=len(gen.customer), rows=gen.sink.written, first_stationed=first,
@@ -837,6 +949,8 @@ def is_empty() -> bool:
 
 def wipe() -> None:
     """Remove every synced record, children first (a --force rebuild on a server database)."""
+    from kjtui.models import HUB_ONLY
+
     with database.atomic():
-        for model in reversed(SYNCED):
+        for model in (*HUB_ONLY, *reversed(SYNCED)):  # the hub's verdicts point at records
             model.delete().execute()

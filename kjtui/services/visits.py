@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kjtui.exception import Refused
-from kjtui.models import Acknowledgement, Customer, CustomerPin, Visit, database, journal
+from kjtui.models import Acknowledgement, Customer, Visit, database, journal
 from kjtui.models.journal import owner_for
 from kjtui.services import day as day_service
+from kjtui.services import pin_state
 from kjtui.services.session import now
 
 CHECKS = ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
@@ -38,11 +39,15 @@ class VisitLine:
     ack_method: str | None  # pin / paper / declined; None: not yet acknowledged
     ack_page: str
     ack_reason: str
-    customer_has_pin: bool
+    pin_state: str  # the customer's PIN on this laptop (kjtui.services.pin_state)
 
     @property
     def signed(self) -> bool:
         return self.ack_method is not None
+
+    @property
+    def customer_has_pin(self) -> bool:
+        return self.pin_state not in pin_state.CHOOSES_NEW
 
 
 def visit_lines(log_id: str) -> list[VisitLine]:
@@ -61,24 +66,18 @@ def visit_lines(log_id: str) -> list[VisitLine]:
             Visit.supersedes.in_(ids) & (Visit.deleted == False)
         )
     }
-    pins = {
-        p.customer_id
-        for p in CustomerPin.select(CustomerPin.customer).where(
-            CustomerPin.customer.in_([v.customer_id for v in visits])
-            & (CustomerPin.deleted == False)
-        )
-    }
-    return [_line(v, acks.get(v.id), newer.get(v.id), v.customer_id in pins) for v in visits]
+    pins = pin_state.states(v.customer_id for v in visits)
+    return [_line(v, acks.get(v.id), newer.get(v.id), pins[v.customer_id]) for v in visits]
 
 
-def _line(v: Visit, ack, superseded_by, has_pin) -> VisitLine:
+def _line(v: Visit, ack, superseded_by, pin: str) -> VisitLine:
     c = v.customer
     return VisitLine(
         v.id, c.id, c.licence_no, c.shop_name, v.on_route, v.arrived_at, v.departed_at, v.ordered,
         v.quantity, v.price_tags, v.agreement_sales, v.retail_format_ok, v.brand_cultivation,
         v.satisfaction, v.note, v.supersedes_id, superseded_by,
         ack.method if ack else None, ack.handbook_page if ack else "", ack.reason if ack else "",
-        has_pin,
+        pin,
     )
 
 

@@ -1,0 +1,99 @@
+"""The hub's check of the customers' acknowledgements a station sends (docs/ACKNOWLEDGEMENT.md).
+
+One rule, `kjtui.models.pins.verify_acknowledgement(ack, visit, secret)`: each PIN
+acknowledgement's proof is checked against the customer's verifier, which only the hub can open.
+A proof that fails never stops the bundle: the visit and its acknowledgement are applied like
+any record, the hub writes a failed verdict (kjtui.models.hub_pins), and the spot-check sample
+takes that visit first. The importer calls `check_blocks` once, after applying a station's
+records: the acknowledgements it brought are checked, and so are those of the visits it changed
+(a visit altered after the customer acknowledged it no longer matches its proof).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import peewee as pw
+
+from kjtui.models import HUB, Acknowledgement, Visit, database, hub_pins
+from kjtui.models.journal import node_id, to_payload
+from kjtui.models.pins import verify_acknowledgement
+from sync import bundle, node
+
+CHUNK = 400
+
+
+def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, str | None]]:
+    """Check these PIN acknowledgements as the hub now holds them against their visits.
+    Returns {ack id: (visit id, None when it passed or the catalog key of why it failed)}."""
+    out: dict[str, tuple[str, str | None]] = {}
+    secrets: dict[str, object] = {}
+    ack_ids = sorted(ack_ids)
+    for i in range(0, len(ack_ids), CHUNK):
+        acks = list(Acknowledgement.select().where(
+            Acknowledgement.id.in_(ack_ids[i : i + CHUNK]) & (Acknowledgement.method == "pin")))
+        visits = {v.id: v for v in Visit.select().where(
+            Visit.id.in_([a.visit_id for a in acks]))} if acks else {}
+        for ack in acks:
+            visit = visits.get(ack.visit_id)
+            if not (ack.proof and ack.pin_id) or visit is None:
+                out[ack.id] = (ack.visit_id, "ackcheck.no_proof")
+                continue
+            if ack.pin_id not in secrets:
+                secrets[ack.pin_id] = hub_pins.secret(ack.pin_id, kem_private)
+            out[ack.id] = (visit.id, verify_acknowledgement(
+                to_payload(ack), to_payload(visit), secrets[ack.pin_id]))
+    return out
+
+
+def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
+    """Write the verdicts in one statement (a year's import carries thousands)."""
+    if not verdicts:
+        return
+    db = database.obj
+    at = datetime.now().replace(microsecond=0)
+    stamp = at.isoformat(" ") if isinstance(db, pw.SqliteDatabase) else at
+    p = db.param
+    db.cursor().executemany(
+        'INSERT INTO "ack_verdict" ("ack_id", "visit_id", "passed", "reason", "checked_at") '
+        f'VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT ("ack_id") DO UPDATE SET '
+        '"visit_id" = excluded."visit_id", "passed" = excluded."passed", '
+        '"reason" = excluded."reason", "checked_at" = excluded."checked_at"',
+        [(a, v, r is None, r or "", stamp) for a, (v, r) in verdicts.items()])
+
+
+def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]]:
+    """On the hub, after a station's records were applied: check the PIN acknowledgements among
+    them and those of the visits among them, and record the verdicts. Returns them."""
+    if node_id() != HUB:
+        return {}
+    verdicts: dict[str, tuple[str, str | None]] = {}
+    to_check: set[str] = set()
+    for blk in blocks:
+        if blk.table != "acknowledgement":
+            continue
+        c = blk.cols
+        for ack_id, visit_id, method, pin_id, proof in zip(
+                c["id"], c["visit_id"], c["method"], c["pin_id"], c["proof"]):
+            if method != "pin":
+                continue
+            if proof and pin_id:
+                to_check.add(ack_id)
+            else:  # a PIN acknowledgement without a proof: an older release, or altered
+                verdicts[ack_id] = (visit_id, "ackcheck.no_proof")
+    visit_ids = [v for blk in blocks if blk.table == "visit" for v in blk.cols["id"]]
+    for i in range(0, len(visit_ids), CHUNK):  # a visit changed after it was acknowledged
+        to_check.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
+            Acknowledgement.visit.in_(visit_ids[i : i + CHUNK])
+            & (Acknowledgement.method == "pin") & (Acknowledgement.proof != "")).tuples())
+    if to_check:
+        verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
+    # An acknowledgement the rules held is not at the hub: it waits for a decision, unjudged.
+    applied = set()
+    ids = list(verdicts)
+    for i in range(0, len(ids), CHUNK):
+        applied.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
+            Acknowledgement.id.in_(ids[i : i + CHUNK])).tuples())
+    verdicts = {a: v for a, v in verdicts.items() if a in applied}
+    record(verdicts)
+    return verdicts

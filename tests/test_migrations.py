@@ -18,10 +18,17 @@ from kjtui.models import (
 from kjtui.models.db import open_database
 from kjtui.models.migrations import available, current_version, latest, upgrade
 
+# Numbers taken by work merged alongside this branch (issue 9: 0006 and 0007 elsewhere, 0008
+# here). Until they land they may be missing; once they do they are required like any other.
+# Never release without them: upgrade() goes by the highest number applied, so a notebook at 8
+# would never run a 6 or a 7 that came later.
+RESERVED = {6, 7}
+
 
 def test_migrations_are_numbered_without_gaps():
     versions = [m.version for m in available()]
-    assert versions == list(range(1, len(versions) + 1))
+    expected = [v for v in range(1, max(versions) + 1) if v in versions or v not in RESERVED]
+    assert versions == expected
 
 
 def _columns(db, model):

@@ -7,8 +7,11 @@ when collecting information."""
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 import pytest
+from textual import events
 
 from kjtui.models import Customer, Township
 from kjtui.models.migrations import upgrade
@@ -254,3 +257,119 @@ def test_pinyin_words_and_scope_on_postgresql(pg_url):
         Customer.update(shop_name="如意商店").where(
             Customer.licence_no == "431322100024").execute()
     assert shops("rysd") == ["如意商店"]
+
+
+# --- the screens ------------------------------------------------------------------------------
+
+
+async def until(pilot, condition, what: str, timeout: float = 60.0) -> None:
+    """Wait, with the app at rest between looks, until `condition()` holds."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited for {what} on {type(app.screen).__name__}")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.01)
+
+
+def _app(db, lang: str = "zh"):
+    from kjtui.app import KjtuiApp
+
+    return KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
+
+
+def _count(screen) -> str:
+    return str(screen.query_one("#cust-count").render())
+
+
+def _listed(screen, typed: str, rows: int) -> bool:
+    return (screen.text == typed and screen.result is not None
+            and screen.query_one("#cust-table").row_count == rows)
+
+
+async def _customers(app, pilot):
+    await pilot.press("f5")
+    await until(pilot, lambda: type(app.screen).__name__ == "CustomersScreen"
+                and app.screen.result is not None, "the first page")
+    return app.screen
+
+
+async def test_the_list_opens_on_his_own_customers_and_the_county_is_one_key_away(db):
+    county = county_small.build(with_week=False)
+    app = _app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _customers(app, pilot)
+        table = screen.query_one("#cust-table")
+        await until(pilot, lambda: _listed(screen, "", 8), "his eight customers")
+        assert "共 8 户" in _count(screen)
+        assert "我的客户" in screen.sub_title and county.manager.name in screen.sub_title
+        binding = screen.active_bindings["ctrl+t"].binding
+        assert binding.show and binding.description == "我的/全县"
+        palette = [c.title for c in app.get_system_commands(screen)]
+        assert any("我的/全县" in title for title in palette)
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: _listed(screen, "", 9), "the whole county")
+        assert "全县客户" in screen.sub_title and "共 9 户" in _count(screen)
+        assert "城北超市" in [str(table.get_cell_at((r, 1))) for r in range(table.row_count)]
+        await pilot.press(*"城北")
+        await until(pilot, lambda: _listed(screen, "城北", 1), "城北 in the county")
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: "我的客户" in screen.sub_title and _listed(screen, "城北", 0),
+                    "城北 among his own")
+
+
+async def test_typing_on_the_list_goes_to_the_filter(db):
+    county_small.build(with_week=False)
+    app = _app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _customers(app, pilot)
+        table = screen.query_one("#cust-table")
+        box = screen.query_one("#cust-query")
+        await until(pilot, lambda: _listed(screen, "", 8), "his customers")
+        await pilot.press("down")
+        await until(pilot, lambda: app.focused is table, "the list focused")
+        await pilot.press("梅", "l")  # a burst, as an input method delivers it
+        await until(pilot, lambda: _listed(screen, "梅l", 0), "the filter typed on the list")
+        assert app.focused is box
+        await pilot.press("backspace")
+        await until(pilot, lambda: _listed(screen, "梅", 4), "梅")
+        await pilot.press("enter")  # to the list again: backspace there edits the filter too
+        await until(pilot, lambda: app.focused is table, "the list focused again")
+        await pilot.press("backspace")
+        await until(pilot, lambda: _listed(screen, "", 8), "the filter emptied from the list")
+        table.post_message(events.Paste("梅林\n"))  # a paste on the list: the filter too
+        await until(pilot, lambda: _listed(screen, "梅林", 1) and app.focused is box, "梅林")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused is table, "the list focused a third time")
+        await pilot.press("question_mark")  # a key the app binds keeps its action
+        await until(pilot, lambda: bool(app.screen.query("HelpPanel")), "the keys panel")
+        assert box.value == "梅林"
+
+
+async def test_f9_pressed_again_before_the_page_came_pages_again(db, monkeypatch):
+    county_small.build(with_week=False)
+    monkeypatch.setattr(search, "PAGE", 2)
+    gate = threading.Event()
+    real = search.search
+
+    def slow(*args, **kwargs):
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    app = _app(db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _customers(app, pilot)
+        await until(pilot, lambda: "8 customers, showing 1–2" in _count(screen), "page one")
+        monkeypatch.setattr(search, "search", slow)
+        gate.clear()
+        await pilot.press("f9", "f9", "f9")  # each before the page of the one before came
+        gate.set()
+        await until(pilot, lambda: "showing 7–8" in _count(screen), "page four")
+        table = screen.query_one("#cust-table")
+        assert table.row_count == 2
+        gate.clear()
+        await pilot.press("f9")  # no page after the last
+        await pilot.press("f8", "f8")
+        gate.set()
+        await until(pilot, lambda: "showing 3–4" in _count(screen), "page two")

@@ -43,7 +43,10 @@ MESSAGES = {
     "plan.already_submitted": ("这个月的计划已于 {at} 提交过了。", "This month's plan was already submitted {at}."),
     # customers
     "cust.title": ("客户", "Customers"),
-    "cust.placeholder": ("输入店名、业主、许可证号、电话或乡镇", "Type a shop name, owner, licence no., phone or township"),
+    "cust.placeholder": ("店名、业主、拼音（wfsd）、许可证号、电话或乡镇；空格分开的词都要相符", "Shop, owner, pinyin (wfsd), licence no., phone or township; every word must match"),
+    "cust.key.scope": ("我的/全县", "Mine/county"),
+    "cust.scope.mine": ("我的客户（{name}）", "My customers ({name})"),
+    "cust.scope.county": ("全县客户", "The whole county"),
     "cust.count": ("共 {total} 户，显示第 {first}–{last} 户", "{total} customers, showing {first}–{last}"),
     "cust.count_none": ("没有找到客户", "No customer found"),
     "cust.col.licence": ("许可证号", "Licence"),

@@ -13,10 +13,11 @@ import time
 import pytest
 from textual import events
 
-from kjtui.models import Customer, Township
+from kjtui.models import Customer, InfoItem, Township
 from kjtui.models.migrations import upgrade
 from kjtui.services import search
 from tests import county_small
+from tests.county_small import TODAY
 
 # (licence, shop, owner): 长 (chang/zhang), 乐 (le/yue), 重 (zhong/chong) are read every way.
 MORE = [
@@ -373,3 +374,40 @@ async def test_f9_pressed_again_before_the_page_came_pages_again(db, monkeypatch
         await pilot.press("f8", "f8")
         gate.set()
         await until(pilot, lambda: "showing 3–4" in _count(screen), "page two")
+
+
+async def test_an_ambiguous_customer_is_picked_from_a_list_when_collecting(db, monkeypatch):
+    county = county_small.build()
+    add_more(county)
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = _app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "InformationScreen"
+                    and app.screen.query_one("#info-table").row_count == 2, "the items")
+        info = app.screen
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "CollectDialog", "the dialog")
+        dialog = app.screen
+        dialog.query_one("#customer").value = "万福"
+        await pilot.press(*"新品牌进店", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CustomerPicker"
+                    and app.screen.query_one("#hits").row_count == 2, "the list of 万福")
+        picker = app.screen
+        assert picker.query_one("#query").value == "万福"
+        assert [h.shop_name for h in picker.hits] == ["万福商店", "万福超市"]
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.screen is info and InfoItem.select().count() == 3,
+                    "the item collected")
+        item = InfoItem.get(InfoItem.content == "新品牌进店")
+        assert item.customer.shop_name == "万福超市"
+        # escape in the list goes back to the form, with what was typed
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "CollectDialog", "the dialog")
+        app.screen.query_one("#customer").value = "万福"
+        await pilot.press(*"又一条", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CustomerPicker", "the list")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "CollectDialog", "the form")
+        assert app.screen.query_one("#content").value == "又一条"
+        assert InfoItem.select().count() == 3

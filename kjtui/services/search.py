@@ -324,6 +324,14 @@ def find_customers(text: str, limit: int = 20) -> list[CustomerRow]:
     return [r for r in search(text, limit=limit).rows if r.active]
 
 
+def find_many(text: str) -> list[CustomerRow]:
+    """The customers a text names (a page of them), to pick one from when find_one finds
+    several."""
+    if not text.strip():
+        return []
+    return search(text).rows
+
+
 def find_one(query: str) -> CustomerRow:
     """The one customer a short text names (licence number, or a name matching only one),
     for fields where a customer is optional; Refused if none or several match."""

@@ -254,10 +254,12 @@ def test_pinyin_words_and_scope_on_postgresql(pg_url):
     assert shops("jxsd") == ["吉祥商店"] and shops("wfsd") == []
     Customer.get(Customer.licence_no == "431322100025").delete_instance()
     assert shops("cqfd") == []
-    with search.bulk_load():
-        Customer.update(shop_name="如意商店").where(
-            Customer.licence_no == "431322100024").execute()
-    assert shops("rysd") == ["如意商店"]
+    with search.bulk_load():  # a loader that sets the triggers aside, as benchmarks/pg.py does
+        with Customer._meta.database.atomic():
+            Customer._meta.database.execute_sql("SET LOCAL session_replication_role = replica")
+            Customer.update(shop_name="如意商店").where(
+                Customer.licence_no == "431322100024").execute()
+    assert shops("rysd") == ["如意商店"] and shops("clcs") == []
 
 
 # --- the screens ------------------------------------------------------------------------------

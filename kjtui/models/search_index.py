@@ -254,8 +254,11 @@ def pinyin_clear_statements() -> list[str]:
 
 def pg_pinyin_statements() -> list[str]:
     return [
+        # The names spelt are kept beside the tokens, so that a load that went around the
+        # triggers is found out (pg_requeue_statement).
         "CREATE TABLE customer_pinyin (customer_id VARCHAR(32) NOT NULL PRIMARY KEY "
-        "REFERENCES customer (id) ON DELETE CASCADE, tokens TEXT NOT NULL)",
+        "REFERENCES customer (id) ON DELETE CASCADE, shop_name VARCHAR(80) NOT NULL, "
+        "owner_name VARCHAR(40) NOT NULL, tokens TEXT NOT NULL)",
         "CREATE TABLE customer_pinyin_stale (customer_id VARCHAR(32) NOT NULL PRIMARY KEY)",
         "CREATE FUNCTION kjtui_customer_pinyin_stale() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN INSERT INTO customer_pinyin_stale (customer_id) VALUES (NEW.id) "
@@ -266,8 +269,17 @@ def pg_pinyin_statements() -> list[str]:
         "FOR EACH ROW WHEN (OLD.shop_name IS DISTINCT FROM NEW.shop_name "
         "OR OLD.owner_name IS DISTINCT FROM NEW.owner_name) "
         "EXECUTE FUNCTION kjtui_customer_pinyin_stale()",
-        "INSERT INTO customer_pinyin_stale (customer_id) SELECT id FROM customer",
+        PG_REQUEUE,
     ]
+
+
+# Every customer whose names are not the ones spelt: for the end of a bulk load, which may have
+# set the triggers aside (session_replication_role = replica).
+PG_REQUEUE = (
+    "INSERT INTO customer_pinyin_stale (customer_id) SELECT c.id FROM customer AS c "
+    "LEFT JOIN customer_pinyin AS p ON p.customer_id = c.id WHERE p.customer_id IS NULL "
+    "OR p.shop_name <> c.shop_name OR p.owner_name <> c.owner_name ON CONFLICT DO NOTHING"
+)
 
 
 def refresh_pg_pinyin(db, batch: int = 5000) -> int:
@@ -291,8 +303,10 @@ def refresh_pg_pinyin(db, batch: int = 5000) -> int:
             ).fetchall()
             cursor = db.cursor()
             cursor.executemany(
-                "INSERT INTO customer_pinyin (customer_id, tokens) VALUES (%s, %s) "
-                "ON CONFLICT (customer_id) DO UPDATE SET tokens = excluded.tokens",
-                [(cid, tokens(syllables(shop, owner))) for cid, shop, owner in rows],
+                "INSERT INTO customer_pinyin (customer_id, shop_name, owner_name, tokens) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (customer_id) DO UPDATE SET "
+                "shop_name = excluded.shop_name, owner_name = excluded.owner_name, "
+                "tokens = excluded.tokens",
+                [(cid, shop, owner, tokens(syllables(shop, owner))) for cid, shop, owner in rows],
             )
             done += len(rows)

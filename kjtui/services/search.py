@@ -201,6 +201,46 @@ def _rarest(db, ws: list[str]) -> str:
     return best
 
 
+def _page(db, keys: str, args: list, order: str, skip: int, n: int) -> list[CustomerRow]:
+    """Rows `skip` to `skip + n` of a part (`keys` selecting its keys in `order`)."""
+    if n <= 0:
+        return []
+    return _rows(db.execute_sql(
+        f"SELECT {_COLUMNS} FROM ({keys} ORDER BY {order} LIMIT ? OFFSET ?)"
+        " AS m JOIN customer_search_key AS k ON k.key = m.key "
+        "JOIN customer AS c ON c.id = k.customer_id "
+        f"LEFT JOIN township AS t ON t.id = c.township_id ORDER BY m.{order}",
+        [*args, n, skip],
+    ))
+
+
+def _checked_part(db, part: _Source, checked: list[str], bound: int, skip: int,
+                  n: int) -> tuple[int, list[CustomerRow], bool]:
+    """(how many of the part's first `bound` rows match every word of `checked`, rows `skip`
+    to `skip + n` of those that do, whether the part has more than `bound` rows). One pass:
+    the keys that match, then the page's rows by key."""
+    cond, args = _conditions(checked, "d.key")
+    keys = [r[0] for r in db.execute_sql(
+        f"SELECT d.key FROM ({part.sql} ORDER BY {part.order} LIMIT ?) AS d WHERE {cond}",
+        [*part.args, bound, *args]).fetchall()]
+    more = _count(db, part, bound + 1) > bound
+    page = keys[skip:skip + n] if n > 0 else []
+    if more and len(page) < n:
+        # The page goes past the rows counted: read on through the whole part (what paging
+        # there costs).
+        cond, args = _conditions(checked, part.key)
+        return len(keys), _page(db, f"{part.sql} AND {cond}", [*part.args, *args],
+                                part.order, skip, n), more
+    if not page:
+        return len(keys), [], more
+    marks = ", ".join("?" * len(page))
+    by_key = {r[-1]: CustomerRow(*r[:8], bool(r[8])) for r in db.execute_sql(
+        f"SELECT {_COLUMNS}, k.key FROM customer_search_key AS k "
+        "JOIN customer AS c ON c.id = k.customer_id "
+        f"LEFT JOIN township AS t ON t.id = c.township_id WHERE k.key IN ({marks})", page)}
+    return len(keys), [by_key[k] for k in page if k in by_key], more
+
+
 def search(query: str, offset: int = 0, limit: int = PAGE,
            manager_id: str | None = None) -> SearchPage:
     """One page of the customers matching every word of `query` (all customers, or only the
@@ -212,7 +252,7 @@ def search(query: str, offset: int = 0, limit: int = PAGE,
     if not is_sqlite(db):
         return _search_ilike(db, q, ws, offset, limit, manager_id)
     # The parts to read, the words each row of them is checked for, and how far a count reads.
-    scan: int | None = None
+    scan = 0
     if manager_id is not None:
         parts, checked = [_mine(manager_id)], ws  # a hundred-odd rows: check each for every word
     elif not ws:
@@ -228,31 +268,16 @@ def search(query: str, offset: int = 0, limit: int = PAGE,
     for part in parts:
         if total > COUNT_CAP and len(rows) >= limit:
             break  # the page is full and the count is past the cap: nothing more to learn
-        cond, cond_args = _conditions(checked, part.key)
-        keys, args = part.sql, list(part.args)
-        if cond:
-            keys, args = f"{keys} AND {cond}", [*args, *cond_args]
-        if cond and scan is not None:
-            # Count among the first `scan` rows of the part; past them, "at least".
-            first = _count(db, part, scan + 1)
-            capped |= first > scan
-            c2, a2 = _conditions(checked, "d.key")
-            n = db.execute_sql(
-                f"SELECT count(*) FROM (SELECT d.key FROM ({part.sql} LIMIT ?) AS d "
-                f"WHERE {c2} LIMIT ?) AS capped", [*part.args, scan, *a2, COUNT_CAP + 1],
-            ).fetchone()[0]
+        if checked:
+            n, got, more = _checked_part(db, part, checked, scan or COUNT_CAP, skip,
+                                         limit - len(rows))
+            capped |= more
         else:
-            n = db.execute_sql(f"SELECT count(*) FROM ({keys} LIMIT ?) AS capped",
-                               [*args, COUNT_CAP + 1]).fetchone()[0]
+            n = _count(db, part, COUNT_CAP + 1)
+            got = _page(db, part.sql, part.args, part.order, skip, limit - len(rows)) \
+                if len(rows) < limit and skip < n else []
         total += n
-        if len(rows) < limit and (skip < n or capped):
-            rows += _rows(db.execute_sql(
-                f"SELECT {_COLUMNS} FROM ({keys} ORDER BY {part.order} LIMIT ? OFFSET ?)"
-                " AS m JOIN customer_search_key AS k ON k.key = m.key "
-                "JOIN customer AS c ON c.id = k.customer_id "
-                f"LEFT JOIN township AS t ON t.id = c.township_id ORDER BY m.{part.order}",
-                [*args, limit - len(rows), skip],
-            ))
+        rows += got
         skip = max(0, skip - n)
     seen: set[str] = set()
     rows = [r for r in rows if not (r.id in seen or seen.add(r.id))]  # a row in two parts
@@ -301,6 +326,7 @@ def bulk_load():
     db = database.obj
     if not is_sqlite(db):
         yield
+        db.execute_sql(search_index.PG_REQUEUE)  # in case the loader set the triggers aside
         search_index.refresh_pg_pinyin(db)
         return
     m = search_index

@@ -1,8 +1,9 @@
 """The customer search index (SQLite; PostgreSQL searches with ILIKE): its tables, the triggers
-that keep it right, and the backfill. Migration 0005 creates it; kjtui.services.search.bulk_load
-sets the triggers aside while a loader writes many customers and rebuilds the index once.
+that keep it right, and the backfill. Migration 0005 creates the names' index, migration 0008
+the pinyin index; kjtui.services.search.bulk_load sets the triggers aside while a loader writes
+many customers and rebuilds the index once.
 
-Two structures, both kept right by triggers on customer and township, so a master-data import
+Three structures, all kept right by triggers on customer (and township), so a master-data import
 that writes rows directly (not through a service) is indexed too:
 
 - customer_fts: FTS5 trigram over shop name, owner, phone and township name, for queries of
@@ -12,10 +13,12 @@ that writes rows directly (not through a service) is indexed too:
 - customer_gram: postings (gram -> key) for queries of one or two characters, which FTS5 trigram
   cannot answer: every character and every pair of adjacent characters of the shop name, owner
   and township name, and the first one and two digits of licence and phone.
+- customer_pinyin and customer_pinyin_fts: shop and owner names in pinyin (below).
 
-Both are keyed by customer_search_key.key, an INTEGER PRIMARY KEY of our own: the customer
-table's implicit rowid may change on VACUUM, ours never does. Triggers are plain SQL (no Python
-function), so any connection that writes customers keeps the index right.
+All are keyed by customer_search_key.key, an INTEGER PRIMARY KEY of our own: the customer
+table's implicit rowid may change on VACUUM, ours never does. The triggers of 0005 are plain
+SQL, those of 0008 call two SQL functions kjtui registers on its connections (below).
+The statements of 0005 are what migration 0005 runs: never change what they create.
 """
 
 from __future__ import annotations

@@ -189,9 +189,11 @@ PINYIN_TRIGGERS = ("customer_pinyin_ai", "customer_pinyin_au", "customer_pinyin_
 
 
 def pinyin_table_statements() -> list[str]:
+    # Not columnsize=0: a contentless table without it refuses a plain SELECT *, which any
+    # tool reading every table (a dump, a comparison) does.
     return [
         "CREATE TABLE customer_pinyin (key INTEGER PRIMARY KEY, syllables TEXT NOT NULL)",
-        "CREATE VIRTUAL TABLE customer_pinyin_fts USING fts5(tokens, content='', columnsize=0, "
+        "CREATE VIRTUAL TABLE customer_pinyin_fts USING fts5(tokens, content='', "
         "detail=none, tokenize='ascii', prefix='1 2 3 4 5 6')",
     ]
 

@@ -1,6 +1,6 @@
 """How a shop or owner name is spelt in pinyin, for a manager without a Chinese input method:
-万福商店 is found by `wanfu` (full pinyin) or `wfsd` (initials), 张红梅 by `zhanghm`'s start
-`zhang` or by `zhm`.
+万福商店 is found by `wanfu` (full pinyin) or `wfsd` (initials), its owner 张红梅 by `zhang`,
+`hongmei` or `zhm`.
 
 Two steps, so that the index can always take out exactly what it put in:
 
@@ -20,9 +20,11 @@ pypinyin is imported on the first name spelt, never at start-up. The SQLite inde
 through SQL functions that kjtui.models.db registers on every connection it opens
 (kjtui.models.search_index says why); PostgreSQL stores the tokens.
 
-Changing how either step spells (the bounds, or a pypinyin whose data differ) changes what a
-search finds but never breaks the index: it takes out the tokens of the syllables it stored.
-A migration that rebuilds the pinyin index brings old customers to the new spelling.
+Changing step 1 (the bounds, or a pypinyin whose data differ) changes what a search finds but
+never breaks the index: it takes out the tokens of the syllables it stored. Step 2 must spell
+the same tokens from the same syllables for good: a change to it comes with a migration that
+rebuilds the pinyin index (as search.bulk_load does), or the index takes out other tokens than
+it put in.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import unicodedata
 from functools import lru_cache
 
 MAX_READINGS = 3  # readings of one character, commonest first
-MAX_SPELLINGS = 8  # full spellings of one name (and initials spellings, each)
+MAX_SPELLINGS = 8  # full spellings of one name (its initials spellings are no more)
 
 
 @lru_cache(maxsize=32768)

@@ -100,6 +100,6 @@ MESSAGES = {
     "odo.no_last": ("没有以前的读数。", "No earlier reading."),
     "odo.today_start": ("今天出车：{km}", "Started today at: {km}"),
     # off-route picker
-    "pick.title": ("路线外拜访：输入许可证号或店名、店主", "Visit off the route: type a licence number, shop or owner name"),
+    "pick.title": ("路线外拜访：输入许可证号、店名、店主或拼音", "Visit off the route: type a licence number, shop or owner name, or pinyin"),
     "pick.none": ("没有找到。", "Nothing found."),
 }

@@ -32,16 +32,34 @@ SQLITE_PRAGMAS = (
 _bound_url: str | None = None
 
 
+def register_sql_functions(db) -> None:
+    """The pinyin of customers' names (kjtui.models.pinyin) as SQL functions, on every
+    connection `db` opens (a peewee SqliteDatabase; or one sqlite3 connection, for a tool that
+    writes customers outside kjtui): the search index's triggers call them, and a connection
+    without them cannot change a customer's names (kjtui.models.search_index)."""
+    from kjtui.models import pinyin
+
+    functions = (("kjtui_pinyin", 2, pinyin.syllables), ("kjtui_pinyin_tokens", 1, pinyin.tokens))
+    for name, n, fn in functions:
+        if isinstance(db, sqlite3.Connection):
+            db.create_function(name, n, fn, deterministic=True)
+        else:
+            db.register_function(fn, name, n, deterministic=True)
+
+
 def open_database(url: str) -> peewee.Database:
-    """A peewee database for a URL; SQLite gets its pragmas (they mean nothing to PostgreSQL)."""
+    """A peewee database for a URL; SQLite gets its pragmas (they mean nothing to PostgreSQL)
+    and the SQL functions the search index's triggers call (register_sql_functions)."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
-        return peewee.SqliteDatabase(
+        db = peewee.SqliteDatabase(
             str(path) if path else ":memory:",
             pragmas=SQLITE_PRAGMAS,
             check_same_thread=False,
             autoconnect=True,
         )
+        register_sql_functions(db)
+        return db
     # Only the hub on PostgreSQL gets here: playhouse.db_url imports every playhouse backend.
     from playhouse.db_url import connect as url_connect
 

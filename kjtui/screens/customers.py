@@ -1,6 +1,9 @@
-"""客户: filter as you type over shop name, owner, licence, phone and township; one page of
-PAGE rows at a time (a DataTable of 100,000 rows takes ten seconds to paint), F8/F9 turn pages.
-Enter opens the customer with visit history; there, `e` proposes a change to the basic data."""
+"""客户: filter as you type over shop name, owner, licence, phone, township and pinyin (words
+separated by spaces must all match); one page of PAGE rows at a time (a DataTable of 100,000
+rows takes ten seconds to paint), F8/F9 turn pages. The manager's own customers first, the
+whole county one key away (ctrl+t; the header says which). Typing while the list has the focus
+goes to the filter. Enter opens the customer with visit history; there, `e` proposes a change
+to the basic data."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -29,7 +33,13 @@ if TYPE_CHECKING:
 class PageFound(Message):
     text: str
     offset: int
+    mine: bool
     page: SearchPage
+
+
+@dataclass
+class ManagerFound(Message):
+    manager: ManagerInfo | None
 
 
 @dataclass
@@ -46,6 +56,7 @@ class CustomersScreen(KjtuiScreen):
     KEYS = (
         Key("f9", "page(1)", "cust.key.next"),
         Key("f8", "page(-1)", "cust.key.prev"),
+        Key("ctrl+t", "scope", "cust.key.scope"),
         Key("ctrl+f", "focus_search", "cust.key.search"),
         Key("down", "to_table", "cust.key.open", show=False),
     )
@@ -53,43 +64,85 @@ class CustomersScreen(KjtuiScreen):
     def __init__(self):
         super().__init__()
         self.result = None
-        self.page_offset = 0
+        self.page_offset = 0  # the page shown
+        self.want = 0  # the page asked for last: F9 pressed again before it came goes on from it
+        self.manager: ManagerInfo | None = None
+        self.mine = True  # his own customers, or the whole county
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=i18n.t("cust.placeholder"), id="cust-query")
+        # The cursor stays where it was: typing on the list goes on from the filter typed so far.
+        yield Input(placeholder=i18n.t("cust.placeholder"), id="cust-query", select_on_focus=False)
         yield Static("", id="cust-count")
         table = DataTable(id="cust-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        from kjtui.services import session
+
         table = self.query_one("#cust-table", DataTable)
         for key, width in COLUMNS:
             table.add_column(i18n.t(key), width=width, key=key)
         self.query_one("#cust-query", Input).focus()
-        self.find("", 0)
+        self.call_service(session.current_manager, ManagerFound, group="cust-manager")
+
+    def on_manager_found(self, message: ManagerFound) -> None:
+        self.manager = message.manager
+        self.mine = self.manager is not None  # a hub with no manager signed in: the county
+        self.show_scope()
+        self.find(self.text, 0)
+
+    def show_scope(self) -> None:
+        self.sub_title = (i18n.t("cust.scope.mine", name=self.manager.name)
+                          if self.mine and self.manager else i18n.t("cust.scope.county"))
 
     @property
     def text(self) -> str:
         return self.query_one("#cust-query", Input).value
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.find(event.value, 0)
+        if self.manager is not None or self.result is not None:
+            self.find(event.value, 0)  # else the first search comes with the manager
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_to_table()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed on the list goes to the filter, unless it has an action here."""
+        table = self.query_one("#cust-table", DataTable)
+        if self.focused is not table or event.key in self.active_bindings:
+            return
+        box = self.query_one("#cust-query", Input)
+        if event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            box.action_delete_left()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.focused is self.query_one("#cust-table", DataTable):
+            box = self.query_one("#cust-query", Input)
+            box.insert_text_at_cursor(" ".join(event.text.split()))
+            box.focus()
+            event.stop()
+
     def find(self, text: str, offset: int) -> None:
         from kjtui.services import search
 
-        self.call_service(lambda: search.search(text, offset, search.PAGE),
-                          lambda page: PageFound(text, offset, page), group="search",
+        self.want, mine = offset, self.mine
+        manager_id = self.manager.id if mine and self.manager else None
+        self.call_service(lambda: search.search(text, offset, search.PAGE, manager_id=manager_id),
+                          lambda page: PageFound(text, offset, mine, page), group="search",
                           exclusive=True)
 
     def on_page_found(self, message: PageFound) -> None:
-        if message.text != self.text:
-            return  # typed on since: a newer search is coming
+        if (message.text, message.offset, message.mine) != (self.text, self.want, self.mine):
+            return  # typed on, paged on or switched since: a newer search is coming
         self.result, self.page_offset = message.page, message.offset
         table = self.query_one("#cust-table", DataTable)
         table.clear()
@@ -108,13 +161,21 @@ class CustomersScreen(KjtuiScreen):
     def action_page(self, step: int) -> None:
         from kjtui.services.search import PAGE
 
-        if self.result is None:
+        r = self.result
+        if r is None:
             return
-        if step > 0 and not self.result.has_next:
-            return
-        offset = max(0, self.page_offset + step * PAGE)
-        if offset != self.page_offset:
+        offset = max(0, self.want + step * PAGE)
+        if step > 0 and not (offset < r.total or (r.capped and r.rows)):
+            return  # no page after the last
+        if offset != self.want:
             self.find(self.text, offset)
+
+    def action_scope(self) -> None:
+        if self.manager is None:
+            return  # nobody signed in: there are no own customers to show
+        self.mine = not self.mine
+        self.show_scope()
+        self.find(self.text, 0)
 
     def action_focus_search(self) -> None:
         self.query_one("#cust-query", Input).focus()

@@ -1,5 +1,6 @@
-"""Pick a customer off the route by licence number or name: type, the list follows; enter takes
-the highlighted one."""
+"""Pick a customer by licence number, name or pinyin: type, the list follows; enter takes the
+highlighted one. Off the route (Today's `n`), and when a name typed elsewhere matches several
+customers (collecting information: the list starts from what was typed)."""
 
 from __future__ import annotations
 
@@ -35,15 +36,21 @@ class CustomerPicker(KjtuiModal):
             Key("down", "move(1)", "key.pick", show=False),
             Key("up", "move(-1)", "key.pick", show=False))
 
-    def __init__(self, search: Callable[[str], list[CustomerRow]]):
+    def __init__(self, search: Callable[[str], list[CustomerRow]], query: str = "",
+                 title: str = "pick.title"):
+        """`query`: what the list starts from; `title`: the catalog key of the title, which may
+        name the query."""
         super().__init__()
         self.search = search
+        self.start = query
+        self.title_key = title
         self.hits: list[CustomerRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="customer-picker"):
-            yield Static(i18n.t("pick.title"), classes="title")
-            yield Input(id="query")
+            yield Static(i18n.t(self.title_key, query=self.start), classes="title")
+            # Typing goes on from the query it starts from, rather than replacing it.
+            yield Input(self.start, id="query", select_on_focus=False)
             table = DataTable(id="hits", cursor_type="row")
             table.add_columns(i18n.t("col.licence"), i18n.t("col.shop"), i18n.t("col.owner"),
                               i18n.t("col.township"))
@@ -53,6 +60,8 @@ class CustomerPicker(KjtuiModal):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
+        if self.start:
+            self.find(self.start)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.find(event.value)

@@ -1,4 +1,5 @@
-"""The Information screen's dialogs: collect a new item, organize one (write its summary)."""
+"""The Information screen's dialogs: collect a new item, organize one (write its summary). A
+customer named by a text several customers match is picked from their list."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.services import information, search
 from kjtui.services.information import INFO_CATEGORIES
+from kjtui.widgets.base import Refusal
+from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.notice import Notice
 
@@ -52,6 +55,21 @@ class CollectDialog(Dialog[bool]):
         self.submit(category=self.query_one("#category", Select).value,
                     customer=self.query_one("#customer", Input).value,
                     content=self.query_one("#content", Input).value)
+
+    def refused(self, refusal: Refusal) -> None:
+        """Several customers match the name typed: offer them; the one picked is saved by its
+        licence number. Escape comes back to the form as it was."""
+        if refusal.key != "customer.many_match":
+            return
+
+        def picked(hit) -> None:
+            if hit is not None:
+                self.query_one("#customer", Input).value = hit.licence_no
+                self.say("")
+                self.action_save()
+
+        self.app.push_screen(CustomerPicker(search.find_many, refusal.params["query"],
+                                            title="info.pick.title"), picked)
 
 
 class OrganizeDialog(Dialog[bool]):

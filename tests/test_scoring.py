@@ -1,6 +1,7 @@
 """Monthly scores and bottom elimination on small hand-built data: each rule's edge fails if the
 rule breaks (exactly two consecutive months, a gap, the third time inside vs outside 12 months)."""
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -23,7 +24,7 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
 )
-from kjtui.services import elimination, periods, scoring
+from kjtui.services import elimination, periods, rules, scoring
 
 M = date(2026, 6, 1)  # the month the rule is applied to
 
@@ -123,10 +124,11 @@ def test_regular_staff_go_to_standby_and_eliminations_are_written_once(team):
 
 
 def _month_of_work(m, *, target, actual, visits, ordered, both_phoned, days, spot, rating, exam,
-                   returned=False):
+                   returned=False, reviewed=True):
     t = Township.get_or_create(code="T1", name="上梅镇")[0]
     route = Route.create(code=f"R{m.code}", name="线", manager=m, township=t)
-    SalesTarget.create(manager=m, month=M, quantity=target)
+    if target is not None:
+        SalesTarget.create(manager=m, month=M, quantity=target)
     SalesActual.create(manager=m, month=M, quantity=actual)
     plan = MonthlyPlan.create(manager=m, month=M, owner=m.code)
     from kjtui.models import Customer
@@ -146,16 +148,18 @@ def _month_of_work(m, *, target, actual, visits, ordered, both_phoned, days, spo
     for result in spot:
         SpotCheck.create(manager=m, day=date(2026, 6, 2), method="phone", result=result,
                          supervisor=sup, at=datetime(2026, 6, 3))
-    WeeklyReview.create(manager=m, week=date(2026, 6, 1), supervisor=sup,
-                        state="returned" if returned else "reviewed", at=datetime(2026, 6, 8))
-    WeeklyReview.create(manager=m, week=date(2026, 6, 8), supervisor=sup, state="reviewed",
-                        at=datetime(2026, 6, 15))
+    if reviewed:
+        WeeklyReview.create(manager=m, week=date(2026, 6, 1), supervisor=sup,
+                            state="returned" if returned else "reviewed", at=datetime(2026, 6, 8))
+        WeeklyReview.create(manager=m, week=date(2026, 6, 8), supervisor=sup, state="reviewed",
+                            at=datetime(2026, 6, 15))
     if rating is not None:
         TrainingSession.create(held_on=date(2026, 6, 1), kind="weekly_meeting", topic="心得",
                                lecturer=m, lecture_rating=rating)
-    session = TrainingSession.get_or_create(held_on=date(2026, 6, 26), kind="exam",
-                                            topic="考试")[0]
-    ExamScore.create(session=session, manager=m, score=exam)
+    if exam is not None:
+        session = TrainingSession.get_or_create(held_on=date(2026, 6, 26), kind="exam",
+                                                topic="考试")[0]
+        ExamScore.create(session=session, manager=m, score=exam)
 
 
 def test_month_figures_parts_and_ranks(team):
@@ -174,7 +178,9 @@ def test_month_figures_parts_and_ranks(team):
                   "checkin": 75.0, "spot_check": 50.0, "training": 80.0}
     pb = scoring.month_figures(b.id, M).parts()
     assert pb["sales"] == 50.0 and pb["success"] == 25.0 and pb["review"] == 50.0
-    assert pb["checkin"] == 0.0 and pb["spot_check"] == 100.0 and pb["training"] == 60.0
+    # no spot check answered: missing with its reason, neither 0 nor 100
+    assert pb["checkin"] == 0.0 and pb["spot_check"] is None and pb["training"] == 60.0
+    assert scoring.month_figures(b.id, M).missing() == {"spot_check": "no_spot_check"}
     assert scoring.total(pa) == pytest.approx(
         (25 * 100 + 20 * 70 + 10 * 0 + 10 * 100 + 15 * 75 + 10 * 50 + 10 * 80) / 100)
 
@@ -186,3 +192,56 @@ def test_month_figures_parts_and_ranks(team):
     scoring.score_month(M, now=datetime(2026, 7, 9, 9))
     again = MonthlyScore.get(MonthlyScore.manager == a)
     assert again.id == row.id and again.rev == 2 and MonthlyScore.select().count() == 2
+
+
+def test_a_month_with_missing_data_says_so_and_the_total_leaves_it_out(team):
+    a = team["A"]
+    for code in "BCDEF":
+        Manager.update(status="standby").where(Manager.code == code).execute()
+    # visits and check-ins but no target and no review yet
+    _month_of_work(a, target=None, actual=50, visits=4, ordered=2, both_phoned=2, days=2,
+                   spot=(), rating=None, exam=None, reviewed=False)
+    f = scoring.month_figures(a.id, M)
+    assert f.missing() == {"sales": "no_target", "review": "no_review",
+                           "spot_check": "no_spot_check", "training": "no_training"}
+    parts = f.parts()
+    assert parts["sales"] is None and parts["review"] is None
+    # the weighted mean of the parts present: success 50 (20), maintenance 0 (10), checkin 100 (15)
+    assert scoring.total(parts) == round((20 * 50 + 10 * 0 + 15 * 100) / 45, 2)
+    zero = replace(rules.default(), missing="zero")
+    assert scoring.total(parts, zero) == round((20 * 50 + 15 * 100) / 100, 2)
+    (s,) = scoring.score_month(M, now=datetime(2026, 7, 8, 9))
+    row = MonthlyScore.get(MonthlyScore.manager == a)
+    assert row.sales == 0.0 and row.missing == (
+        "sales:no_target,review:no_review,spot_check:no_spot_check,training:no_training")
+
+
+def test_ties_are_broken_by_the_parts_in_the_rules_order_then_by_code(team):
+    for code in "DEF":
+        Manager.update(status="standby").where(Manager.code == code).execute()
+    # A and B: the same total, B better in sales (the first tie-break part); C equal to B in all
+    same = dict(visits=4, both_phoned=2, days=2, spot=(), rating=None, exam=None)
+    _month_of_work(team["A"], target=100, actual=50, ordered=4, **same)  # sales 50, success 100
+    _month_of_work(team["B"], target=100, actual=90, ordered=2, **same)  # sales 90, success 50
+    _month_of_work(team["C"], target=100, actual=90, ordered=2, **same)
+    scores = scoring.compute_month(M)
+    totals = {s.code: s.total for s in scores}
+    assert totals["A"] == totals["B"] == totals["C"]
+    assert [(s.code, s.rank) for s in scores] == [("B", 1), ("C", 2), ("A", 3)]
+
+
+def test_a_mid_month_joiner_and_a_manager_on_leave_are_scored_not_ranked(team):
+    Manager.update(hired_on=date(2026, 6, 10)).where(Manager.code == "A").execute()
+    ManagerStatusChange.create(manager=team["B"], status="standby", effective_on=date(2026, 6, 20))
+    Manager.update(status="standby").where(Manager.code == "B").execute()
+    ManagerStatusChange.create(manager=team["F"], status="standby", effective_on=date(2026, 1, 5))
+    Manager.update(status="standby").where(Manager.code == "F").execute()
+    scores = scoring.compute_month(M, with_unranked=True)
+    ranked = [s.code for s in scores if s.rank]
+    assert ranked == ["C", "D", "E"]
+    unranked = {s.code: s.unranked for s in scores if not s.rank}
+    # F has been on standby since January: not in the month at all
+    assert unranked == {"A": "joined_mid_month", "B": "not_active_at_end"}
+    assert [s.code for s in scoring.compute_month(M)] == ["C", "D", "E"]
+    # the month after, A is ranked
+    assert "A" in [s.code for s in scoring.compute_month(periods.add_months(M, 1))]

@@ -16,6 +16,8 @@ from kjtui.models import (
     InfoFeedback,
     InfoItem,
     Manager,
+    MonthClose,
+    MonthlyScore,
     Post,
     ProposalDecision,
     ReviewFlag,
@@ -42,6 +44,9 @@ def condition(model, manager: Manager):
     my_routes = Route.select(Route.id).where(Route.manager == manager.id)
     if model is Manager:
         return Manager.id == manager.id
+    if model is MonthlyScore:  # the county's ranking table of every closed month (issue 13)
+        closed = MonthClose.select(MonthClose.month).where(MonthClose.state == "closed")
+        return (MonthlyScore.manager == manager.id) | MonthlyScore.month.in_(closed)
     if model is Route:
         return Route.manager == manager.id
     if model is Customer:

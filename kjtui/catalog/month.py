@@ -20,3 +20,26 @@ MESSAGES = {
     "score.unranked.not_active_at_start": ("月初不在岗，不参加本月排名", "not at work at the month's start: not ranked"),
     "score.unranked.not_active_at_end": ("月末不在岗（待岗、换岗或解聘），不参加本月排名", "not at work at the month's end (standby, transferred or dismissed): not ranked"),
 }
+
+MESSAGES.update({
+    "cli.cmd.month": ("月度考核：结账、重开、末位淘汰的处理", "the month: close, reopen, decide on bottom elimination"),
+    "cli.month.close": ("结账：计算本月得分与排名，经写入通道记录并下发各驻点", "close a month: compute scores and ranks, write them through the write path for every station"),
+    "cli.month.reopen": ("重开已结账的月份（管理员，须说明原因）", "reopen a closed month (the administrator, with a reason)"),
+    "cli.opt.rules": ("评分规则文件（TOML；缺省为内置规则或设置 scoring.rules）", "the scoring rules file (TOML; default: the packaged rules or the setting scoring.rules)"),
+    "cli.opt.closed_by": ("操作人", "who does it"),
+    "month.bad_month": ("月份应为 YYYY-MM：{value}", "a month is YYYY-MM: {value}"),
+    "month.hub_only": ("只有县局中心库可以结账或重开", "only the county hub closes or reopens a month"),
+    "month.not_over": ("{month} 尚未结束，不能结账", "{month} is not over yet: it cannot be closed"),
+    "month.not_closed": ("{month} 未结账，无需重开", "{month} is not closed: nothing to reopen"),
+    "month.reason_needed": ("重开须说明原因", "reopening needs a reason"),
+    "month.col.rank": ("名次", "rank"),
+    "month.col.code": ("编号", "code"),
+    "month.col.name": ("姓名", "name"),
+    "month.col.total": ("总分", "total"),
+    "month.missing_line": ("{part}：{why}", "{part}: {why}"),
+    "month.outcome.closed": ("{month} 已结账（第 {run} 次），{n} 人排名，规则 {rules}", "{month} closed (run {run}): {n} ranked, rules {rules}"),
+    "month.outcome.reclosed": ("{month} 重新结账（第 {run} 次，取代上一次），{n} 人排名，规则 {rules}；变动如下：", "{month} closed again (run {run}, superseding the one before): {n} ranked, rules {rules}; what changed:"),
+    "month.outcome.unchanged": ("{month} 已于第 {run} 次结账，记录与规则均无变化，未写入", "{month} was closed by run {run}; records and rules unchanged, nothing written"),
+    "month.change_line": ("  {code} {name}：{before} → {after}", "  {code} {name}: {before} → {after}"),
+    "month.reopened": ("{month} 已重开（第 {run} 次结账作废）：{reason}", "{month} reopened (run {run} ended): {reason}"),
+})

@@ -11,6 +11,7 @@ import peewee as pw
 from kjtui.models import (
     OWNED_BY_STATION,
     SYNCED,
+    Award,
     Customer,
     CustomerProposal,
     InfoFeedback,
@@ -30,7 +31,7 @@ from kjtui.models import (
 )
 from kjtui.models.journal import to_payload
 
-SHARED = (Township, Post, Supervisor, TrainingSession)  # small, county-wide
+SHARED = (Township, Post, Supervisor, TrainingSession, Award)  # small, county-wide
 CHUNK = 500
 
 

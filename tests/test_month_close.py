@@ -197,3 +197,26 @@ def test_the_command_closes_recloses_and_reopens(db_path, kjtui_cmd):
     bad.write_text("[weights]\nsales = 1\n", encoding="utf-8")
     code, out, err = run("close", "--month", "2025-06", "--rules", str(bad))
     assert code != 0 and "scoring rules file" in err and "Traceback" not in err
+
+
+def test_the_close_writes_the_star_and_the_quarter_through_the_journal(db):
+    from kjtui.models import Award
+
+    team = _team(("KJ01", "KJ02"))
+    sep = date(2026, 9, 1)
+    for i, month in enumerate((date(2026, 7, 1), date(2026, 8, 1), sep)):
+        for code, q in (("KJ01", 90 - 20 * (i == 2)), ("KJ02", 80)):
+            SalesTarget.create(manager=team[code], month=month, quantity=100)
+            SalesActual.create(manager=team[code], month=month, quantity=q)
+        month_close.close_month(month, now=datetime(2026, 10, 2, 9))
+    result = month_close.close_month(sep, now=datetime(2026, 10, 2, 9))
+    got = {r.kind: r for r in result.recognitions}
+    assert got["monthly_star"].code == "KJ02" and "第1名/2人" in got["monthly_star"].note
+    # the quarter: KJ01 90 + 90 + 70 = 250 against KJ02 240 (missing parts left out of each total)
+    q = got["quarterly_excellent"]
+    assert (q.code, q.period) == ("KJ01", "2026-Q3") and "名次 1、1、2" in q.note
+    awards = list(Award.select())
+    assert len(awards) == 4 and all(a.owner == "hub" for a in awards)
+    journaled = {e.record_id for e in JournalEntry.select().where(
+        JournalEntry.table_name == "award")}
+    assert journaled == {a.id for a in awards}

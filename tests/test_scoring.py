@@ -245,3 +245,52 @@ def test_a_mid_month_joiner_and_a_manager_on_leave_are_scored_not_ranked(team):
     assert [s.code for s in scoring.compute_month(M)] == ["C", "D", "E"]
     # the month after, A is ranked
     assert "A" in [s.code for s in scoring.compute_month(periods.add_months(M, 1))]
+
+
+def warned(month=M):
+    return {w.code: w for w in elimination.warnings(month)}
+
+
+def test_a_warning_is_issued_exactly_one_month_before_the_rule_triggers(team):
+    ranks(team, months_back(2), "BCDEFA")  # A bottom three (1st), and bottom two
+    assert warned(months_back(2))["A"].rule == "consecutive_bottom_two"
+    ranks(team, months_back(1), "BCDAEF")  # A fourth: bottom three (2nd), out of the bottom two
+    w = warned(months_back(1))
+    assert w["A"].rule == "thrice_bottom_three"
+    assert w["A"].months == (months_back(2), months_back(1))
+    assert "A" not in candidates(months_back(1))
+    ranks(team, M, "BCDAEF")  # A fourth: bottom three the third time: triggered, no warning now
+    assert candidates()["A"].rule == "thrice_bottom_three"
+    assert "A" not in warned()
+
+
+def test_the_twelve_month_window_slides_for_the_warning(team):
+    ranks(team, months_back(12), "BCDAEF")  # A fourth: falls out of the window of M
+    ranks(team, months_back(6), "BCDAEF")
+    for back in range(1, 6):
+        ranks(team, months_back(back), "ABCDEF")
+    # after M-1: in the window of M (M-11 … M) A has one bottom-three month only: no warning
+    assert "A" not in warned(months_back(1))
+    # while after M-6 the M-12 month still counted (two in M-16 … M-6): warned then
+    w = warned(months_back(6))["A"]
+    assert (w.rule, w.months) == ("thrice_bottom_three", (months_back(12), months_back(6)))
+
+
+def test_the_decision_on_an_eliminated_manager_changes_status_with_history(team):
+    from kjtui.exception import Refused
+    from kjtui.services import staff
+
+    Supervisor.create(code="S1", name="主任", title="director")
+    ranks(team, months_back(1), "BCDEAF")
+    ranks(team, M, "BCDEFA")  # A and F: two months running in the bottom two (contract staff)
+    with pytest.raises(Refused) as err:
+        elimination.decide(M, "B", "standby", decided_by="S1", on=date(2026, 7, 3))
+    assert err.value.key == "month.not_a_candidate"
+    with pytest.raises(Refused) as err:
+        elimination.decide(M, "A", "standby", decided_by="S1", on=date(2026, 7, 3))
+    assert err.value.key == "month.decision_not_allowed"
+    change = elimination.decide(M, "A", "dismissed", decided_by="S1", on=date(2026, 7, 3))
+    assert change.status == "dismissed" and "末位淘汰" in change.reason
+    assert [h.status for h in staff.history("A")] == ["dismissed"]
+    # the dismissed manager leaves the next month's ranking
+    assert team["A"].id not in scoring.ranked_managers(periods.add_months(M, 1))

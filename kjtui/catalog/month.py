@@ -43,3 +43,16 @@ MESSAGES.update({
     "month.change_line": ("  {code} {name}：{before} → {after}", "  {code} {name}: {before} → {after}"),
     "month.reopened": ("{month} 已重开（第 {run} 次结账作废）：{reason}", "{month} reopened (run {run} ended): {reason}"),
 })
+
+MESSAGES.update({
+    "cli.month.decide": ("末位淘汰的处理：待岗学习、换岗（正式工）或解聘（合同工）", "decide on a manager the bottom-elimination rule names: standby or transfer (regular), dismissal (contract)"),
+    "cli.opt.decide_month": ("触发淘汰的月份（缺省为最近结账的月份）", "the month that triggered it (default: the latest closed month)"),
+    "month.none_closed": ("还没有结账的月份", "no month has been closed yet"),
+    "month.not_a_candidate": ("{code} 在 {month} 未触发末位淘汰", "{code} is not eliminated by the rule after {month}"),
+    "month.decision_not_allowed": ("{code} 不能处理为 {status}，可选：{allowed}", "{code} cannot be given {status}; allowed: {allowed}"),
+    "month.warning.consecutive_bottom_two": ("预警：{code} {name} 本月排名倒数两名（{months}），下月再居倒数两名即触发末位淘汰", "warning: {code} {name} is in the bottom two ({months}); the bottom two again next month triggers elimination"),
+    "month.warning.thrice_bottom_three": ("预警：{code} {name} 十二个月内已两次排名倒数三名（{months}），下月再居倒数三名即触发末位淘汰", "warning: {code} {name} has been in the bottom three twice within twelve months ({months}); the bottom three next month triggers elimination"),
+    "month.candidate": ("触发末位淘汰：{code} {name}，{reason}；按规定处理为{status}，请用 kjtui month decide 记录决定", "elimination triggered: {code} {name}, {reason}; the rule calls for {status}: record the decision with kjtui month decide"),
+    "month.award.monthly_star": ("每月之星 {period}：{code} {name}（{note}）", "star of the month {period}: {code} {name} ({note})"),
+    "month.award.quarterly_excellent": ("季度优秀推荐 {period}：{code} {name}（{note}）", "the quarter's recommended manager {period}: {code} {name} ({note})"),
+})

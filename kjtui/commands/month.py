@@ -24,6 +24,16 @@ def register(sub) -> None:
     a.add_argument("--by", default="", metavar="NAME", help=i18n.t("cli.opt.closed_by"))
     a.set_defaults(func=run_close)
 
+    a = s.add_parser("decide", help=i18n.t("cli.month.decide"))
+    add_common(a)
+    a.add_argument("--month", metavar="YYYY-MM", help=i18n.t("cli.opt.decide_month"))
+    a.add_argument("--manager", required=True, metavar="CODE")
+    a.add_argument("--status", required=True, choices=("standby", "transferred", "dismissed"))
+    a.add_argument("--by", required=True, metavar="CODE", help=i18n.t("cli.opt.supervisor"))
+    a.add_argument("--to", metavar="CODE", help=i18n.t("cli.opt.hand_to"))
+    a.add_argument("--on", metavar="YYYY-MM-DD", help=i18n.t("cli.opt.on"))
+    a.set_defaults(func=run_decide)
+
     a = s.add_parser("reopen", help=i18n.t("cli.month.reopen"))
     add_common(a)
     a.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -90,6 +100,35 @@ def run_close(args) -> int:
         before = "—" if c.before_total is None else f"{c.before_total:g} #{c.before_rank}"
         after = "—" if c.after_total is None else f"{c.after_total:g} #{c.after_rank}"
         print(i18n.t("month.change_line", code=c.code, name=c.name, before=before, after=after))
+    print_rules_outcome(result.warnings, result.candidates)
+    for r in result.recognitions:
+        print(i18n.t(f"month.award.{r.kind}", period=r.period, code=r.code, name=r.name,
+                     note=r.note))
+    return 0
+
+
+def print_rules_outcome(warnings, candidates) -> None:
+    for w in warnings:
+        print(i18n.t(f"month.warning.{w.rule}", code=w.code, name=w.name,
+                     months="、".join(m.strftime("%Y-%m") for m in w.months)))
+    for c in candidates:
+        print(i18n.t("month.candidate", code=c.code, name=c.name, reason=c.reason,
+                     status=i18n.choice("status", c.new_status)))
+
+
+def run_decide(args) -> int:
+    from kjtui.commands.staff import _day, _retire_laptop
+    from kjtui.services import elimination, month_close
+
+    _connect(args)
+    month = parse_month(args.month) if args.month else month_close.last_closed()
+    if month is None:
+        raise KjtuiError("month.none_closed")
+    change = elimination.decide(month, args.manager, args.status, decided_by=args.by,
+                                on=_day(args.on), hand_to=args.to, rules=load_rules(None))
+    print(i18n.t("staff.status_changed", code=args.manager,
+                 status=i18n.choice("status", change.status), on=change.effective_on))
+    _retire_laptop(args.manager)
     return 0
 
 

@@ -10,6 +10,9 @@ score of a closed month to every station).
 - Closing again after late records (a visit imported after the close, a spot check entered
   late) updates the scores that moved, tombstones the score of a manager no longer ranked, and
   lists each change (total and rank before and after).
+- The same close writes the month's recognition (kjtui.services.recognition.recognise, through
+  the write path: every station receives the awards) and answers the bottom-elimination warnings
+  and candidates (kjtui.services.elimination) for the command to show.
 - Only the hub closes, and only a month that is over. Reopening is the administrator's, with a
   reason: the close record is marked reopened; the scores stay as the stations received them
   until the next close supersedes them.
@@ -23,8 +26,8 @@ from datetime import date, datetime
 
 from kjtui.exception import Refused
 from kjtui.models import HUB, Manager, MonthClose, MonthlyScore, database, journal
+from kjtui.services import elimination, recognition, scoring
 from kjtui.services import rules as rules_file
-from kjtui.services import scoring
 from kjtui.services.periods import month_end, month_start
 from kjtui.services.rules import Rules
 
@@ -48,6 +51,9 @@ class CloseResult:
     changes: list[Change] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # manager id -> name
     rules: str = ""  # digest
+    warnings: list[elimination.Warning] = field(default_factory=list)
+    candidates: list[elimination.Candidate] = field(default_factory=list)
+    recognitions: list[recognition.Recognition] = field(default_factory=list)
 
 
 def _hub_only() -> None:
@@ -64,6 +70,15 @@ def current_close(month: date) -> MonthClose | None:
 def is_closed(month: date) -> bool:
     c = current_close(month)
     return c is not None and c.state == "closed"
+
+
+def last_closed() -> date | None:
+    """The latest month whose current close stands."""
+    for c in MonthClose.select().where(MonthClose.deleted == False).order_by(
+            MonthClose.month.desc(), MonthClose.run.desc()):
+        if c.state == "closed":
+            return c.month
+    return None
 
 
 def history(month: date) -> list[MonthClose]:
@@ -109,7 +124,10 @@ def close_month(month: date, *, by: str = "", rules: Rules | None = None,
     last = current_close(first)
     if (last is not None and last.state == "closed" and not created and not updated
             and last.rules == rules.digest):
-        return CloseResult(first, last.run, "unchanged", scores, [], names, rules.digest)
+        return CloseResult(first, last.run, "unchanged", scores, [], names, rules.digest,
+                           elimination.warnings(first, rules),
+                           elimination.elimination_candidates(first, rules),
+                           recognition.choose(first))
     run = (last.run + 1) if last is not None else 1
     with database.atomic():
         journal.create_many(MonthlyScore, created)
@@ -119,8 +137,11 @@ def close_month(month: date, *, by: str = "", rules: Rules | None = None,
         journal.create(MonthClose, month=first, run=run, state="closed", closed_at=now,
                        closed_by=by, rules=rules.digest, ranked=len(ranked),
                        changes=json.dumps([c.__dict__ for c in changes], ensure_ascii=False))
+        recognised = recognition.recognise(first, awarded_on=now.date())
     outcome = "closed" if run == 1 else "reclosed"
-    return CloseResult(first, run, outcome, scores, changes, names, rules.digest)
+    return CloseResult(first, run, outcome, scores, changes, names, rules.digest,
+                       elimination.warnings(first, rules),
+                       elimination.elimination_candidates(first, rules), recognised)
 
 
 def reopen_month(month: date, *, reason: str, by: str = "") -> MonthClose:

@@ -220,3 +220,58 @@ def test_the_close_writes_the_star_and_the_quarter_through_the_journal(db):
     journaled = {e.record_id for e in JournalEntry.select().where(
         JournalEntry.table_name == "award")}
     assert journaled == {a.id for a in awards}
+
+
+def test_report_month_json_has_every_part_and_the_records_behind_it(db_path, kjtui_cmd):
+    import subprocess
+
+    from kjtui.models import (
+        Customer,
+        DayLog,
+        Route,
+        SpotCheck,
+        Supervisor,
+        Township,
+        Visit,
+        close,
+        connect,
+        resolve_url,
+    )
+
+    connect(resolve_url(db_path))
+    team = _team(("KJ01", "KJ02"))
+    june = date(2025, 6, 1)
+    SalesTarget.create(manager=team["KJ01"], month=june, quantity=100)
+    actual = SalesActual.create(manager=team["KJ01"], month=june, quantity=80)
+    t = Township.create(code="T1", name="上梅镇")
+    route = Route.create(code="R1", name="线", manager=team["KJ01"], township=t)
+    c = Customer.create(licence_no="431322000001", shop_name="店", owner_name="王", township=t,
+                        area="rural", retail_format="grocery")
+    log = DayLog.create(manager=team["KJ01"], day=date(2025, 6, 2), route=route,
+                        first_phoned=True, last_phoned=True, owner="KJ01")
+    v = Visit.create(day=log, manager=team["KJ01"], customer=c, owner="KJ01",
+                     arrived_at=datetime(2025, 6, 2, 9), ordered=True)
+    sup_ = Supervisor.create(code="S1", name="主任", title="director")
+    spot = SpotCheck.create(manager=team["KJ01"], day=date(2025, 6, 2), method="phone",
+                            result="confirmed", supervisor=sup_, at=datetime(2025, 6, 3))
+    close()
+    out = subprocess.run([*kjtui_cmd, "report", "month", "--month", "2025-06", "--json",
+                          "--db", str(db_path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["month"] == "2025-06" and data["close"] is None
+    first, second = data["ranking"]
+    assert (first["code"], first["rank"], second["code"], second["rank"]) == (
+        "KJ01", 1, "KJ02", 2)
+    parts = first["parts"]
+    assert parts["sales"]["score"] == 80.0
+    assert parts["sales"]["records"]["actuals"] == [{"id": actual.id, "quantity": 80}]
+    assert parts["success"]["records"] == {"visits": [v.id], "ordered": [v.id]}
+    assert parts["spot_check"]["records"]["checks"] == [{"id": spot.id, "result": "confirmed"}]
+    assert parts["review"] == {"score": None, "missing": "no_review",
+                               "records": {"weeks": []}}
+    assert second["parts"]["sales"]["missing"] == "no_target"
+    # the text form too
+    out = subprocess.run([*kjtui_cmd, "report", "month", "--month", "2025-06", "--lang", "en",
+                          "--db", str(db_path)], capture_output=True, text=True)
+    assert out.returncode == 0 and "missing: no sales target this month" in out.stdout

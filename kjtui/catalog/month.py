@@ -56,3 +56,7 @@ MESSAGES.update({
     "month.award.monthly_star": ("每月之星 {period}：{code} {name}（{note}）", "star of the month {period}: {code} {name} ({note})"),
     "month.award.quarterly_excellent": ("季度优秀推荐 {period}：{code} {name}（{note}）", "the quarter's recommended manager {period}: {code} {name} ({note})"),
 })
+
+MESSAGES.update({
+    "cli.report.month": ("月度考核表：排名、各项得分及其依据的记录（--json）", "the month's ranking with every part and the records behind it (--json)"),
+})

@@ -23,7 +23,7 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
 )
-from kjtui.services import elimination, month_close, recognition, scoring
+from kjtui.services import elimination, kpis, month_close, recognition, scoring
 from kjtui.services.day import live_visits
 from kjtui.services.periods import add_months, month_end, month_start
 from kjtui.services.rules import Rules
@@ -136,6 +136,7 @@ def report(month: date, rules: Rules | None = None) -> dict:
                         "months": [m.strftime("%Y-%m") for m in c.months],
                         "new_status": c.new_status}
                        for c in elimination.elimination_candidates(first, rules)],
+        "kpis": kpis.month_kpis(first).as_dict(),
         "recognition": [{"kind": r.kind, "period": r.period, "code": r.code, "name": r.name,
                          "note": r.note} for r in recognition.choose(first)],
     }

@@ -275,3 +275,22 @@ def test_report_month_json_has_every_part_and_the_records_behind_it(db_path, kjt
     out = subprocess.run([*kjtui_cmd, "report", "month", "--month", "2025-06", "--lang", "en",
                           "--db", str(db_path)], capture_output=True, text=True)
     assert out.returncode == 0 and "missing: no sales target this month" in out.stdout
+
+
+@pytest.mark.pg
+def test_the_close_and_a_reclose_on_a_postgresql_hub(pg_url):
+    from kjtui.models import close, connect
+
+    connect(pg_url)
+    try:
+        team = _team()
+        _sales(team, {"KJ01": 90, "KJ02": 60, "KJ03": 30, "KJ04": 75})
+        assert month_close.close_month(NOV, now=AFTER).outcome == "closed"
+        assert month_close.close_month(NOV, now=AFTER).outcome == "unchanged"
+        SalesActual.update(quantity=95).where(SalesActual.manager == team["KJ03"]).execute()
+        second = month_close.close_month(NOV, now=datetime(2026, 12, 5, 9))
+        assert second.run == 2 and len(second.changes) == 4  # KJ03 4th to 1st, the rest down one
+        assert MonthlyScore.get(MonthlyScore.manager == team["KJ03"]).rank == 1
+        assert [r.state for r in month_close.history(NOV)] == ["superseded", "closed"]
+    finally:
+        close()

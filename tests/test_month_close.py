@@ -175,9 +175,13 @@ def test_the_command_closes_recloses_and_reopens(db_path, kjtui_cmd):
     connect(resolve_url(db_path))
     team = _team(("KJ01", "KJ02"))
     june = date(2025, 6, 1)
-    for code, q in (("KJ01", 80), ("KJ02", 40)):
-        SalesTarget.create(manager=team[code], month=june, quantity=100)
-        SalesActual.create(manager=team[code], month=june, quantity=q)
+    from kjtui.models import Supervisor
+
+    Supervisor.create(code="S1", name="主任", title="director")
+    for month in (june, date(2025, 7, 1)):
+        for code, q in (("KJ01", 80), ("KJ02", 40)):
+            SalesTarget.create(manager=team[code], month=month, quantity=100)
+            SalesActual.create(manager=team[code], month=month, quantity=q)
     close()
 
     def run(*args):
@@ -188,9 +192,24 @@ def test_the_command_closes_recloses_and_reopens(db_path, kjtui_cmd):
     code, out, err = run("close", "--month", "2025-06")
     assert code == 0, err
     assert "closed (run 1): 2 ranked" in out and "missing: no visit this month" in out
+    # two managers: both in the bottom two, warned one month before the rule
+    assert out.count("warning:") == 2 and "star of the month 2025-06: KJ01" in out
     assert "unchanged" in run("close", "--month", "2025-06")[1]
     code, out, err = run("reopen", "--month", "2025-06", "--reason", "check the sales")
     assert code == 0 and "reopened (run 1 ended): check the sales" in out
+    # July: both in the bottom two again, the rule is triggered; the administrator decides
+    code, out, err = run("close", "--month", "2025-07")
+    assert code == 0 and "elimination triggered: KJ02" in out, err
+    code, out, err = run("decide", "--manager", "KJ02", "--status", "standby", "--by", "S1")
+    assert code != 0 and "allowed: dismissed" in err
+    code, out, err = run("decide", "--manager", "KJ02", "--status", "dismissed", "--by", "S1",
+                         "--on", "2025-08-05")
+    assert code == 0, err
+    connect(resolve_url(db_path))
+    change = ManagerStatusChange.get()
+    assert (change.status, change.effective_on) == ("dismissed", date(2025, 8, 5))
+    assert "末位淘汰" in change.reason
+    close()
     code, out, err = run("close", "--month", "2025-13")
     assert code != 0 and "a month is YYYY-MM" in err
     bad = db_path.parent / "bad.toml"

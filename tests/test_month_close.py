@@ -139,6 +139,10 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_
     me = Manager.get(Manager.code == "KJ01")
     (got,) = trends.recent_scores(me.id)
     assert (got.rank, got.ranked) == (3, 3)
+    from kjtui.services import elimination
+
+    # third of three: in the bottom two, the laptop warns as the hub does
+    assert elimination.warning_for(me.id).rule == "consecutive_bottom_two"
     settings.put(session.SIGNED_IN, "KJ01")
     sup.close()
     app = KjtuiApp(db_url="sqlite:///" + str(pair.station), lang="en")
@@ -147,6 +151,7 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_
         await pilot.pause()
         scores = str(app.screen.query_one("#scores").render())
     assert f"{mine.total:.1f} #3/3" in scores
+    assert "warning: bottom two (2026-11)" in scores
 
 
 def test_scores_of_an_unclosed_month_stay_with_their_own_manager(tmp_path):

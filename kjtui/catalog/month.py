@@ -60,3 +60,8 @@ MESSAGES.update({
 MESSAGES.update({
     "cli.report.month": ("月度考核表：排名、各项得分及其依据的记录（--json）", "the month's ranking with every part and the records behind it (--json)"),
 })
+
+MESSAGES.update({
+    "home.warning.consecutive_bottom_two": ("预警：本月倒数两名（{months}），下月再居倒数两名将末位淘汰", "warning: bottom two ({months}); again next month means elimination"),
+    "home.warning.thrice_bottom_three": ("预警：十二个月内两次倒数三名（{months}），再一次将末位淘汰", "warning: bottom three twice in twelve months ({months}); once more means elimination"),
+})

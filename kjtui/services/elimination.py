@@ -161,3 +161,14 @@ def decide(month: date, code: str, status: str, *, decided_by: str, on: date,
                       allowed="/".join(DECISIONS[m.employment]))
     return staff.change_status(code, status, on=on, decided_by=decided_by, reason=c.reason,
                                hand_to=hand_to)
+
+
+def warning_for(manager_id: str) -> Warning | None:
+    """This manager's warning after the latest month with written scores (a station holds the
+    county's table of every closed month, so its laptop answers the same as the hub)."""
+    latest = MonthlyScore.select(MonthlyScore.month).where(
+        (MonthlyScore.deleted == False) & (MonthlyScore.rank > 0)
+    ).order_by(MonthlyScore.month.desc()).scalar()
+    if latest is None:
+        return None
+    return next((w for w in warnings(latest) if w.manager_id == manager_id), None)

@@ -22,7 +22,7 @@ from rich.table import Table
 from benchmarks.core import Context, Figure, Unavailable
 
 # Each module has run(ctx) -> list[Figure]; TITLE names it when it cannot run yet.
-MODULES = ("startup", "search", "visit", "bundle", "hubimport", "countyimport")
+MODULES = ("startup", "search", "visit", "bundle", "hubimport", "countyimport", "monthclose")
 
 
 def fmt(x: float | None, unit: str = "") -> str:

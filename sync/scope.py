@@ -11,6 +11,7 @@ import peewee as pw
 from kjtui.models import (
     OWNED_BY_STATION,
     SYNCED,
+    Award,
     Customer,
     CustomerPin,
     CustomerProposal,
@@ -19,6 +20,8 @@ from kjtui.models import (
     InfoFeedback,
     InfoItem,
     Manager,
+    MonthClose,
+    MonthlyScore,
     PinResetDecision,
     PinResetRequest,
     Post,
@@ -33,7 +36,7 @@ from kjtui.models import (
 )
 from kjtui.models.journal import to_payload
 
-SHARED = (Township, Post, Supervisor, TrainingSession)  # small, county-wide
+SHARED = (Township, Post, Supervisor, TrainingSession, Award)  # small, county-wide
 CHUNK = 500
 
 
@@ -53,6 +56,9 @@ def condition(model, manager: Manager):
     handed = Handover.select(Handover.record_id).where(Handover.from_station == code)
     if model is Manager:
         return Manager.id == manager.id
+    if model is MonthlyScore:  # the county's ranking table of every closed month (issue 13)
+        closed = MonthClose.select(MonthClose.month).where(MonthClose.state == "closed")
+        return (MonthlyScore.manager == manager.id) | MonthlyScore.month.in_(closed)
     if model is Route:
         return (Route.manager == manager.id) | Route.id.in_(handed)
     if model is Customer:

@@ -76,3 +76,13 @@ def test_demo_refuses_a_day_it_cannot_read(kjtui_cmd, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr
     assert not target.exists()
+
+
+def test_quick_month_close_figure(tmp_path):
+    from benchmarks import monthclose
+
+    ctx = Context(quick=True, reps=1, today=date(2026, 12, 1), cache=tmp_path / "cache")
+    ctx.say = lambda text: None
+    figures = monthclose.run(ctx)
+    assert len(figures) == 2
+    assert all(f.value and f.floor and "WRONG" not in f.note for f in figures), figures

@@ -19,7 +19,6 @@ from kjtui.models.db import open_database
 from kjtui.models.migrations import available, current_version, latest, upgrade
 
 
-
 def test_migrations_are_numbered_without_gaps():
     versions = [m.version for m in available()]
     assert versions == list(range(1, max(versions) + 1))

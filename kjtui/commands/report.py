@@ -17,6 +17,34 @@ def register(sub) -> None:
     a.add_argument("--on", metavar="YYYY-MM-DD", help=i18n.t("cli.opt.on"))
     a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
     a.set_defaults(func=run_staff)
+    a = s.add_parser("month", help=i18n.t("cli.report.month"))
+    add_common(a)
+    a.add_argument("--month", required=True, metavar="YYYY-MM")
+    a.add_argument("--rules", metavar="PATH", help=i18n.t("cli.opt.rules"))
+    a.add_argument("--json", action="store_true", help=i18n.t("cli.opt.json"))
+    a.set_defaults(func=run_month)
+
+
+def run_month(args) -> int:
+    """The month's ranking with every part (kjtui.services.month_report)."""
+    from kjtui.commands.month import load_rules, parse_month, print_rules_outcome, print_table
+    from kjtui.models import connect, resolve_url
+    from kjtui.services import elimination, month_close, month_report, scoring
+
+    month = parse_month(args.month)
+    connect(resolve_url(args.db), create=False)
+    rules = load_rules(args.rules)
+    if args.json:
+        print(json.dumps(month_report.report(month, rules), ensure_ascii=False, indent=2))
+        return 0
+    scores = scoring.compute_month(month, rules, with_unranked=True)
+    from kjtui.models import Manager
+
+    names = dict(Manager.select(Manager.id, Manager.name).tuples())
+    print_table(month_close.CloseResult(month, 0, "", scores, names=names))
+    print_rules_outcome(elimination.warnings(month, rules),
+                        elimination.elimination_candidates(month, rules))
+    return 0
 
 
 def run_staff(args) -> int:

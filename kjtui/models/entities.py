@@ -415,9 +415,32 @@ class MonthlyScore(SyncModel):
     total = pw.FloatField()
     rank = pw.IntegerField()
     computed_at = pw.DateTimeField()
+    # the parts with no data this month, "part:reason,…" (stored as 0, never counted as a figure;
+    # migration 0010)
+    missing = pw.TextField(default="")
 
     class Meta:
         indexes = ((("manager", "month"), True),)
+
+
+class MonthClose(SyncModel):
+    """One run of the month's close (kjtui.services.month_close, migration 0010): never edited
+    but for its state; a later run supersedes it, a reopen ends it, the history keeps all."""
+
+    month = pw.DateField()
+    run = pw.IntegerField()  # 1, 2, … within the month
+    state = pw.CharField(max_length=10)  # closed, superseded, reopened
+    closed_at = pw.DateTimeField()
+    closed_by = pw.CharField(max_length=40, default="")
+    rules = pw.CharField(max_length=16)  # the rules file's digest (kjtui.services.rules)
+    ranked = pw.IntegerField()
+    changes = pw.TextField(default="")  # JSON: what this run changed against the run before
+    reason = pw.TextField(default="")  # why it was reopened
+    reopened_by = pw.CharField(max_length=40, default="")
+
+    class Meta:
+        indexes = ((("month", "run"), True),)
+        constraints = [pw.Check("state IN ('closed', 'superseded', 'reopened')")]
 
 
 class Talk(SyncModel):
@@ -617,7 +640,7 @@ SYNCED = (
     MonthlyPlan, PlanDay, DayLog, Visit, PinResetRequest, CustomerPin, Acknowledgement, InfoItem,
     CustomerProposal, ProposalDecision, PinResetDecision, InfoFeedback, SalesTarget, SalesActual,
     WeeklyReview, ReviewFlag, SpotCheck, MonthlyScore, Talk, TrainingSession, ExamScore, Award,
-    Candidate, LectureRating, Handover, HeldRecord,
+    Candidate, LectureRating, Handover, HeldRecord, MonthClose,
 )  # in dependency order: parents first
 
 OWNED_BY_STATION = (

@@ -31,6 +31,8 @@ class HomeLoaded(Message):
 class TrendsLoaded(Message):
     scores: list[MonthScore]  # oldest first
     mileage: list[WeekMileage]  # oldest first
+    warning: str = ""  # the bottom-elimination rule one more month would trigger, if any
+    warning_months: str = ""
 
 
 def read_home() -> HomeLoaded:
@@ -47,8 +49,13 @@ def read_trends() -> TrendsLoaded | None:
     manager = session.current_manager()
     if manager is None:
         return None
+    from kjtui.services import elimination
+
+    w = elimination.warning_for(manager.id)
     return TrendsLoaded(trends.recent_scores(manager.id),
-                        trends.weekly_mileage(manager.id, session.today()))
+                        trends.weekly_mileage(manager.id, session.today()),
+                        w.rule if w else "",
+                        "、".join(m.strftime("%Y-%m") for m in w.months) if w else "")
 
 
 class HomeScreen(KjtuiScreen):
@@ -79,8 +86,11 @@ class HomeScreen(KjtuiScreen):
         self.call_service(read_trends, group="trends", exclusive=True)
 
     def on_trends_loaded(self, message: TrendsLoaded) -> None:
+        title = i18n.t("home.scores")
+        if message.warning:
+            title += "\n" + i18n.t(f"home.warning.{message.warning}", months=message.warning_months)
         self.query_one("#scores", Bars).show(
-            i18n.t("home.scores"),
+            title,
             [(s.month.strftime("%Y-%m"), s.total,
               i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked))
              for s in message.scores],

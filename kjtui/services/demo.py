@@ -806,7 +806,8 @@ class Generator:
             held = day + timedelta(days=r.randint(1, 6))
             if held >= self.today:
                 continue
-            parts = sorted(s.parts.items(), key=lambda kv: (kv[1], kv[0]))
+            present = {k: v for k, v in s.parts.items() if v is not None} or s.stored_parts()
+            parts = sorted(present.items(), key=lambda kv: (kv[1], kv[0]))
             worst, best = parts[0], parts[-1]
             at = datetime.combine(held, time(15, 0))
             self.sink.add(

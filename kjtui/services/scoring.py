@@ -1,25 +1,35 @@
 """Monthly scores and ranks (docs/ARCHITECTURE.md, "The rules"). Bottom elimination is
-kjtui.services.elimination, the month's star and the quarter's best kjtui.services.recognition.
+kjtui.services.elimination, the month's star and the quarter's best kjtui.services.recognition,
+writing a close kjtui.services.month_close.
 
-The same code a supervisor runs at the county office and the demo runs on its history. Each part
-is 0..100; the total is their weighted sum (weights add up to 100):
+The same code a supervisor runs at the county office and the demo runs on its history. The
+weights and numbers are the county's rules file (kjtui.services.rules; defaults, documented key by
+key, in kjtui/services/scoring_rules.toml). Each part is 0..100, or *missing* with its reason
+when the month holds no data for it:
 
-    part          weight  figure
-    sales           25    100 × actual / target, capped at 100 (no target: 0)
-    success         20    100 × visits with an order / visits (no visit: 0)
-    maintenance     10    25 per accepted basic-data proposal made in the month, capped at 100
-    review          10    100 × weeks never returned / weeks reviewed (no review: 100)
-    checkin         15    100 × days with both check-ins phoned / working days (none: 0)
-    spot_check      10    100 × confirmed / (confirmed + discrepancy); unreachable does not count
-                          (no check: 100 — nothing was found wrong)
-    training        10    mean of the month's lecture ratings (as lecturer) and exam scores
-                          (neither: 0)
+    part          default weight  figure                                     missing when
+    sales           25    100 × actual / target, capped at 100               no target (or 0)
+    success         20    100 × visits with an order / visits                no visit
+    maintenance     10    per_proposal per accepted proposal, capped at 100  never (0 without)
+    review          10    100 × weeks never returned / weeks reviewed        no week reviewed yet
+    checkin         15    100 × days with both check-ins phoned / working    no working day
+    spot_check      10    100 × confirmed / (confirmed + discrepancy);       no check answered
+                          unreachable does not count
+    training        10    mean of the month's lecture ratings (as lecturer)  no lecture, no exam
+                          and exam scores
+
+The total is the weighted mean of the parts; a missing part is left out and the weights of the
+parts present are scaled to 100 (`total.missing = "exclude"`), or counted as 0 (`"zero"`). A
+missing part is never shown as 0 or 100: it is stored as 0 with its name in `missing`.
 
 Working days are the days planned with a route or logged with a route. Visits count only if they
 are live (not deleted, not superseded by a correction). A week belongs to the month of its Monday.
 
-Rank: all managers active at the month's end (hired by then, and not eliminated, dismissed or on
-standby at that date), by total descending; equal totals are ordered by manager code so a rank is
+Who is ranked: a manager hired on or before the month's first day and active on both its first
+and its last day. A manager who joined during the month, was on standby (leave, study) or
+transferred at either end, or left (dismissed) is scored for the record but not ranked, with the
+reason (`unranked`). Rank: by total descending; equal totals by the parts in the rules'
+`ranking.tie_break` order (a missing part after any figure), then by manager code, so a rank is
 never shared.
 """
 
@@ -51,15 +61,16 @@ from kjtui.models import (
     new_id,
 )
 from kjtui.models.hlc import at as hlc_at
+from kjtui.services import rules as rules_file
 from kjtui.services.day import live_visits
 from kjtui.services.periods import add_months, month_end, month_start
+from kjtui.services.rules import Rules
 
-WEIGHTS = {
-    "sales": 25, "success": 20, "maintenance": 10, "review": 10, "checkin": 15,
-    "spot_check": 10, "training": 10,
+PARTS = rules_file.PARTS
+MISSING_REASON = {
+    "sales": "no_target", "success": "no_visit", "review": "no_review",
+    "checkin": "no_working_day", "spot_check": "no_spot_check", "training": "no_training",
 }
-PARTS = tuple(WEIGHTS)
-MAINTENANCE_PER_PROPOSAL = 25
 
 
 @dataclass(frozen=True)
@@ -79,34 +90,68 @@ class Figures:
     spot_discrepancy: int = 0
     ratings: tuple[float, ...] = field(default_factory=tuple)  # lecture ratings and exam scores
 
-    def parts(self) -> dict[str, float]:
-        def ratio(num, den, empty):
-            return empty if den == 0 else 100.0 * num / den
-
-        return {
-            "sales": min(100.0, ratio(self.actual, self.target, 0.0)),
-            "success": ratio(self.ordered_visits, self.visits, 0.0),
-            "maintenance": float(min(100, MAINTENANCE_PER_PROPOSAL * self.accepted_proposals)),
-            "review": ratio(self.weeks_reviewed - self.weeks_returned, self.weeks_reviewed, 100.0),
-            "checkin": ratio(self.both_phoned_days, self.working_days, 0.0),
-            "spot_check": ratio(
-                self.spot_confirmed, self.spot_confirmed + self.spot_discrepancy, 100.0
-            ),
-            "training": sum(self.ratings) / len(self.ratings) if self.ratings else 0.0,
+    def missing(self) -> dict[str, str]:
+        """The parts this month holds no data for, with the reason (a catalog key suffix)."""
+        empty = {
+            "sales": self.target <= 0,
+            "success": self.visits == 0,
+            "review": self.weeks_reviewed == 0,
+            "checkin": self.working_days == 0,
+            "spot_check": self.spot_confirmed + self.spot_discrepancy == 0,
+            "training": not self.ratings,
         }
+        return {p: MISSING_REASON[p] for p, none in empty.items() if none}
+
+    def parts(self, rules: Rules | None = None) -> dict[str, float | None]:
+        """Each part 0..100, None where it is missing (see `missing`)."""
+        rules = rules or rules_file.default()
+        missing = self.missing()
+
+        def ratio(num, den):
+            return 100.0 * num / den
+
+        values = {
+            "sales": lambda: min(100.0, ratio(self.actual, self.target)),
+            "success": lambda: ratio(self.ordered_visits, self.visits),
+            "maintenance": lambda: float(min(100, rules.per_proposal * self.accepted_proposals)),
+            "review": lambda: ratio(self.weeks_reviewed - self.weeks_returned, self.weeks_reviewed),
+            "checkin": lambda: ratio(self.both_phoned_days, self.working_days),
+            "spot_check": lambda: ratio(self.spot_confirmed,
+                                        self.spot_confirmed + self.spot_discrepancy),
+            "training": lambda: sum(self.ratings) / len(self.ratings),
+        }
+        return {p: None if p in missing else values[p]() for p in PARTS}
 
 
-def total(parts: dict[str, float]) -> float:
-    return round(sum(WEIGHTS[k] * parts[k] for k in PARTS) / 100.0, 2)
+def total(parts: dict[str, float | None], rules: Rules | None = None) -> float:
+    """The weighted mean of the parts (see the module docstring for a missing part)."""
+    rules = rules or rules_file.default()
+    w = rules.weights
+    if rules.missing == "zero":
+        return round(sum(w[k] * (parts[k] or 0.0) for k in PARTS) / 100.0, 2)
+    present = [k for k in PARTS if parts[k] is not None]
+    weight = sum(w[k] for k in present)
+    if weight == 0:
+        return 0.0
+    return round(sum(w[k] * parts[k] for k in present) / weight, 2)
 
 
 @dataclass(frozen=True)
 class Score:
     manager_id: str
     code: str
-    parts: dict[str, float]
+    parts: dict[str, float | None]  # None: missing (the reason in `missing`)
     total: float
-    rank: int
+    rank: int  # 0: scored for the record, not ranked (the reason in `unranked`)
+    missing: dict[str, str] = field(default_factory=dict)
+    unranked: str = ""
+
+    def stored_parts(self) -> dict[str, float]:
+        return {k: (0.0 if v is None else v) for k, v in self.parts.items()}
+
+    def missing_text(self) -> str:
+        """How `missing` is stored: "sales:no_target,review:no_review"."""
+        return ",".join(f"{k}:{v}" for k, v in self.missing.items())
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -263,25 +308,62 @@ def status_on(day: date) -> dict[str, str]:
     return out
 
 
+def unranked_reasons(month: date) -> dict[str, str]:
+    """Every manager on the books at some point of the month, and why they are not ranked
+    ("" when they are): joined_mid_month, not_active_at_start, not_active_at_end."""
+    first, end = month_start(month), month_end(month)
+    at_start, at_end = status_on(first), status_on(end)
+    hired = dict(Manager.select(Manager.id, Manager.hired_on).where(Manager.deleted == False)
+                 .tuples())
+    out = {}
+    for m, status in at_end.items():
+        h = hired.get(m)
+        if status != "active" and at_start.get(m) != "active":
+            continue  # not working this month at all (long gone, or on standby throughout)
+        if h is not None and h > first:
+            out[m] = "joined_mid_month" if status == "active" else "not_active_at_end"
+        elif status != "active":
+            out[m] = "not_active_at_end"
+        elif at_start.get(m) != "active":
+            out[m] = "not_active_at_start"
+        else:
+            out[m] = ""
+    return out
+
+
 def ranked_managers(month: date) -> list[str]:
-    return [m for m, s in status_on(month_end(month)).items() if s == "active"]
+    return sorted(m for m, why in unranked_reasons(month).items() if why == "")
 
 
 # --- scores -------------------------------------------------------------------------------------
 
 
-def compute_month(month: date) -> list[Score]:
-    """The month's scores and ranks, computed and not written."""
+def tie_key(parts: dict[str, float | None], rules: Rules) -> tuple:
+    return tuple(-(parts[p] if parts[p] is not None else -1.0) for p in rules.tie_break)
+
+
+def compute_month(month: date, rules: Rules | None = None, *,
+                  with_unranked: bool = False) -> list[Score]:
+    """The month's scores and ranks, computed and not written; `with_unranked` adds, after the
+    ranking, the managers scored but not ranked (rank 0, with the reason)."""
+    rules = rules or rules_file.default()
     first = month_start(month)
-    ids = ranked_managers(first)
+    reasons = unranked_reasons(first)
+    ids = sorted(m for m, why in reasons.items() if with_unranked or why == "")
     codes = dict(Manager.select(Manager.id, Manager.code).where(Manager.id.in_(ids)).tuples())
     figures = figures_for(first, ids)
     rows = []
     for m in ids:
-        parts = {k: round(v, 2) for k, v in figures[m].parts().items()}
-        rows.append((m, codes[m], parts, total(parts)))
-    rows.sort(key=lambda r: (-r[3], r[1]))
-    return [Score(m, code, parts, tot, i + 1) for i, (m, code, parts, tot) in enumerate(rows)]
+        f = figures[m]
+        parts = {k: (None if v is None else round(v, 2)) for k, v in f.parts(rules).items()}
+        rows.append((m, codes[m], parts, total(parts, rules), f.missing()))
+    ranked = sorted((r for r in rows if reasons[r[0]] == ""),
+                    key=lambda r: (-r[3], tie_key(r[2], rules), r[1]))
+    out = [Score(m, code, parts, tot, i + 1, miss)
+           for i, (m, code, parts, tot, miss) in enumerate(ranked)]
+    out += [Score(m, code, parts, tot, 0, miss, reasons[m])
+            for m, code, parts, tot, miss in sorted(rows, key=lambda r: r[1]) if reasons[m]]
+    return out
 
 
 def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> list[Score]:
@@ -293,7 +375,8 @@ def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> 
     stamp = hlc_at(now)
     rows = [
         dict(id=make_id(), owner=HUB, rev=1, hlc=stamp, deleted=False, manager=s.manager_id,
-             month=first, **s.parts, total=s.total, rank=s.rank, computed_at=now)
+             month=first, **s.stored_parts(), missing=s.missing_text(), total=s.total,
+             rank=s.rank, computed_at=now)
         for s in scores
     ]
     kept = [s.manager_id for s in scores]
@@ -303,6 +386,7 @@ def score_month(month: date, *, now: datetime | None = None, make_id=new_id) -> 
                 conflict_target=[MonthlyScore.manager, MonthlyScore.month],
                 preserve=[*(getattr(MonthlyScore, k) for k in PARTS), MonthlyScore.total,
                           MonthlyScore.rank, MonthlyScore.computed_at, MonthlyScore.hlc,
+                          MonthlyScore.missing,
                           MonthlyScore.deleted],
                 update={MonthlyScore.rev: MonthlyScore.rev + 1},
             ).execute()

@@ -38,7 +38,7 @@ def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
         return []
     counts = dict(
         MonthlyScore.select(MonthlyScore.month, fn.COUNT(MonthlyScore.id))
-        .where(MonthlyScore.month.in_([r.month for r in rows]))
+        .where(MonthlyScore.month.in_([r.month for r in rows]) & (MonthlyScore.deleted == False))
         .group_by(MonthlyScore.month)
         .tuples()
     )

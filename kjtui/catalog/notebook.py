@@ -18,6 +18,13 @@ MESSAGES = {
     "visit.bad_satisfaction": ("满意度“{value}”不对，请输入 1–5。", "Satisfaction “{value}” is not valid; type 1 to 5."),
     "visit.bad_time": ("时间“{value}”不对，请按 时:分 输入，如 08:30。", "The time “{value}” is not valid; type hours:minutes, e.g. 08:30."),
     "visit.departed_before": ("离开时间 {departed} 早于到达时间 {arrived}，未保存。", "Departure {departed} is before arrival {arrived}. Nothing was saved."),
+    # a question before a write (widgets/confirm_dialog.py)
+    "confirm.yes": ("是", "Yes"),
+    "confirm.no": ("否", "No"),
+    "confirm.yes_button": ("是 y", "Yes y"),
+    "confirm.no_button": ("否 n", "No n"),
+    "confirm.declined": ("没有保存：您选了“否”。", "Nothing was saved: you answered no."),
+    "confirm.hint": ("按 y 确认；按 n 或 Esc 不做。", "Press y to go ahead; n or Esc to leave it."),
     "visit.signed": ("“{shop}”的这次拜访已经客户认可，不能修改；按 c 新建更正记录。", "This visit to “{shop}” is acknowledged by the customer and cannot be edited; press c to record a correction."),
     "visit.already_corrected": ("这条拜访已经更正过了，请更正最新的那一条。", "This visit was already corrected; correct the newest record instead."),
     "ack.already": ("这次拜访已经认可过了。", "This visit is already acknowledged."),

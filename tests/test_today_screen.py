@@ -21,7 +21,7 @@ SIZE = (80, 24)
 
 
 @pytest.fixture
-def county(db):
+def county(db, clock):
     c = notebook_county.build()
     # The first customer ordered 8 cartons last week and already chose a PIN.
     last_week = c.today - timedelta(days=7)
@@ -360,8 +360,9 @@ async def test_five_wrong_pins_leave_the_paper_handbook_then_a_new_pin(db, count
         assert app.screen is today
         assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop="[老街]便民店")
         assert CustomerPin.get().pin_hash != before
-        line = acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today,
-                                              county.customers[0].id).id, pin="9753")
+        again = visits.record_visit(county.manager.id, county.today, county.customers[0].id,
+                                    confirmed={"visit.again_today"})
+        line = acknowledgement.acknowledge(again.id, pin="9753")
         assert line.ack_method == "pin"
 
 

@@ -32,6 +32,8 @@ def test_week_figures(county):
     assert v.mileage == 60 and v.total("households") == 4 and v.total("quantity") == 10
     assert sorted(i.category for i in v.info) == ["brand_demand", "illegal"]
     assert week.monday_of(date(2026, 5, 17)) == MONDAY
+    # 远山小卖部 (大新乡, a township none of KJ07's routes nor the post is in): flagged
+    assert [(x.shop_name, x.flags) for x in v.flagged] == [("远山小卖部", ("other_township",))]
 
 
 def test_returned_week_names_the_records_to_correct(county):

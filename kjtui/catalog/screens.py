@@ -147,6 +147,7 @@ MESSAGES = {
     "week.totals": ("合计：{households} 户 · 订货 {orders} 户 {quantity} 条 · 里程 {km} km · 信息 {info} 条",
                     "Total: {households} households · {orders} orders, {quantity} ctn · {km} km · {info} items"),
     "week.info_line": ("信息：{items}", "Information: {items}"),
+    "week.flagged": ("⚑ {at} {shop}：{flags}", "⚑ {at} {shop}: {flags}"),
     "week.not_reviewed": ("批阅：尚未批阅", "Review: not reviewed yet"),
     "week.review": ("批阅：{state}（{who} {at}）{comment}", "Review: {state} ({who} {at}) {comment}"),
     "week.earlier": ("此前 ", "Earlier "),

@@ -118,8 +118,12 @@ def _flags(live: list[Visit]) -> dict[str, tuple[str, ...]]:
     """The FLAGS of each of a day's live visits (in arrival order, of one manager)."""
     if not live:
         return {}
-    served = served_townships(live[0].manager_id)
-    usual = usual_orders([v.customer_id for v in live if v.ordered], live[0].arrived_at.date())
+    # Only what can matter is read: the townships for a visit off the route, the usual for an
+    # order above the floor (no order at or under it is far above any usual).
+    served = (served_townships(live[0].manager_id) if any(not v.on_route for v in live)
+              else set())
+    usual = usual_orders([v.customer_id for v in live if v.ordered
+                          and v.quantity > BIG_ORDER_FLOOR], live[0].arrived_at.date())
     seen: set[str] = set()
     out = {}
     for v in live:
@@ -309,6 +313,8 @@ def _check_customer(manager_id: str, day: date, c: Customer, stop, off_route: bo
 
 
 def _check_order(c: Customer, day: date, quantity: int, confirmed) -> None:
+    if quantity <= BIG_ORDER_FLOOR:
+        return  # never far above the usual: no need to read it
     usual = usual_orders([c.id], day).get(c.id)
     if not far_above_usual(quantity, usual):
         return

@@ -380,3 +380,12 @@ def test_a_last_check_in_moved_later_is_no_longer_phoned_in(county, clock):
     assert day_service.phone_in(m, d, "last")  # phoned in again: nothing to ask
     visits.record_visit(m, d, county.customers[2].id, arrived_at=time(15, 0))  # earlier
     assert today.day_view(m, d).figures.last_phoned
+
+
+def test_a_time_of_this_very_second_is_not_in_the_future(db):
+    """On the real clock: the form's arrival (a datetime.now() with microseconds, kept when the
+    manager leaves it as shown) is no later than the service's now, which counts in seconds."""
+    c = notebook_county.build()
+    line = visits.record_visit(c.manager.id, c.today, c.customers[0].id,
+                               arrived_at=datetime.now(), selected_at=datetime.now())
+    assert line.arrived_at <= datetime.now()

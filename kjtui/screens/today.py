@@ -308,7 +308,8 @@ class TodayScreen(KjtuiScreen):
                         off_route: bool = False) -> None:
         m, day = self.manager.id, self.view.day
         # The arrival shown: when the manager chose the stop by hand, else now (the form opened).
-        arrived = self.query_one("#stops", RouteTable).chosen_at(customer_id) or datetime.now()
+        arrived = (self.query_one("#stops", RouteTable).chosen_at(customer_id)
+                   or datetime.now().replace(microsecond=0))
 
         def save(**values):
             return visits.record_visit(m, day, customer_id, off_route=off_route, **values)

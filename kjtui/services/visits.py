@@ -253,9 +253,9 @@ def _visit_fields(day: date, fields: dict) -> dict:
 
 
 def _check_times(arrived: datetime, departed: datetime | None) -> None:
-    at = now()
+    at = now()  # to the second: so is a time compared with it
     for which, value in (("visit.future_arrival", arrived), ("visit.future_departure", departed)):
-        if value is not None and value > at:
+        if value is not None and value.replace(microsecond=0) > at:
             raise Refused(which, time=value.strftime("%H:%M"), now=at.strftime("%H:%M"))
     if departed is not None and departed < arrived:
         raise Refused("visit.departed_before", arrived=arrived.strftime("%H:%M"),
@@ -268,7 +268,7 @@ def arrival(manager_id: str, day: date, selected_at: datetime | None) -> datetim
     that was on `day`, not in the future and not before the previous visit of the day ended;
     else now, the moment the visit is started."""
     at = now()
-    if selected_at is None or selected_at.date() != day or selected_at > at:
+    if selected_at is None or selected_at.date() != day or selected_at.replace(microsecond=0) > at:
         return at
     ended = last_departure(manager_id, day)
     return selected_at if ended is None or selected_at >= ended else at

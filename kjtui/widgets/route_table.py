@@ -46,7 +46,7 @@ class RouteTable(DataTable):
     def _stamp(self, row: int) -> None:
         if 0 <= row < self.row_count:
             key = self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
-            self.chosen = (key, datetime.now())
+            self.chosen = (key, datetime.now().replace(microsecond=0))  # the notebook's unit
 
     def _by_hand(self, move, parked_row: int | None = None) -> None:
         if self.parked:

@@ -2,7 +2,7 @@
 of a mistake, and corrections (a new visit superseding an acknowledged one, both kept). Plain
 values in, `VisitLine` out; every write goes through kjtui.models.journal.
 
-The times of a visit (docs/ARCHITECTURE.md, "A visit's times"): the arrival is the time typed, else
+The times of a visit (docs/ARCHITECTURE.md, section 8): the arrival is the time typed, else
 the moment the manager selected the stop by hand at the shop (`arrival`), else the moment the
 visit was started; the departure is the time typed, else the customer's acknowledgement, else the
 moment the acknowledgement was put off (`departure`, `close_visit`). Neither is ever after now.

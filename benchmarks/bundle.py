@@ -23,13 +23,14 @@ WEEK_MS, BYTES_PER_VISIT = 100.0, 100.0
 
 
 def record_week(manager_id: str, per_day: int = 25) -> int:
-    """Six working days before the first one in the notebook, through the notebook service: the
-    days after the last one are in the future, where the notebook refuses a visit."""
+    """Six working days before the first one in the notebook (and before the real today, for a
+    demo built as of a later day), through the notebook service: the notebook refuses a visit
+    in the future, and the days after the demo's last one are."""
     from kjtui.models import Customer, DayLog, database
-    from kjtui.services import acknowledgement, visits
+    from kjtui.services import acknowledgement, session, visits
     from kjtui.services import day as day_service
 
-    first_day = DayLog.select(DayLog.day).order_by(DayLog.day).scalar()
+    first_day = min(DayLog.select(DayLog.day).order_by(DayLog.day).scalar(), session.today())
     monday = first_day - timedelta(days=7 + first_day.weekday())
     customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == manager_id)
                  .order_by(Customer.licence_no)]

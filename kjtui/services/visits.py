@@ -52,6 +52,10 @@ BIG_ORDER_FACTOR = 3
 BIG_ORDER_FLOOR = 30  # cartons
 USUAL_ORDERS = 6
 
+# The questions a visit may be asked (each a catalog key): what `confirmed` may hold.
+VISIT_QUESTIONS = ("visit.again_today", "visit.on_todays_route", "visit.other_township",
+                   "visit.big_order", "visit.big_first_order")
+
 # Flags on a visit line, for the manager and the supervisor (catalog: flag.visit.<code>).
 FLAGS = ("repeat", "other_township", "big_order")
 

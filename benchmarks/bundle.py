@@ -1,6 +1,6 @@
 """Bundle export of one manager's week and year, on a station made from the county demo: the
 year is the demo's history in the station's journal; the week is six working days recorded
-through the notebook service after it (the year acknowledged by the hub, so the outbox holds
+through the notebook service before it (the year acknowledged by the hub, so the outbox holds
 just the week). Time of `sync export` (build, sign, seal, write, fsync) and bytes per visit on
 disk. Floors: the same journal entries read by raw sqlite3, zlib-compressed as plain JSON lines
 and written with fsync; for size, those compressed JSON lines per visit."""
@@ -23,13 +23,15 @@ WEEK_MS, BYTES_PER_VISIT = 100.0, 100.0
 
 
 def record_week(manager_id: str, per_day: int = 25) -> int:
-    """Six working days after the last one in the notebook, through the notebook service."""
+    """Six working days before the first one in the notebook (and before the real today, for a
+    demo built as of a later day), through the notebook service: the notebook refuses a visit
+    in the future, and the days after the demo's last one are."""
     from kjtui.models import Customer, DayLog, database
-    from kjtui.services import acknowledgement, visits
+    from kjtui.services import acknowledgement, session, visits
     from kjtui.services import day as day_service
 
-    last_day = DayLog.select(DayLog.day).order_by(DayLog.day.desc()).scalar()
-    monday = last_day + timedelta(days=7 - last_day.weekday())
+    first_day = min(DayLog.select(DayLog.day).order_by(DayLog.day).scalar(), session.today())
+    monday = first_day - timedelta(days=7 + first_day.weekday())
     customers = [c.id for c in Customer.select(Customer.id).where(Customer.manager == manager_id)
                  .order_by(Customer.licence_no)]
     odo = (day_service.last_reading(manager_id, monday) or 0) + 5

@@ -23,6 +23,13 @@ class Refused(KjtuiError):
         super().__init__(key, **params)
         self.confirmable = confirmable
 
+    @classmethod
+    def unless_confirmed(cls, key: str, confirmed, /, **params) -> None:
+        """Refuse with the question `key` (confirmable) unless the person already answered it yes:
+        `confirmed` holds the keys of the questions answered yes, so that each is asked once."""
+        if key not in confirmed:
+            raise cls(key, confirmable=True, **params)
+
 
 class DatabaseError(KjtuiError):
     """A database file or server that cannot be used; nothing in it was touched."""

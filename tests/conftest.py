@@ -87,3 +87,30 @@ def demo_db_path(tmp_path_factory) -> Path:
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     return path
+
+
+class Clock:
+    """The notebook's `now` in a test: `clock.at` is what every service reads as the time."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Freeze the services' clock (kjtui.services.session.now and every module that imported it)
+    at the last second of today, so that any time typed today is in the past and a real
+    `datetime.now()` (a form's default) is never later; set `clock.at` to move it."""
+    from datetime import date, datetime, time
+
+    from kjtui.services import session
+
+    real = session.now
+    c = Clock(datetime.combine(date.today(), time(23, 59, 59)))
+    for name, module in list(sys.modules.items()):
+        if name.startswith(("kjtui", "sync")) and getattr(module, "now", None) is real:
+            monkeypatch.setattr(module, "now", c)
+    return c

@@ -84,8 +84,9 @@ def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
     for i in range(start, start + n):
         at = datetime.combine(day, datetime.min.time()).replace(hour=8)
         at = at.replace(minute=i % 60, hour=8 + i // 60)
+        # Any customer of the county, again the same day: every question answered yes.
         v = visits.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
-                                  departed_at=at)
+                                departed_at=at, confirmed=visits.VISIT_QUESTIONS)
         acknowledgement.acknowledge(v.id, "paper", handbook_page=str(i % 200 + 1))
         ids.append(v.id)
     return ids

@@ -22,6 +22,12 @@ from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 BURST = [*"333333", "enter", *"333333", "enter"]
 
 
+def _visit_again(*args, **kwargs):
+    """A visit, the same customer again the same day answered yes (these tests are about PINs)."""
+
+    return visits.record_visit(*args, confirmed=visits.VISIT_QUESTIONS, **kwargs)
+
+
 @pytest.fixture
 def county(db):
     return notebook_county.build()
@@ -67,7 +73,7 @@ def ack_dialog(line):
 
 @pytest.mark.parametrize("how", ["press", "driver"])
 async def test_a_new_pin_typed_twice_in_one_burst(db, county, how):
-    line = visits.record_visit(county.manager.id, county.today, county.customers[1].id)
+    line = _visit_again(county.manager.id, county.today, county.customers[1].id)
     assert line.pin_state == pin_state.NONE
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -78,16 +84,16 @@ async def test_a_new_pin_typed_twice_in_one_burst(db, county, how):
         await until(app, pilot, lambda: results)
         assert results[0].ack_method == "pin" and results[0].customer_has_pin
     assert acknowledgement.acknowledge(
-        visits.record_visit(county.manager.id, county.today, county.customers[1].id).id,
+        _visit_again(county.manager.id, county.today, county.customers[1].id).id,
         pin="333333").ack_method == "pin"
 
 
 @pytest.mark.parametrize("how", ["press", "driver"])
 async def test_a_known_pin_then_another_visit_in_one_burst(db, county, how):
     c = county.customers[0]
-    acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today, c.id).id,
+    acknowledgement.acknowledge(_visit_again(county.manager.id, county.today, c.id).id,
                                 pin="333333", new_pin="333333")
-    line = visits.record_visit(county.manager.id, county.today, c.id)
+    line = _visit_again(county.manager.id, county.today, c.id)
     (wrong,) = pin_support.refused_pins(c.id, 1)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -102,7 +108,7 @@ async def test_a_known_pin_then_another_visit_in_one_burst(db, county, how):
 
 
 async def test_a_pasted_pin_with_line_breaks_is_typed_twice(db, county):
-    line = visits.record_visit(county.manager.id, county.today, county.customers[2].id)
+    line = _visit_again(county.manager.id, county.today, county.customers[2].id)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         results = []
@@ -114,7 +120,7 @@ async def test_a_pasted_pin_with_line_breaks_is_typed_twice(db, county):
 
 
 async def test_an_empty_first_pin_is_refused(db, county):
-    line = visits.record_visit(county.manager.id, county.today, county.customers[1].id)
+    line = _visit_again(county.manager.id, county.today, county.customers[1].id)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         results = []
@@ -134,9 +140,9 @@ async def test_an_empty_first_pin_is_refused(db, county):
 @pytest.mark.parametrize("how", ["press", "driver"])
 async def test_the_new_pin_dialog_takes_the_burst(db, county, how):
     c = county.customers[0]
-    acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today, c.id).id,
+    acknowledgement.acknowledge(_visit_again(county.manager.id, county.today, c.id).id,
                                 pin="246813", new_pin="246813")
-    line = visits.record_visit(county.manager.id, county.today, c.id)
+    line = _visit_again(county.manager.id, county.today, c.id)
     acknowledgement.request_pin_reset(line.id)
     (pending,) = acknowledgement.pending_pin_resets()
     acknowledgement.decide_pin_reset(pending.id, True)
@@ -157,7 +163,7 @@ async def test_the_new_pin_dialog_takes_the_burst(db, county, how):
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 50)])
 async def test_the_pin_box_and_the_choice_are_on_screen(db, county, size):
-    line = visits.record_visit(county.manager.id, county.today, county.customers[1].id)
+    line = _visit_again(county.manager.id, county.today, county.customers[1].id)
     app = make_app(db)
     async with app.run_test(size=size) as pilot:
         open_dialog(app, ack_dialog(line), [])

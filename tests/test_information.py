@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from pilot_wait import on_screen, until
 
 from kjtui import i18n
 from kjtui.exception import Refused
@@ -63,6 +64,7 @@ def test_collect_and_organize_on_a_station(county):
     ("market", "   \n ", "info.empty"),
     ("gossip", "有新店开张", "info.bad_category"),
     ("market", "长" * 2001, "info.too_long"),
+    ("market", "长" * (information.MAX_TEXT + 1), "info.too_long"),
 ])
 def test_bad_items_change_nothing(county, category, content, key):
     n = InfoItem.select().count()
@@ -162,3 +164,61 @@ async def test_information_in_english(db, monkeypatch):
         await _settle(app, pilot)
         assert app.screen.query_one("#info-table").row_count == 1
         assert "County feedback" in str(app.screen.query_one("#info-detail").render())
+
+
+def test_long_texts_say_how_long_they_are(county):
+    item = county.info[0].id
+    with pytest.raises(Refused) as err:
+        information.organize(item, "长" * 600)
+    assert err.value.params == {"n": 600, "max": information.MAX_TEXT}
+    assert "600" in i18n.t("info.too_long", **err.value.params)
+    information.organize(item, "长" * information.MAX_TEXT)
+    can = {i.id: i.can_organize for i in information.items(county.manager.id)}
+    assert can == {county.info[0].id: True, county.info[1].id: False}  # [1] was fed back
+
+
+async def test_organize_refuses_an_item_fed_back_before_any_dialog(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = await on_screen(pilot, "InformationScreen")
+        table = await until(pilot, lambda: screen.query_one("#info-table").row_count == 2
+                            and screen.query_one("#info-table"), "the items")
+        await pilot.press("s", "s", "s")  # the state filter: all → collected → organized → fed back
+        await until(pilot, lambda: screen.query_one("#info-tabs").active == "fed_back"
+                    and table.row_count == 1, "the fed-back items")
+        await pilot.press("o")
+        await until(pilot, lambda: str(screen.query_one("#info-msg").render()) == i18n.t(
+            "info.already_fed_back"), "refused")
+        assert app.screen is screen  # no dialog opened, nothing typed for nothing
+        await pilot.press("s")
+        await until(pilot, lambda: screen.query_one("#info-tabs").active == "all", "all again")
+
+
+def test_the_readme_keys_table_is_the_screens_keys():
+    """Every key the README's keys table gives a screen is one of that screen's keys, and every
+    key a screen declares (but for enter, which the table shows as a selection) is in the table."""
+    import re
+    from pathlib import Path
+
+    from kjtui.screens.information import InformationScreen
+    from kjtui.screens.plan import PlanScreen
+    from kjtui.screens.today import TodayScreen
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    names = {"[": "left_square_bracket", "]": "right_square_bracket"}
+    for row, screen in (("Today 今日", TodayScreen), ("Plan 月计划", PlanScreen),
+                        ("Information 信息", InformationScreen)):
+        line = next(x for x in readme.splitlines() if x.startswith(f"| {row} |"))
+        shown = {names.get(k, k) for keys in re.findall(r"`([^`]+)`", line)
+                 for k in keys.split("/")}
+        declared = {k.key for k in screen.KEYS}
+        assert declared - {"enter"} <= shown, (row, declared - shown)
+        assert shown - {"enter"} <= declared | {"arrows"}, (row, shown - declared)
+    info = next(x for x in readme.splitlines() if x.startswith("| Information 信息 |"))
+    i18n.set_language("en")  # the README says what the footer says
+    assert f"`s` {i18n.t('info.key.filter').lower()}" in info

@@ -1,7 +1,7 @@
 """The notebook service on a real SQLite file: odometer rules, visits, acknowledgement by PIN,
 paper or refusal, corrections that keep both records, check-ins; every refusal changes nothing."""
 
-from datetime import time
+from datetime import datetime, time
 
 import notebook_county
 import pin_support
@@ -15,7 +15,7 @@ from kjtui.services import day as day_service
 
 
 @pytest.fixture
-def county(db):
+def county(db, clock):
     return notebook_county.build()
 
 
@@ -84,7 +84,7 @@ def test_routine_visit_defaults_and_route_progress(county):
     assert line.on_route and not line.ordered and line.quantity == 0
     assert (line.price_tags, line.agreement_sales, line.retail_format_ok,
             line.brand_cultivation) == (True, True, True, True)
-    assert line.satisfaction == 5 and line.departed_at >= line.arrived_at
+    assert line.satisfaction == 5 and line.departed_at is None  # on until the customer signs
     view = today.day_view(m, d)
     assert view.route.stops[0].visited and view.next_stop == 1
     assert view.figures.households == 1
@@ -121,7 +121,7 @@ def test_first_pin_confirmation_then_pin_checked(county):
     row = CustomerPin.get()
     assert len(row.salt) == 32 and 0 <= row.check_bits < 64 and row.pin_hash == ""
     refused("ack.already", acknowledgement.acknowledge, v1.id, pin="246813")
-    v2 = visits.record_visit(m, d, c.id)
+    v2 = visits.record_visit(m, d, c.id, confirmed={"visit.again_today"})
     (wrong,) = pin_support.refused_pins(c.id, 1)
     refused("ack.wrong_pin", acknowledgement.acknowledge, v2.id, pin=wrong)
     assert acknowledgement.pin_tries_left(c.id) == 4
@@ -162,7 +162,8 @@ def test_signed_visit_refuses_edit_and_correction_keeps_both(county):
 def test_unsigned_visit_can_be_deleted(county):
     m, d = county.manager.id, county.today
     v = visits.record_visit(m, d, county.customers[0].id)
-    visits.delete_visit(v.id)
+    refused("visit.delete", visits.delete_visit, v.id)  # asked first: not undone
+    visits.delete_visit(v.id, confirmed={"visit.delete"})
     view = today.day_view(m, d)
     assert view.visits == [] and view.next_stop == 0
 
@@ -173,7 +174,10 @@ def test_phone_in_toggles_check_ins(county):
     visits.record_visit(m, d, county.customers[0].id)
     assert day_service.phone_in(m, d, "first") and today.day_view(m, d).figures.first_phoned
     assert day_service.phone_in(m, d, "last") and today.day_view(m, d).figures.last_phoned
-    assert not day_service.phone_in(m, d, "first")
+    # A second press un-reports, only once the manager confirms it.
+    err = refused("checkin.unreport_first", day_service.phone_in, m, d, "first")
+    assert err.confirmable
+    assert not day_service.phone_in(m, d, "first", confirmed={"checkin.unreport_first"})
     assert not today.day_view(m, d).figures.first_phoned
 
 
@@ -218,3 +222,155 @@ def test_ride_another_route_keeps_the_plan(county):
     (day,) = plan.plan_against_actual(m, d, d, d)
     assert (day.route_name, day.ridden_route_name) == ("炉观一线", "炉观二线")
     assert (day.planned, day.missed, day.extra) == (5, 5, 1)
+
+
+# --- nonsense refused, the irreversible asked first ------------------------------------------
+
+
+def at(county, hour, minute=0):
+    return datetime.combine(county.today, time(hour, minute))
+
+
+def test_a_second_visit_the_same_day_is_asked_and_flagged(county):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    first = visits.record_visit(m, d, c.id)
+    err = refused("visit.again_today", visits.record_visit, m, d, c.id)
+    assert err.confirmable and err.params["shop"] == c.shop_name
+    again = visits.record_visit(m, d, c.id, confirmed={"visit.again_today"})
+    lines = {line.id: line for line in today.day_view(m, d).visits}
+    assert lines[first.id].flags == () and lines[again.id].flags == ("repeat",)
+    assert visits.record_visit(m, d, county.customers[1].id).flags == ()  # another: not asked
+
+
+def test_off_route_pick_of_a_customer_on_the_route_or_of_another_township(county):
+    from kjtui.models import Customer, Township
+    from kjtui.services import week
+
+    m, d = county.manager.id, county.today
+    err = refused("visit.on_todays_route", visits.record_visit, m, d, county.customers[2].id,
+                  off_route=True)
+    assert err.confirmable and err.params["position"] == 3
+    line = visits.record_visit(m, d, county.customers[2].id, off_route=True,
+                               confirmed={"visit.on_todays_route"})
+    assert line.on_route and line.flags == ()  # a visit on the route, as it is
+    # Off the route in a township the manager serves: nothing to ask.
+    assert not visits.record_visit(m, d, county.off_route.id, off_route=True).on_route
+    far = Customer.create(licence_no="431399100001", shop_name="外镇烟酒店", owner_name="钱七",
+                          township=Township.create(code="T09", name="下梅镇"), area="rural",
+                          retail_format="grocery")
+    err = refused("visit.other_township", visits.record_visit, m, d, far.id, off_route=True)
+    assert err.confirmable and err.params["township"] == "下梅镇"
+    line = visits.record_visit(m, d, far.id, off_route=True,
+                               confirmed={"visit.other_township"})
+    assert not line.on_route and line.flags == ("other_township",)
+    # The supervisor reads the same flag in the week.
+    flagged = week.week_notebook(m, d, d).flagged
+    assert [(x.shop_name, x.flags) for x in flagged] == [("外镇烟酒店", ("other_township",))]
+
+
+def test_times_after_now_are_refused(county, clock):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    clock.at = at(county, 6, 2)
+    refused("visit.future_arrival", visits.record_visit, m, d, c.id, arrived_at=time(23, 59))
+    refused("visit.future_departure", visits.record_visit, m, d, c.id, arrived_at=time(6, 0),
+            departed_at=time(6, 30))
+    line = visits.record_visit(m, d, c.id, arrived_at=time(6, 0))
+    refused("visit.future_arrival", visits.edit_visit, line.id, arrived_at=time(7, 0))
+    acknowledgement.acknowledge(line.id, "paper", handbook_page="3")
+    refused("visit.future_arrival", visits.correct_visit, line.id, arrived_at=time(8, 0))
+    figures = today.day_view(m, d).figures
+    assert figures.last_visit_at == at(county, 6, 0)  # the last check-in is never in the future
+
+
+def test_departure_is_the_acknowledgement_or_when_it_was_put_off(county, clock):
+    m, d = county.manager.id, county.today
+    clock.at = at(county, 9)
+    a = visits.record_visit(m, d, county.customers[0].id)
+    assert (a.arrived_at, a.departed_at) == (at(county, 9), None)  # on until signed
+    clock.at = at(county, 9, 12)
+    assert acknowledgement.acknowledge(a.id, pin="246813", new_pin="246813").departed_at == clock.at
+    clock.at = at(county, 9, 30)
+    b = visits.record_visit(m, d, county.customers[1].id)
+    clock.at = at(county, 9, 41)
+    assert visits.close_visit(b.id).departed_at == at(county, 9, 41)  # acknowledgement put off
+    clock.at = at(county, 10, 5)
+    assert acknowledgement.acknowledge(b.id, "paper", handbook_page="8").departed_at == at(
+        county, 9, 41)
+    c = visits.record_visit(m, d, county.customers[2].id, arrived_at=time(10, 0),
+                            departed_at=time(10, 2))
+    assert acknowledgement.acknowledge(c.id, "paper", handbook_page="9").departed_at == at(
+        county, 10, 2)  # a time typed stays
+
+
+def test_arrival_is_when_the_stop_was_chosen_by_hand(county, clock):
+    m, d = county.manager.id, county.today
+    visits.record_visit(m, d, county.customers[0].id, arrived_at=time(9, 0),
+                        departed_at=time(9, 20))
+    clock.at = at(county, 9, 50)
+    # Chosen before the previous visit ended: no arrival here, the visit starts now.
+    line = visits.record_visit(m, d, county.customers[1].id, selected_at=at(county, 9, 10))
+    assert line.arrived_at == at(county, 9, 50)
+    visits.close_visit(line.id)
+    clock.at = at(county, 10, 30)
+    line = visits.record_visit(m, d, county.customers[2].id, selected_at=at(county, 10, 5))
+    assert line.arrived_at == at(county, 10, 5)
+    assert visits.arrival(m, d, at(county, 11)) == at(county, 10, 30)  # never in the future
+
+
+def test_an_order_far_above_the_usual_is_asked_and_flagged(county):
+    from datetime import timedelta
+
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    for weeks, qty in ((3, 6), (2, 5), (1, 7)):
+        visits.record_visit(m, d - timedelta(days=7 * weeks), c.id, ordered=True, quantity=qty,
+                            arrived_at=time(9, 0))
+    assert visits.usual_orders([c.id], d) == {c.id: 6}
+    assert not visits.far_above_usual(30, 6) and visits.far_above_usual(31, 6)
+    assert not visits.far_above_usual(31, 11) and visits.far_above_usual(31, None)
+    err = refused("visit.big_order", visits.record_visit, m, d, c.id, ordered=True,
+                  quantity=100_000)
+    assert err.confirmable and err.params == {"shop": c.shop_name, "qty": 100_000, "usual": 6,
+                                              "factor": 3, "floor": 30}
+    assert "3" in i18n.t("visit.big_order", **err.params)  # the rule is in the sentence
+    line = visits.record_visit(m, d, c.id, ordered=True, quantity=100,
+                               confirmed={"visit.big_order"})
+    assert line.flags == ("big_order",)
+    visits.edit_visit(line.id, note="节前备货")  # the order unchanged: not asked again
+    refused("visit.big_order", visits.edit_visit, line.id, quantity=200)
+    first = county.customers[1]  # never ordered
+    refused("visit.big_first_order", visits.record_visit, m, d, first.id, ordered=True,
+            quantity=31)
+    assert visits.record_visit(m, d, first.id, ordered=True, quantity=30).flags == ()
+
+
+def test_a_visit_note_is_capped(county):
+    m, d, c = county.manager.id, county.today, county.customers[0]
+    err = refused("visit.note_too_long", visits.record_visit, m, d, c.id,
+                  note="长" * (visits.MAX_NOTE + 1))
+    assert err.params == {"n": visits.MAX_NOTE + 1, "max": visits.MAX_NOTE}
+    line = visits.record_visit(m, d, c.id, note="长" * visits.MAX_NOTE)
+    refused("visit.note_too_long", visits.edit_visit, line.id, note="短" * 500)
+
+
+def test_a_last_check_in_moved_later_is_no_longer_phoned_in(county, clock):
+    m, d = county.manager.id, county.today
+    clock.at = at(county, 16, 45)
+    visits.record_visit(m, d, county.customers[0].id, arrived_at=time(16, 40))
+    assert day_service.phone_in(m, d, "last")
+    assert DayLog.get(DayLog.day == d).last_phoned_at == at(county, 16, 40)  # the time reported
+    clock.at = at(county, 17, 30)
+    visits.record_visit(m, d, county.customers[1].id)  # a later visit: a new last check-in
+    figures = today.day_view(m, d).figures
+    assert figures.last_visit_at == at(county, 17, 30) and not figures.last_phoned
+    assert day_service.phone_in(m, d, "last")  # phoned in again: nothing to ask
+    visits.record_visit(m, d, county.customers[2].id, arrived_at=time(15, 0))  # earlier
+    assert today.day_view(m, d).figures.last_phoned
+
+
+def test_a_time_of_this_very_second_is_not_in_the_future(db):
+    """On the real clock: the form's arrival (a datetime.now() with microseconds, kept when the
+    manager leaves it as shown) is no later than the service's now, which counts in seconds."""
+    c = notebook_county.build()
+    line = visits.record_visit(c.manager.id, c.today, c.customers[0].id,
+                               arrived_at=datetime.now(), selected_at=datetime.now())
+    assert line.arrived_at <= datetime.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pilot_wait import on_screen, until
 
 from kjtui import i18n
 from kjtui.exception import Refused
@@ -89,22 +90,59 @@ def test_someone_elses_route_is_refused(county):
     assert err.value.key == "plan.not_your_route"
 
 
-def test_copy_week_fills_only_empty_later_days(county):
+def test_copy_week_fills_the_rest_of_the_month_and_says_what_it_skipped(county):
     m = county.manager.id
     plan.assign(m, TODAY, date(2026, 5, 27), county.routes["R02"].id, TODAY)  # a Wednesday
-    filled = plan.copy_week(m, TODAY, MONDAY, TODAY)
+    result = plan.copy_week(m, TODAY, MONDAY, TODAY)
     view = plan.month_view(m, TODAY, TODAY)
-    # Mondays get R01, Tuesdays R02, Wednesdays R01 — except 05-27, which was already planned
-    assert view.day(date(2026, 5, 18)).route_name == "上梅一线"
-    assert view.day(date(2026, 5, 25)).route_name == "上梅一线"
-    assert view.day(date(2026, 5, 19)).route_name == "炉观二线"
-    assert view.day(date(2026, 5, 20)).route_name == "上梅一线"
-    assert view.day(date(2026, 5, 27)).route_name == "炉观二线"
+    # Mondays get R01, Tuesdays R02, Wednesdays R01 — 05-27 too, which had another route
+    for day, name in ((18, "上梅一线"), (25, "上梅一线"), (19, "炉观二线"), (26, "炉观二线"),
+                      (20, "上梅一线"), (27, "上梅一线")):
+        assert view.day(date(2026, 5, day)).route_name == name, day
     assert view.day(date(2026, 5, 21)).route_id is None
-    assert filled == 5  # 18, 19, 20, 25, 26
+    assert view.day(date(2026, 5, 4)).route_id is None  # passed: left as it was
+    assert (result.filled, result.changed, result.unchanged) == (5, 1, 0)
+    assert (result.passed, result.fixed, result.no_route) == (10, 0, 8)  # 1–10; Thu–Sun
     with pytest.raises(Refused) as err:
         plan.copy_week(m, TODAY, date(2026, 5, 4), TODAY)  # an empty week
     assert err.value.key == "plan.nothing_to_copy"
+
+
+def test_copy_week_fills_days_before_the_week_too(county):
+    """The week copied need not be the first open one (in December the last week was copied
+    into nothing: 0 days)."""
+    m, r1, r2 = county.manager.id, county.routes["R01"].id, county.routes["R02"].id
+    plan.assign(m, TODAY, date(2026, 5, 25), r2, TODAY)  # the last week: Monday and Thursday
+    plan.assign(m, TODAY, date(2026, 5, 28), r1, TODAY)
+    result = plan.copy_week(m, TODAY, date(2026, 5, 25), TODAY)
+    view = plan.month_view(m, TODAY, TODAY)
+    assert view.day(date(2026, 5, 14)).route_id == r1  # this week's Thursday, before the week
+    assert view.day(date(2026, 5, 18)).route_id == r2 and view.day(date(2026, 5, 21)).route_id == r1
+    assert view.day(date(2026, 5, 11)).route_id == r1  # passed: kept as it was planned
+    assert (result.filled, result.changed, result.passed) == (3, 0, 12)
+    plan.submit(m, TODAY, TODAY, confirmed={"plan.unplanned"})
+    result = plan.copy_week(m, TODAY, date(2026, 5, 25), TODAY)
+    assert result.fixed == 1 and result.unchanged == 3  # today is fixed once submitted
+
+
+def test_unplanned_days_and_customers_are_shown_before_submitting(county):
+    m, r2 = county.manager.id, county.routes["R02"].id
+    left = plan.unplanned(m, TODAY)
+    assert len(left.days) == 28 and date(2026, 5, 14) in left.days  # 11, 12, 13 have a route
+    # R01 and R02 are planned: only the customer on no route is left out (not KJ08's)
+    assert left.customers == ["远山小卖部"]
+    with pytest.raises(Refused) as err:
+        plan.submit(m, TODAY, TODAY)
+    assert err.value.key == "plan.unplanned" and err.value.confirmable
+    text = i18n.t(err.value.key, **err.value.params)
+    assert "28 天没有排线路" in text and "1 2 3 4 5 6 7 8 9 10 …" in text and "远山小卖部" in text
+    assert plan.month_view(m, TODAY, TODAY).submitted_at is None  # nothing changed
+    june = date(2026, 6, 1)
+    plan.assign(m, june, date(2026, 6, 2), r2, TODAY)
+    left = plan.unplanned(m, june)
+    assert sorted(left.customers) == sorted(["[老街]便民店", "福满多超市", "红梅烟酒行",
+                                             "梅林食杂店", "远山小卖部"])
+    assert plan.submit(m, june, TODAY, confirmed={"plan.unplanned"}).submitted_at is not None
 
 
 def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
@@ -121,7 +159,7 @@ def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
     assert err.value.key == "plan.month_closed"
     assert plan.month_view(m, TODAY, TODAY).submitted_at is None
     before = JournalEntry.select().count()
-    view = plan.submit(m, TODAY, TODAY)
+    view = plan.submit(m, TODAY, TODAY, confirmed={"plan.unplanned"})
     assert view.submitted_at is not None and JournalEntry.select().count() == before + 1
     assert MonthlyPlan.get(MonthlyPlan.month == TODAY.replace(day=1)).submitted_at is not None
     assert not view.day(TODAY).editable and view.day(date(2026, 5, 14)).editable
@@ -134,7 +172,7 @@ def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
     plan.assign(m, TODAY, date(2026, 5, 14), r1, TODAY)  # later days may still change
     assert plan.month_view(m, TODAY, TODAY).day(date(2026, 5, 14)).route_id == r1
     with pytest.raises(Refused) as err:
-        plan.submit(m, TODAY, TODAY)
+        plan.submit(m, TODAY, TODAY, confirmed={"plan.unplanned"})
     assert err.value.key == "plan.already_submitted"
 
 
@@ -182,10 +220,12 @@ async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
         await _settle(app, pilot)
         msg = str(screen.query_one("#plan-msg").render())
         assert "2026-05-06 已经过去" in msg
-        # back on today's week: c repeats it on the later empty days (18–20, 25–27)
+        # back on today's week: c repeats it on the rest of the month (18–20, 25–27)
         await pilot.press("down", "c")
         await _settle(app, pilot)
-        assert "已按本周填充 6 天" in str(screen.query_one("#plan-msg").render())
+        assert str(screen.query_one("#plan-msg").render()) == (
+            i18n.t("plan.copied", filled=6, changed=0, unchanged=0)
+            + i18n.t("plan.copy_skipped", n=18, why="已过去 10 天，本周该星期几未排 8 天"))
         # next month, previous month and back; the footer and palette know the keys
         await pilot.press("right_square_bracket")
         await _settle(app, pilot)
@@ -198,10 +238,11 @@ async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
         assert any(t.startswith(i18n.t("plan.key.submit")) for t in titles)
         # s submits the month: the screen says which days are fixed and which may change
         assert i18n.t("plan.draft") in str(screen.query_one("#plan-title").render())
-        await pilot.press("s")
-        await _settle(app, pilot)
-        assert str(screen.query_one("#plan-msg").render()) == i18n.t("plan.submit_done",
-                                                                     month="2026-05")
+        await pilot.press("s")  # days without a route are left: asked first
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await until(pilot, lambda: str(screen.query_one("#plan-msg").render()) == i18n.t(
+            "plan.submit_done", month="2026-05"), "submitted")
         title = str(screen.query_one("#plan-title").render())
         assert "已提交" in title and "以后的日子仍可调整" in title
         assert screen.cursor_day == TODAY
@@ -233,3 +274,24 @@ async def test_calendar_in_english_with_mouse(db, monkeypatch):
             await _settle(app, pilot)
         assert "Planned" not in str(table.get_cell_at(table.cursor_coordinate))
         assert "2026-05-21 Th: planned —" in str(screen.query_one("#plan-day").render())
+
+
+async def test_submit_shows_what_stays_unplanned_first(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+
+    county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        screen = await on_screen(pilot, "PlanScreen")
+        await until(pilot, lambda: screen.view is not None, "the month")
+        await pilot.press("s")
+        question = await on_screen(pilot, "ConfirmDialog")
+        text = str(question.query_one("#confirm-question").render())
+        assert "28 天没有排线路" in text and "1 户客户" in text and "远山小卖部" in text
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is screen and str(
+            screen.query_one("#plan-msg").render()) == i18n.t("confirm.declined"), "declined")
+        assert screen.view.submitted_at is None
+        assert i18n.t("plan.draft") in str(screen.query_one("#plan-title").render())

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import notebook_county
 import pin_support
 import pytest
+from pilot_wait import burst, on_screen, until
 
 from kjtui import i18n
 from kjtui.app import KjtuiApp
@@ -22,7 +23,7 @@ SIZE = (80, 24)
 
 
 @pytest.fixture
-def county(db):
+def county(db, clock):
     c = notebook_county.build()
     # The first customer ordered 8 cartons last week and already chose a PIN.
     last_week = c.today - timedelta(days=7)
@@ -395,8 +396,9 @@ async def test_five_wrong_pins_leave_paper_by_choice_and_a_reset_is_the_countys(
         assert app.screen is today
         assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop=c.shop_name)
         assert CustomerPin.select().count() == pins_before + 1
-        line = acknowledgement.acknowledge(visits.record_visit(county.manager.id, county.today,
-                                                               c.id).id, pin="975310")
+        again = visits.record_visit(county.manager.id, county.today, c.id,
+                                    confirmed={"visit.again_today"})
+        line = acknowledgement.acknowledge(again.id, pin="975310")
         assert line.ack_method == "pin"
 
 
@@ -417,3 +419,210 @@ async def test_every_footer_key_of_today_fits_80_columns(db, county, lang):
         head = text_of(today, "#today-head").splitlines()
         assert head[0].endswith(" r") and " s/f " in head[1] and head[2].endswith(" l")
         assert all(i18n.display_width(line) <= 78 for line in head)
+
+
+# --- nonsense refused, the irreversible asked first (waits for conditions, keys in bursts) -----
+
+
+async def today_up(app, pilot):
+    await pilot.press("f3")
+    screen = await on_screen(pilot, "TodayScreen")
+    await until(pilot, lambda: screen.view is not None, "the day read")
+    return screen
+
+
+def message(screen, selector="#today-msg"):
+    return str(screen.query_one(selector).render())
+
+
+async def test_the_route_done_parks_the_cursor_and_a_second_visit_is_asked(db, county):
+    for c in county.customers:
+        visits.record_visit(county.manager.id, county.today, c.id)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        stops = today.query_one("#stops")
+        assert stops.parked and not stops.show_cursor  # not wrapped back onto the first stop
+        await pilot.press("v")
+        await until(pilot, lambda: message(today) == i18n.t("today.route_done"), "route done")
+        assert len(today_visits(county)) == 5
+        await pilot.press("down", "v")  # the manager chooses the first stop, and visits it again
+        question = await on_screen(pilot, "ConfirmDialog")
+        shop = county.customers[0].shop_name
+        assert f"“{shop}”今天" in str(question.query_one("#confirm-question").render())
+        burst(app, "n", "y")  # the first answer counts
+        await until(pilot, lambda: app.screen is today and message(today) == i18n.t(
+            "confirm.declined"), "no")
+        assert len(today_visits(county)) == 5
+        await pilot.press("v")
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await on_screen(pilot, "AckDialog")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is today and len(today.view.visits) == 6, "saved")
+        assert today_visits(county)[-1].customer_id == county.customers[0].id
+        assert i18n.t("flag.visit.repeat") in str(today.query_one("#visits").get_row_at(5)[-1])
+        assert stops.parked  # the route is still done
+
+
+async def test_a_confirmation_takes_a_burst_exactly_as_typed_keys(db, county):
+    visits.record_visit(county.manager.id, county.today, county.customers[0].id)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        await pilot.press("tab", "d")  # to the visits list; delete asks first
+        question = await on_screen(pilot, "ConfirmDialog")
+        assert "删除后不能恢复" in str(question.query_one("#confirm-question").render())
+        burst(app, "x", "enter", "n", "y")  # neither x nor enter is an answer; n is
+        await until(pilot, lambda: app.screen is today, "back on Today")
+        await until(pilot, lambda: message(today) == i18n.t("confirm.declined"), "not deleted")
+        assert len(today_visits(county)) == 1
+        await pilot.press("d")
+        await on_screen(pilot, "ConfirmDialog")
+        burst(app, "enter", "y", "y")  # y answers; the second y reaches Today, as typed
+        await until(pilot, lambda: app.screen is today and today.view.visits == [], "deleted")
+        assert Visit.select().where(Visit.deleted == True).count() == 1
+        assert message(today) == i18n.t("today.deleted", shop=county.customers[0].shop_name)
+
+
+async def test_off_route_pick_says_what_it_is_and_marks_another_township(db, county):
+    from kjtui.models import Customer, Township
+
+    Customer.create(licence_no="431399100001", shop_name="外镇烟酒店", owner_name="钱七",
+                    township=Township.create(code="T09", name="下梅镇"), area="rural",
+                    retail_format="grocery")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        for query, key, on_route in (("福满多", "visit.on_todays_route", True),
+                                     ("外镇", "visit.other_township", False)):
+            await pilot.press("n")
+            picker = await on_screen(pilot, "CustomerPicker")
+            await pilot.press(*query)
+            await until(pilot, lambda p=picker: p.query_one("#hits").row_count == 1, "a hit")
+            await pilot.press("enter")
+            await on_screen(pilot, "VisitForm")
+            await pilot.press("enter")
+            question = await on_screen(pilot, "ConfirmDialog")
+            assert str(question.query_one("#confirm-question").render()).startswith(
+                i18n.t(key, shop="x", position=2, township="下梅镇").split("x")[0])
+            await pilot.press("y")
+            await on_screen(pilot, "AckDialog")
+            await pilot.press("escape")
+            await until(pilot, lambda q=query: app.screen is today and today.view.visits
+                        and today.view.visits[-1].shop_name.startswith(q), query)
+            assert today.view.visits[-1].on_route is on_route
+        status = str(today.query_one("#visits").get_row_at(1)[-1])
+        assert i18n.t("today.off_route") in status and i18n.t("flag.visit.other_township") in status
+
+
+async def test_a_future_time_is_refused_and_the_departure_is_the_acknowledgement(db, county,
+                                                                                   clock):
+    clock.at = datetime.combine(county.today, datetime.min.time()).replace(hour=6, minute=2)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        await pilot.press("enter")
+        form = await on_screen(pilot, "VisitForm")
+        assert form.query_one("#departed").placeholder == i18n.t("form.departed_hint")
+        form.query_one("#arrived").value = "23:59"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: message(form, "#dialog-msg") == i18n.t(
+            "visit.future_arrival", time="23:59", now="06:02"), "refused")
+        assert today_visits(county) == []
+        form.query_one("#arrived").value = "05:40"
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, "AckDialog")
+        clock.at = clock.at.replace(minute=9)
+        await pilot.press(*"246813", "enter")  # the customer already chose a PIN
+        await until(pilot, lambda: app.screen is today and today.view.visits
+                    and today.view.visits[0].signed, "signed")
+        (line,) = today.view.visits
+        assert (line.arrived_at.strftime("%H:%M"), line.departed_at.strftime("%H:%M")) == (
+            "05:40", "06:09")  # departure: the customer's acknowledgement
+        assert "首签 05:40" in text_of(today, "#today-head")
+
+
+async def test_a_stop_chosen_by_hand_is_the_arrival(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        stops = today.query_one("#stops")
+        assert stops.chosen is None  # the screen placing the cursor is no arrival
+        await pilot.press("down", "up")  # at the shop: the manager takes the stop
+        customer, chosen = stops.chosen
+        assert customer == county.customers[0].id
+        await pilot.press("v")
+        await on_screen(pilot, "AckDialog")
+        (v,) = today_visits(county)
+        assert v.arrived_at == chosen and v.departed_at is None
+
+
+async def test_a_large_order_is_asked_in_the_form(db, county):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        await pilot.press("o")
+        form = await on_screen(pilot, "VisitForm")
+        await pilot.press(*"100000", "enter")  # the customer's usual is 8
+        question = await on_screen(pilot, "ConfirmDialog")
+        assert "100000" in str(question.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is form and message(form, "#dialog-msg") == i18n.t(
+            "confirm.declined"), "back in the form")
+        assert today_visits(county) == []
+        form.query_one("#quantity").value = "80"
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await on_screen(pilot, "AckDialog")
+        (v,) = today_visits(county)
+        assert (v.ordered, v.quantity) == (True, 80)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is today and today.view.visits, "listed")
+        assert i18n.t("flag.visit.big_order") in str(today.query_one("#visits").get_row_at(0)[-1])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_pin_box_stays_on_screen_whatever_the_note(db, county, size):
+    line = visits.record_visit(county.manager.id, county.today, county.customers[1].id,
+                               note="长" * visits.MAX_NOTE)
+    # A notebook from before the cap may hold a far longer note.
+    Visit.update(note="旧" * 2000).where(Visit.id == line.id).execute()
+    app = make_app(db)
+    async with app.run_test(size=size) as pilot:
+        today = await today_up(app, pilot)
+        await pilot.press("tab", "a")
+        dialog = await on_screen(pilot, "AckDialog")
+        pin = await until(pilot, lambda: dialog.query_one("#pin").region, "the PIN box laid out")
+        assert dialog.query_one("#pin").has_focus
+        assert pin.y + pin.height <= size[1] - 1 and pin.x + pin.width <= size[0]
+        assert dialog.query_one("#ack-dialog").region.bottom <= size[1] - 1  # above the footer
+        assert today is not None
+
+
+async def test_phoned_in_is_undone_only_after_a_question(db, county):
+    visits.record_visit(county.manager.id, county.today, county.customers[0].id)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        today = await today_up(app, pilot)
+        for key in ("p", "l"):
+            await pilot.press(key)
+            which = i18n.t("fig.first" if key == "p" else "fig.last")
+            await until(pilot, lambda w=which: message(today) == i18n.t("today.checkin_done",
+                                                                          which=w), which)
+        log = DayLog.get(DayLog.day == county.today)
+        assert log.first_phoned and log.last_phoned
+        await pilot.press("l")  # a second press: asked
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is today, "back")
+        assert DayLog.get(DayLog.day == county.today).last_phoned
+        await pilot.press("l")
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await until(pilot, lambda: message(today) == i18n.t(
+            "today.checkin_undone", which=i18n.t("fig.last")), "undone")
+        assert not DayLog.get(DayLog.day == county.today).last_phoned
+        assert "末签" in text_of(today, "#today-head") and i18n.t("today.not_phoned") in text_of(
+            today, "#today-head")

@@ -32,6 +32,8 @@ def test_week_figures(county):
     assert v.mileage == 60 and v.total("households") == 4 and v.total("quantity") == 10
     assert sorted(i.category for i in v.info) == ["brand_demand", "illegal"]
     assert week.monday_of(date(2026, 5, 17)) == MONDAY
+    # 远山小卖部 (大新乡, a township none of KJ07's routes nor the post is in): flagged
+    assert [(x.shop_name, x.flags) for x in v.flagged] == [("远山小卖部", ("other_township",))]
 
 
 def test_returned_week_names_the_records_to_correct(county):
@@ -102,6 +104,8 @@ async def test_week_screen_shows_the_notebook_and_what_to_correct(db, monkeypatc
         assert row[7] == "09:05☎-12:05"
         chart = str(s.query_one("#week-chart").render())
         assert "户数" in chart and "█" in chart and "42 18" in chart
+        totals = str(s.query_one("#week-totals").render())
+        assert "⚑ 05-11 12:05 远山小卖部：外乡镇" in totals  # what the manager was asked about
         review = str(s.query_one("#week-review").render())
         assert "退回修改" in review and "请更正两处" in review
         assert "拜访 2026-05-11 11:05 红梅烟酒行 (431322100003) — 到店时间与抽检不符" in review

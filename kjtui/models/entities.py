@@ -185,9 +185,9 @@ class DayLog(SyncModel):
     odometer_start = pw.IntegerField(null=True)  # km
     odometer_end = pw.IntegerField(null=True)
     first_phoned = pw.BooleanField(default=False)
-    first_phoned_at = pw.DateTimeField(null=True)
+    first_phoned_at = pw.DateTimeField(null=True)  # the check-in time phoned in
     last_phoned = pw.BooleanField(default=False)
-    last_phoned_at = pw.DateTimeField(null=True)
+    last_phoned_at = pw.DateTimeField(null=True)  # (older records: when it was phoned)
     note = pw.TextField(default="")
 
     one_per = ("manager", "day")

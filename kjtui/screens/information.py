@@ -1,5 +1,7 @@
 """信息: the items the manager collected, by state (collected → organized → fed back); `n`
-collects one, `o` organizes the highlighted one, the county's feedback shows when it arrives."""
+collects one, `o` organizes the highlighted one (not once the county fed back: refused before
+any dialog opens), `s` steps the state filter (all → collected → organized → fed back); the
+county's feedback shows when it arrives."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ class InformationScreen(KjtuiScreen):
     KEYS = (
         Key("n", "collect", "info.key.new"),
         Key("o", "organize", "info.key.organize"),
-        Key("s", "next_state", "info.key.filter"),
+        Key("s", "next_filter", "info.key.filter"),
     )
 
     def __init__(self):
@@ -147,7 +149,8 @@ class InformationScreen(KjtuiScreen):
     def say(self, text: str, error: bool = False) -> None:
         self.query_one("#info-msg", Notice).say(text, error)
 
-    def action_next_state(self) -> None:
+    def action_next_filter(self) -> None:
+        """The next tab: all → collected → organized → fed back → all."""
         tabs = self.query_one("#info-tabs", Tabs)
         tabs.action_next_tab()
 
@@ -162,6 +165,9 @@ class InformationScreen(KjtuiScreen):
         i = self.current()
         if i is None:
             self.say(i18n.t("info.nothing_selected"), True)
+            return
+        if not i.can_organize:
+            self.say(i18n.t("info.already_fed_back"), True)
             return
         self.dialog_open = True
         self.app.push_screen(OrganizeDialog(i.id, i.summary or i.content),

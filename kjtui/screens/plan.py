@@ -67,6 +67,16 @@ def cell(p, today: date) -> Text:
     return text
 
 
+def copied_text(r) -> str:
+    """What a copy of the week did, and what it skipped and why (services.plan.CopyResult)."""
+    text = i18n.t("plan.copied", filled=r.filled, changed=r.changed, unchanged=r.unchanged)
+    why = [i18n.t(f"plan.skip.{reason}", n=getattr(r, reason))
+           for reason in ("passed", "fixed", "no_route") if getattr(r, reason)]
+    if why:
+        text += i18n.t("plan.copy_skipped", n=r.skipped, why=i18n.t("scr.list_sep").join(why))
+    return text
+
+
 class PlanScreen(KjtuiScreen):
     KEYS = (
         Key("r", "pick", "plan.key.route"),  # enter too (the calendar's select)
@@ -237,17 +247,23 @@ class PlanScreen(KjtuiScreen):
             return
         month = self.month
         monday = periods.monday_of(self.cursor_day)
-        self.change(month, lambda manager_id, today: i18n.t(
-            "plan.copied", n=plan.copy_week(manager_id, month, monday, today)))
+        self.change(month, lambda manager_id, today: copied_text(
+            plan.copy_week(manager_id, month, monday, today)))
 
     def action_submit(self) -> None:
+        """提交, after a question when the plan leaves days or customers unplanned."""
         from kjtui.services import plan
 
         if self.month is None:
             return
         month = self.month
-        self.change(month, lambda manager_id, today: plan.submit(manager_id, month, today)
-                    and i18n.t("plan.submit_done", month=month.strftime("%Y-%m")))
+
+        def submit(confirmed: frozenset[str]) -> PlanLoaded:
+            return read_month(month, lambda manager_id, today: plan.submit(
+                manager_id, month, today, confirmed=confirmed)
+                and i18n.t("plan.submit_done", month=month.strftime("%Y-%m")))
+
+        self.call_confirmable(submit, group="plan", exclusive=True)
 
     def action_month(self, step: int) -> None:
         from kjtui.services.periods import add_months

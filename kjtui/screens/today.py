@@ -5,6 +5,10 @@ A routine visit from here, counting the manager's keys with the cursor already o
 (the screen puts it there after every visit): `v` (visited, no order) or `o` `enter` (ordered,
 the customer's last quantity) — then the customer types their own PIN and `enter` in the
 acknowledgement dialog. Through the full form it is `enter` `enter`, or `enter` `o` `enter`.
+When every stop is visited the cursor is parked on none (it never wraps back onto a visited
+stop); what the notebook asks before saving (a second visit the same day, a deletion…) comes as a
+question (`call_confirmable`). Moving the cursor onto a stop by hand is the arrival there
+(kjtui.services.visits.arrival).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
+from kjtui.widgets.route_table import RouteTable
 from kjtui.widgets.visit_form import VisitForm
 
 if TYPE_CHECKING:
@@ -51,6 +56,11 @@ class DayLoaded(Message):
 class VisitSaved(Message):
     line: VisitLine
     ack: bool  # open the acknowledgement next
+
+
+@dataclass
+class VisitClosed(Message):
+    visit_id: str
 
 
 @dataclass
@@ -98,7 +108,7 @@ class TodayScreen(KjtuiScreen):
         yield Header()
         with Vertical(id="today"):
             yield Static("…", id="today-head")
-            stops = DataTable(id="stops", cursor_type="row", zebra_stripes=True)
+            stops = RouteTable(id="stops", cursor_type="row", zebra_stripes=True)
             stops.add_columns(i18n.t("col.pos"), i18n.t("col.done"), i18n.t("col.licence"),
                               i18n.t("col.shop"), i18n.t("col.owner"))
             yield stops
@@ -169,13 +179,15 @@ class TodayScreen(KjtuiScreen):
         return text
 
     def fill_stops(self, v) -> None:
-        table = self.query_one("#stops", DataTable)
+        table = self.query_one("#stops", RouteTable)
         table.clear()
         for s in v.route.stops:
             table.add_row(str(s.position + 1), "✓" if s.visited else "", s.licence_no,
                           Text(s.shop_name), Text(s.owner_name), key=s.customer_id)
         if v.next_stop is not None:
-            table.move_cursor(row=v.next_stop)
+            table.unpark(v.next_stop)
+        elif v.route.stops:
+            table.park()  # the route is done: never back onto a visited stop by itself
 
     def fill_visits(self, v, focus: str | None) -> None:
         table = self.query_one("#visits", DataTable)
@@ -203,8 +215,9 @@ class TodayScreen(KjtuiScreen):
             status.append(i18n.t("today.correction"))
         if not line.on_route:
             status.append(i18n.t("today.off_route"))
+        status.extend(i18n.t(f"flag.visit.{flag}") for flag in line.flags)
         cells = [
-            f"{hm(line.arrived_at)}–{hm(line.departed_at)}",
+            f"{hm(line.arrived_at)}–{hm(line.departed_at, '…')}",  # … : not signed yet
             line.shop_name,
             str(line.quantity) if line.ordered else "—",
             checks,
@@ -234,6 +247,9 @@ class TodayScreen(KjtuiScreen):
 
     def chosen_stop(self):
         """The highlighted stop of the route, or None after saying why there is none."""
+        if self.ready() and self.view.route.stops and self.query_one("#stops", RouteTable).parked:
+            self.say(i18n.t("today.route_done"))
+            return None
         stop = self.ready() and self.selected_stop()
         if not stop and self.view:
             self.say(i18n.t("today.no_stop_selected"), True)
@@ -252,9 +268,14 @@ class TodayScreen(KjtuiScreen):
             return False
         return True
 
-    def write(self, call: Callable[[], object], done: str = "") -> None:
-        """Run one service call; the screen says `done` only after it returned (committed)."""
-        self.call_service(call, lambda _: ChangeSaved(done), group="today-write", refusable=True)
+    def write(self, call: Callable[[frozenset[str]], object],
+              done: str | Callable[[object], str] = "") -> None:
+        """Run one service call, `call(confirmed)`, whose questions the manager answers (see
+        `call_confirmable`); the screen says `done` (or `done(result)`) only after it returned
+        (committed)."""
+        self.call_confirmable(
+            call, lambda result: ChangeSaved(done(result) if callable(done) else done),
+            group="today-write")
 
     def on_change_refused(self, message: ChangeRefused) -> None:
         self.query_one("#today-msg", Notice).refused(message.refusal)
@@ -265,11 +286,16 @@ class TodayScreen(KjtuiScreen):
 
     def on_visit_saved(self, message: VisitSaved) -> None:
         line = message.line
+        # A stop chosen before this visit is no arrival for the next one.
+        self.query_one("#stops", RouteTable).forget_chosen()
         self.say(i18n.t("today.saved", shop=line.shop_name,
                         time=hm(line.departed_at or line.arrived_at)))
         self.load(line.id)
         if message.ack:
             self.open_ack(line)
+
+    def on_visit_closed(self, message: VisitClosed) -> None:
+        self.load(message.visit_id)
 
     # --- visits -------------------------------------------------------------------------------
 
@@ -280,14 +306,17 @@ class TodayScreen(KjtuiScreen):
         else:
             self.action_edit()
 
-    def open_visit_form(self, customer_id: str, shop: str, *, ordered: bool = False) -> None:
+    def open_visit_form(self, customer_id: str, shop: str, *, ordered: bool = False,
+                        off_route: bool = False) -> None:
         m, day = self.manager.id, self.view.day
-        opened = datetime.now()
+        # The arrival shown: when the manager chose the stop by hand, else now (the form opened).
+        arrived = (self.query_one("#stops", RouteTable).chosen_at(customer_id)
+                   or datetime.now().replace(microsecond=0))
 
         def save(**values):
-            return visits.record_visit(m, day, customer_id, **values)
+            return visits.record_visit(m, day, customer_id, off_route=off_route, **values)
 
-        values = dict(arrived_at=opened, ordered=False, quantity=0, satisfaction=5,
+        values = dict(arrived_at=arrived, ordered=False, quantity=0, satisfaction=5,
                       default_quantity=self.view.last_quantities.get(customer_id, 0))
         self.app.push_screen(VisitForm(shop, values, save, focus_quantity=ordered),
                              self.after_visit_form)
@@ -307,9 +336,11 @@ class TodayScreen(KjtuiScreen):
     def action_visit_quick(self) -> None:
         if stop := self.chosen_stop():
             m, day = self.manager.id, self.view.day
-            self.call_service(lambda: visits.record_visit(m, day, stop.customer_id),
-                              lambda line: VisitSaved(line, ack=True), group="today-write",
-                              refusable=True)
+            chosen = self.query_one("#stops", RouteTable).chosen_at(stop.customer_id)
+            self.call_confirmable(
+                lambda confirmed: visits.record_visit(m, day, stop.customer_id,
+                                                      selected_at=chosen, confirmed=confirmed),
+                lambda line: VisitSaved(line, ack=True), group="today-write")
 
     def action_off_route(self) -> None:
         if not self.ready():
@@ -317,7 +348,7 @@ class TodayScreen(KjtuiScreen):
 
         def picked(hit) -> None:
             if hit is not None:
-                self.open_visit_form(hit.id, hit.shop_name)
+                self.open_visit_form(hit.id, hit.shop_name, off_route=True)
 
         self.app.push_screen(CustomerPicker(search.find_customers), picked)
 
@@ -361,7 +392,7 @@ class TodayScreen(KjtuiScreen):
         line = self.chosen_visit()
         if not line:
             return
-        self.write(lambda: visits.delete_visit(line.id),
+        self.write(lambda confirmed: visits.delete_visit(line.id, confirmed=confirmed),
                    i18n.t("today.deleted", shop=line.shop_name))
 
     # --- acknowledgement ----------------------------------------------------------------------
@@ -380,6 +411,10 @@ class TodayScreen(KjtuiScreen):
                                     method=i18n.t(f"choice.ack.{result.ack_method}")))
                 self.query_one("#stops", DataTable).focus()
                 self.load(result.id)
+            else:  # put off (稍后): the visit ends now
+                self.call_service(lambda: visits.close_visit(line.id),
+                                  lambda closed: VisitClosed(closed.id), group="today-write",
+                                  refusable=True)
 
         self.app.push_screen(AckDialog(line, save), acked)
 
@@ -418,7 +453,7 @@ class TodayScreen(KjtuiScreen):
             self.say(i18n.t("pin.reset_confirm", shop=shop))
         else:
             self.reset_armed = None
-            self.write(lambda: acknowledgement.request_pin_reset(line.id),
+            self.write(lambda _confirmed: acknowledgement.request_pin_reset(line.id),
                        i18n.t("pin.reset_requested", shop=shop))
 
     # --- odometer and check-ins ---------------------------------------------------------------
@@ -468,7 +503,7 @@ class TodayScreen(KjtuiScreen):
         def chosen(route_id: str | None) -> None:
             if route_id is not None:
                 m = self.manager.id
-                self.write(lambda: day_service.ride_route(m, message.day, route_id),
+                self.write(lambda _: day_service.ride_route(m, message.day, route_id),
                            i18n.t("today.route_set", route=names[route_id]))
 
         self.app.push_screen(RoutePicker(i18n.t("today.route_title", day=message.day.isoformat()),
@@ -477,4 +512,7 @@ class TodayScreen(KjtuiScreen):
     def action_phone(self, which: str) -> None:
         if self.ready():
             m, day = self.manager.id, self.view.day
-            self.write(lambda: day_service.phone_in(m, day, which))
+            words = i18n.t(f"fig.{which}")
+            self.write(lambda confirmed: day_service.phone_in(m, day, which, confirmed=confirmed),
+                       lambda done: i18n.t("today.checkin_done" if done else
+                                           "today.checkin_undone", which=words))

@@ -150,6 +150,10 @@ class WeekScreen(KjtuiScreen):
         self.query_one("#week-chart", Static).update(chart(v))
         totals = i18n.t("week.totals", households=v.total("households"), orders=v.total("orders"),
                         quantity=v.total("quantity"), km=v.mileage, info=len(v.info))
+        for line in v.flagged:  # what the notebook asked the manager to confirm
+            totals += "\n" + i18n.t("week.flagged", at=line.arrived_at.strftime("%m-%d %H:%M"),
+                                     shop=line.shop_name, flags=" · ".join(
+                                         i18n.t(f"flag.visit.{f}") for f in line.flags))
         if v.info:
             items = "；".join(f"{i18n.choice('info_category', i.category)}"
                              f"（{i18n.choice('info_state', i.state)}）" for i in v.info)

@@ -24,6 +24,7 @@ from kjtui.models import (
 from kjtui.models.journal import owner_for
 from kjtui.services.search import CustomerRow
 from kjtui.services.session import now
+from kjtui.services.visits import departure
 
 # --- detail ----------------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | Non
     }
     query = (
         Visit.select(Visit, DayLog.day.alias("log_day"), Manager.name.alias("manager_name"),
-                     Acknowledgement.method)
+                     Acknowledgement.method, Acknowledgement.at.alias("ack_at"))
         .join(DayLog, on=(Visit.day == DayLog.id))
         .switch(Visit).join(Manager, on=(Visit.manager == Manager.id))
         .switch(Visit).join(Acknowledgement, peewee.JOIN.LEFT_OUTER, on=(
@@ -96,7 +97,8 @@ def customer_detail(customer_id: str, visits: int = 100) -> CustomerDetail | Non
         .objects()
     )
     lines = [
-        VisitLine(v.id, v.log_day, v.arrived_at, v.departed_at, v.manager_name, v.ordered,
+        VisitLine(v.id, v.log_day, v.arrived_at, departure(v.departed_at, v.ack_at),
+                  v.manager_name, v.ordered,
                   v.quantity,
                   v.method, v.id in superseded, v.note)
         for v in query

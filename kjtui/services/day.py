@@ -23,7 +23,6 @@ from kjtui.models import (
     journal,
 )
 from kjtui.models.journal import owner_for
-from kjtui.services.session import now
 
 # A motorbike on rural roads does not do more than this in a working day, and between two days it
 # is parked at the post: beyond these the reading is refused unless the manager confirms it.
@@ -269,15 +268,38 @@ def end_day(manager_id: str, day: date, odometer_end, *, confirm: bool = False) 
     return km
 
 
-def phone_in(manager_id: str, day: date, which: str) -> bool:
-    """首末签到: toggle whether the first (or last) visit of the day was phoned in to the
-    assessor; the check-in time itself is the visit's time."""
+def phone_in(manager_id: str, day: date, which: str, *,
+             confirmed: frozenset[str] | tuple[str, ...] = ()) -> bool:
+    """首末签到: the first (or last) check-in of the day — the first (last) visit's arrival —
+    phoned in to the assessor; the time phoned in is kept (`first_phoned_at`/`last_phoned_at`).
+    Pressed again, it is un-reported, after a question. Returns whether it is now reported."""
     if which not in ("first", "last"):
         raise ValueError(which)
     log = day_log(manager_id, day)
-    if log is None or not live_visits().where(Visit.day == log.id).exists():
+    arrivals = [] if log is None else [
+        v.arrived_at for v in live_visits().select(Visit.arrived_at).where(Visit.day == log.id)]
+    if not arrivals:
         raise Refused("checkin.no_visit")
-    done = not getattr(log, f"{which}_phoned")
-    journal.update(log, **{f"{which}_phoned": done,
-                           f"{which}_phoned_at": now() if done else None})
-    return done
+    if getattr(log, f"{which}_phoned"):
+        reported = getattr(log, f"{which}_phoned_at")
+        Refused.unless_confirmed(f"checkin.unreport_{which}", confirmed,
+                                 at=reported.strftime("%H:%M") if reported else "—")
+        journal.update(log, **{f"{which}_phoned": False, f"{which}_phoned_at": None})
+        return False
+    at = min(arrivals) if which == "first" else max(arrivals)
+    journal.update(log, **{f"{which}_phoned": True, f"{which}_phoned_at": at})
+    return True
+
+
+def checkins_still_reported(log: DayLog) -> None:
+    """A last check-in phoned in stays reported only while the day's last check-in is not later
+    than the time phoned in: a visit recorded (or moved) after it takes "已报" away, and the
+    manager phones the new last check-in in. Call in the transaction that changed the visits."""
+    log = DayLog.get_by_id(log.id)
+    if not log.last_phoned or log.last_phoned_at is None:
+        return
+    last = (live_visits().select(fn.MAX(Visit.arrived_at)).where(Visit.day == log.id).scalar())
+    if isinstance(last, str):  # SQLite hands an aggregate of datetimes back as text
+        last = datetime.fromisoformat(last)
+    if last is not None and last > log.last_phoned_at:
+        journal.update(log, last_phoned=False, last_phoned_at=None)

@@ -23,11 +23,17 @@ from kjtui.models import (
 from kjtui.models.journal import owner_for
 from kjtui.services.session import now
 
-MAX_TEXT = 2000
+# An item's content or summary: a paragraph, as much as the detail under the list shows.
+MAX_TEXT = 500  # characters
 
 
 def displayed_state(stored_state: str, feedback_count: int) -> str:
     return "fed_back" if feedback_count else stored_state
+
+
+def organizable(state: str) -> bool:
+    """An item may be organized (or reworded) until the county has fed back on it."""
+    return state != "fed_back"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,10 @@ class InfoLine:
     customer_id: str | None
     customer_name: str
     feedback: list[Feedback]
+
+    @property
+    def can_organize(self) -> bool:
+        return organizable(self.state)
 
 
 def _feedback(item_ids: list[str]) -> dict[str, list[Feedback]]:
@@ -106,7 +116,7 @@ def collect(manager_id: str, category: str, content: str, on: date,
     if not content:
         raise Refused("info.empty")
     if len(content) > MAX_TEXT:
-        raise Refused("info.too_long", max=MAX_TEXT)
+        raise Refused("info.too_long", n=len(content), max=MAX_TEXT)
     if customer_id is not None and Customer.get_or_none(Customer.id == customer_id) is None:
         raise Refused("proposal.no_customer")
     m = Manager.get_by_id(manager_id)
@@ -123,13 +133,13 @@ def organize(item_id: str, summary: str) -> None:
     if not summary:
         raise Refused("info.empty_summary")
     if len(summary) > MAX_TEXT:
-        raise Refused("info.too_long", max=MAX_TEXT)
+        raise Refused("info.too_long", n=len(summary), max=MAX_TEXT)
     item = InfoItem.get_or_none(
         (InfoItem.id == item_id) & (InfoItem.deleted == False))
     if item is None:
         raise Refused("info.gone")
     n = InfoFeedback.select().where((InfoFeedback.item == item_id)
                                     & (InfoFeedback.deleted == False)).count()
-    if displayed_state(item.state, n) == "fed_back":
+    if not organizable(displayed_state(item.state, n)):
         raise Refused("info.already_fed_back")
     journal.update(item, summary=summary, state="organized", organized_at=now())

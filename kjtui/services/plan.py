@@ -207,32 +207,98 @@ def assign(manager_id: str, month: date, day: date, route_id: str | None, today:
             journal.update(row, route=route_id, deleted=False)
 
 
-def copy_week(manager_id: str, month: date, source_monday: date, today: date) -> int:
-    """Repeat the week starting `source_monday` on the later days of the month that have no
-    route yet (never overwriting one). Returns how many days were filled."""
+@dataclass(frozen=True)
+class CopyResult:
+    """What `copy_week` did to the other days of the month, and what it skipped and why."""
+
+    filled: int  # days without a route that now have the week's
+    changed: int  # days planned with another route, now the week's
+    unchanged: int  # days that already had the week's route
+    passed: int  # skipped: the day has passed
+    fixed: int  # skipped: the plan is submitted and the day has begun
+    no_route: int  # skipped: the week has no route on that weekday (a copy never clears a day)
+
+    @property
+    def skipped(self) -> int:
+        return self.passed + self.fixed + self.no_route
+
+
+def copy_week(manager_id: str, month: date, source_monday: date, today: date) -> CopyResult:
+    """Repeat the week starting `source_monday` on every other day of the month, before and after
+    it: each day gets the route the week has on its weekday, an empty day as well as one planned
+    with another route. Skipped: days that have passed, days fixed by the submitted plan, and
+    weekdays the week has no route on (a copy never takes a route away)."""
     month = month_start(month)
     if not _month_editable(month, today):
         raise Refused("plan.month_closed", month=month.strftime("%Y-%m"))
+    week = {source_monday + timedelta(days=i) for i in range(7)}
     days = plan_against_actual(manager_id, source_monday, source_monday + timedelta(days=6),
                                today)
     pattern = {p.day.weekday(): p.route_id for p in days if p.route_id}
     if not pattern:
         raise Refused("plan.nothing_to_copy")
     current = {p.day: p for p in month_view(manager_id, month, today).days}
-    filled = 0
+    counts = dict.fromkeys(("filled", "changed", "unchanged", "passed", "fixed", "no_route"), 0)
     with database.atomic():
         for d in month_days(month):
-            route = pattern.get(d.weekday())
-            p = current[d]
-            if d > source_monday + timedelta(days=6) and route and p.editable and not p.route_id:
+            if d in week:
+                continue
+            route, p = pattern.get(d.weekday()), current[d]
+            if d < today:
+                counts["passed"] += 1
+            elif not p.editable:
+                counts["fixed"] += 1
+            elif route is None:
+                counts["no_route"] += 1
+            elif p.route_id == route:
+                counts["unchanged"] += 1
+            else:
+                counts["changed" if p.route_id else "filled"] += 1
                 assign(manager_id, month, d, route, today)
-                filled += 1
-    return filled
+    return CopyResult(**counts)
 
 
-def submit(manager_id: str, month: date, today: date) -> MonthView:
+@dataclass(frozen=True)
+class Unplanned:
+    """What the month's plan leaves out: days without a route, and the manager's customers on no
+    route planned on any day of the month."""
+
+    days: list[date]
+    customers: list[str]  # shop names
+
+
+def unplanned(manager_id: str, month: date) -> Unplanned:
+    from kjtui.models import Customer
+
+    month = month_start(month)
+    days = month_days(month)
+    planned = {
+        p.day: p.route_id for p in PlanDay.select(PlanDay.day, PlanDay.route)
+        .join(MonthlyPlan, on=(PlanDay.plan == MonthlyPlan.id))
+        .where((MonthlyPlan.manager == manager_id) & PlanDay.day.between(days[0], days[-1])
+               & (PlanDay.deleted == False) & PlanDay.route.is_null(False))
+    }
+    on_routes = set()
+    for route_stops in _stops(set(planned.values())).values():
+        on_routes.update(route_stops)
+    customers = [
+        c.shop_name for c in Customer.select(Customer.id, Customer.shop_name)
+        .where((Customer.manager == manager_id) & (Customer.deleted == False)
+               & (Customer.active == True))
+        .order_by(Customer.licence_no)
+        if c.id not in on_routes
+    ]
+    return Unplanned([d for d in days if d not in planned], customers)
+
+
+SHOWN_DAYS, SHOWN_CUSTOMERS = 10, 5  # what the question before submitting names
+
+
+def submit(manager_id: str, month: date, today: date, *,
+           confirmed: frozenset[str] | tuple[str, ...] = ()) -> MonthView:
     """提交: the month's plan handed in. From then on the days up to today are fixed; later days
-    may still change (a route swapped for a good reason), each change journaled."""
+    may still change (a route swapped for a good reason), each change journaled. Asked first
+    when the plan leaves days without a route or customers on no planned route (`unplanned`)."""
     from kjtui.models import journal
 
     month = month_start(month)
@@ -245,5 +311,19 @@ def submit(manager_id: str, month: date, today: date) -> MonthView:
         raise Refused("plan.nothing_to_submit", month=month.strftime("%Y-%m"))
     if mp.submitted_at is not None:
         raise Refused("plan.already_submitted", at=mp.submitted_at.strftime("%m-%d %H:%M"))
+    left = unplanned(manager_id, month)
+    if left.days or left.customers:
+        Refused.unless_confirmed(
+            "plan.unplanned", confirmed, month=month.strftime("%Y-%m"),
+            n_days=len(left.days), n_customers=len(left.customers),
+            days=_listed([str(d.day) for d in left.days], SHOWN_DAYS),
+            customers=_listed(left.customers, SHOWN_CUSTOMERS))
     journal.update(mp, submitted_at=now())
     return month_view(manager_id, month, today)
+
+
+def _listed(names: list[str], shown: int) -> str:
+    """The first `shown` names, then "…" for the rest ("—" for none)."""
+    if not names:
+        return "—"
+    return " ".join(names[:shown]) + (" …" if len(names) > shown else "")

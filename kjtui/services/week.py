@@ -8,7 +8,7 @@ uses the same `week_notebook`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import peewee
@@ -26,7 +26,7 @@ from kjtui.models import (
     WeeklyReview,
 )
 from kjtui.services import day as day_service
-from kjtui.services import information
+from kjtui.services import information, visits
 from kjtui.services.day import live_visits
 from kjtui.services.periods import monday_of
 from kjtui.services.plan import DayPlan, plan_against_actual
@@ -74,6 +74,7 @@ class WeekView:
     info: list[information.InfoLine]
     review: ReviewView | None  # the current word on the week (not superseded)
     earlier: list[ReviewView]  # superseded reviews, newest first
+    flagged: list[visits.VisitLine] = field(default_factory=list)  # visits with FLAGS, in order
 
     @property
     def sunday(self) -> date:
@@ -121,8 +122,10 @@ def week_notebook(manager_id: str, monday: date, today: date) -> WeekView:
             log.odometer_start if log else None, log.odometer_end if log else None,
         ))
     reviews = _reviews(manager_id, monday)
+    flagged = [line for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted
+               for line in visits.visit_lines(log.id) if line.flags and not line.superseded_by_id]
     return WeekView(manager_id, monday, days, information.items(manager_id, monday, sunday),
-                    reviews[0] if reviews else None, reviews[1:])
+                    reviews[0] if reviews else None, reviews[1:], flagged)
 
 
 def _reviews(manager_id: str, monday: date) -> list[ReviewView]:

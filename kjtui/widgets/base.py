@@ -7,13 +7,19 @@ Services: `call_service` is the one way a screen or dialog calls kjtui.services.
 thread worker with the notebook open in that thread; what it returns becomes a typed message
 posted back to the screen, and a write the service refuses becomes `ChangeRefused`:
 
-    self.call_service(lambda: visits.delete_visit(line.id),
-                      lambda _: ChangeSaved(i18n.t("today.deleted", shop=line.shop_name)),
+    self.call_service(lambda: visits.edit_visit(line.id, note=note),
+                      lambda _: ChangeSaved(i18n.t("scr.saved")),
                       group="today-write", refusable=True)
+
+A write the person may confirm (a second visit the same day, a deletion) goes through
+`call_confirmable`: the service refuses it with `Refused(key, confirmable=True)` until `key` is
+among the `confirmed` keys it is called with; the refusal becomes a question (ConfirmDialog) and a
+yes calls it again with that key added — each question asked once, in turn.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -57,12 +63,28 @@ class ChangeRefused(Message):
     refusal: Refusal
 
 
+@dataclass
+class ConfirmAsked(Message):
+    """A confirmable refusal of the call waiting under `token`: ask the person."""
+
+    refusal: Refusal
+    token: int
+
+
+_tokens = itertools.count(1)
+
+
 class KjtuiScreen(Screen):
     KEYS: ClassVar[tuple[Key, ...]] = ()
+    # A dialog of this screen (a question included) is open: the screen's resume when it closes
+    # is no reason to read again (what the dialog did reads again itself).
+    dialog_open = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         install_keys(self, self.KEYS)
+        # token -> (call, done, group, confirmed): confirmable writes waiting for an answer.
+        self._asking: dict[int, tuple] = {}
 
     def open_notebook(self) -> None:
         """Open the app's notebook for the calling thread (a worker's, or the main thread for a
@@ -78,16 +100,60 @@ class KjtuiScreen(Screen):
         `exclusive`: a newer call of the group replaces this one (its message may still
         come: a handler that cares checks it is not stale). `refusable`: a refusal posts
         ChangeRefused instead; anything else raised is a bug and stops the app, as in any worker."""
+        return self._run(call, done, group, exclusive, ChangeRefused if refusable else None)
 
+    def call_confirmable(self, call: Callable[[frozenset[str]], R],
+                         done: Callable[[R], Message | None] | None = None, *, group: str,
+                         exclusive: bool = False, confirmed: frozenset[str] = frozenset()) -> Worker:
+        """`call(confirmed)` as a refusable `call_service`, where a confirmable refusal becomes a
+        question (ConfirmDialog); answered yes, `call` runs again with the refusal's key added to
+        `confirmed`; answered no, ChangeRefused says nothing was saved."""
+        token = next(_tokens)
+        self._asking[token] = (call, done, group, exclusive, confirmed)
+
+        def refused(refusal: Refusal) -> Message:
+            if refusal.confirmable and refusal.key not in confirmed:
+                return ConfirmAsked(refusal, token)
+            self._asking.pop(token, None)
+            return ChangeRefused(refusal)
+
+        def answered(result: R) -> Message | None:
+            self._asking.pop(token, None)
+            return result if done is None else done(result)
+
+        return self._run(lambda: call(confirmed), answered, group, exclusive, refused)
+
+    def on_confirm_asked(self, message: ConfirmAsked) -> None:
+        from kjtui.widgets.confirm_dialog import ConfirmDialog
+
+        waiting = self._asking.pop(message.token, None)
+        if waiting is None:
+            return
+        call, done, group, exclusive, confirmed = waiting
+        refusal = message.refusal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.call_confirmable(call, done, group=group, exclusive=exclusive,
+                                      confirmed=confirmed | {refusal.key})
+            else:
+                self.post_message(ChangeRefused(Refusal("confirm.declined")))
+
+        self.dialog_open = True
+        self.app.push_screen(ConfirmDialog(refusal.text), answer)
+
+    def _run(self, call: Callable[[], R], done: Callable[[R], Message | None] | None,
+             group: str, exclusive: bool,
+             refused: Callable[[Refusal], Message] | None) -> Worker:
         def run() -> None:
             self.open_notebook()
             try:
                 result = call()
             except Exception as exc:
-                refusal = refusal_of(exc) if refusable else None
+                refusal = refusal_of(exc) if refused is not None else None
                 if refusal is None:
                     raise
-                self.post_message(ChangeRefused(refusal))
+                self.post_message(refused(refusal))
                 return
             message = result if done is None else done(result)
             if message is not None:

@@ -31,6 +31,9 @@ class Dialog(KjtuiModal, Generic[R]):
     Dialog Input { width: 1fr; }
     """
     FOCUS: str | None = None  # the selector of what has the focus when the dialog opens
+    # `save(**values, confirmed=keys)` may be refused with a confirmable refusal: ask the person
+    # (ConfirmDialog) and, answered yes, save again with that key confirmed.
+    ASKS = False
 
     def __init__(self, save: Callable[..., R]):
         super().__init__()
@@ -38,8 +41,13 @@ class Dialog(KjtuiModal, Generic[R]):
         self.busy = False
 
     def submit(self, **values) -> None:
-        if not self.busy:  # a second enter while saving must not save twice
-            self.busy = True
+        if self.busy:  # a second enter while saving must not save twice
+            return
+        self.busy = True
+        if self.ASKS:
+            self.call_confirmable(lambda confirmed: self._save(**values, confirmed=confirmed),
+                                  DialogSaved, group="dialog-save")
+        else:
             self.call_service(lambda: self._save(**values), DialogSaved, group="dialog-save",
                               refusable=True)
 

@@ -36,6 +36,7 @@ class VisitForm(Dialog[VisitLine]):
 
     KEYS = (Key("ctrl+s", "save", "key.save"), Key("o", "toggle_order", "key.toggle_order"),
             Key("escape", "cancel", "key.cancel"))
+    ASKS = True  # a second visit the same day, an order far above the usual: asked, then saved
 
     def __init__(self, shop: str, values: dict, save, *, title_key: str = "form.visit",
                  focus_quantity: bool = False):

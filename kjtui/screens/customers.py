@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.proposal_dialog import ProposalDialog
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -30,6 +30,7 @@ from kjtui.services.visits import VisitLine
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker

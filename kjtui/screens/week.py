@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from kjtui.services.session import ManagerInfo

@@ -6,13 +6,14 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.services import information, search
 from kjtui.services.information import INFO_CATEGORIES
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 
 

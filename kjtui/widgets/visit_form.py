@@ -10,13 +10,14 @@ from datetime import datetime, time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm
 from kjtui.services.visits import CHECKS, VisitLine
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")

@@ -22,7 +22,7 @@ MESSAGES = {
     "visit.already_corrected": ("这条拜访已经更正过了，请更正最新的那一条。", "This visit was already corrected; correct the newest record instead."),
     "ack.already": ("这次拜访已经认可过了。", "This visit is already acknowledged."),
     "ack.superseded": ("这条拜访已被更正，请认可更正后的记录。", "This visit was corrected; acknowledge the correction instead."),
-    "ack.wrong_pin": ("密码不对，请客户重新输入（还可试 {left} 次）。", "Wrong PIN; let the customer type it again ({left} tries left)."),
+    "ack.wrong_pin": ("密码不对，请客户重新输入（还可试 {left} 次）。", "Wrong PIN; let the customer type it again ({left} {left|try|tries} left)."),
     "ack.pin_locked": ("已连续输错 {tries} 次密码，这次拜访不能再用密码认可：请客户在纸质手册上签名并记下页码。签过之后可按 k 让客户重设密码。",
                        "{tries} wrong PINs in a row: this visit can no longer be acknowledged by PIN. Have the customer sign the paper handbook and type its page; after that, k lets the customer choose a new PIN."),
     "pin.reset_needs_paper": ("“{shop}”的这次拜访没有纸质手册签名；客户在纸上签名后才能重设密码。", "No paper handbook signature on this visit to “{shop}”: a PIN is reset only after one."),
@@ -121,7 +121,7 @@ MESSAGES = {
     "ack.reason": ("拒签原因", "Reason declined"),
     "ack.paper_hint": ("记录客户在纸质手册上签名的页码。", "Record the page the customer signed in the paper handbook."),
     "ack.declined_hint": ("客户拒绝认可：记录原因（以及手册页码，如有）。", "The customer declines: record why (and the handbook page, if any)."),
-    "ack.summary_order": ("订货 {qty} 条", "ordered {qty} cartons"),
+    "ack.summary_order": ("订货 {qty} 条", "ordered {qty} {qty|carton|cartons}"),
     "ack.summary_no_order": ("未订货", "no order"),
     # odometer dialog
     "odo.start_title": ("出车里程表读数（公里）", "Odometer at the start of the day (km)"),

@@ -193,7 +193,8 @@ class PlanScreen(KjtuiScreen):
                 actual += "  " + i18n.t("plan.ridden", route=p.ridden_route_name)
             lines.append(actual)
         if p.missed_names:
-            lines.append(clip(i18n.t("plan.missed_names", names="、".join(p.missed_names)), 76,
+            names = i18n.t("scr.name_sep").join(p.missed_names)
+            lines.append(clip(i18n.t("plan.missed_names", names=names), (self.size.width or 80) - 4,
                               ellipsis=True))
         box.update(Text("\n".join(lines)))
 

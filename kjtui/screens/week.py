@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
+from kjtui.display import paren
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
 
@@ -152,8 +153,9 @@ class WeekScreen(KjtuiScreen):
         totals = i18n.t("week.totals", households=v.total("households"), orders=v.total("orders"),
                         quantity=v.total("quantity"), km=v.mileage, info=len(v.info))
         if v.info:
-            items = "；".join(f"{i18n.choice('info_category', i.category)}"
-                             f"（{i18n.choice('info_state', i.state)}）" for i in v.info)
+            items = i18n.t("scr.list_sep").join(i18n.choice("info_category", i.category)
+                                                + paren(i18n.choice("info_state", i.state))
+                                                for i in v.info)
             totals += "\n" + i18n.t("week.info_line", items=items)
         self.query_one("#week-totals", Static).update(Text(totals))
         text = review_text(v.review)

@@ -46,6 +46,10 @@ class KjtuiApp(App):
     # the app's default screen rather than one of its MODES at first: Textual re-parses the whole
     # stylesheet when it sets up a mode's first screen, not when it sets up the default screen.
     DEFAULT_MODE = "home"
+    # Every screen is styled by its size (app.tcss): -narrow under 80 columns, -short under 24
+    # rows; from 60×20 (a laptop with a large font) up, every screen stays usable.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     # The app's own keys; the places' keys (F2–F7) are added from NAV.
     KEYS = (
         Key("ctrl+q", "quit", "key.quit", show=False, priority=True),

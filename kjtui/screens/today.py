@@ -34,6 +34,7 @@ from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
+from kjtui.widgets.table import Table
 from kjtui.widgets.visit_form import VisitForm
 
 if TYPE_CHECKING:
@@ -98,11 +99,11 @@ class TodayScreen(KjtuiScreen):
         yield Header()
         with Vertical(id="today"):
             yield Static("…", id="today-head")
-            stops = DataTable(id="stops", cursor_type="row", zebra_stripes=True)
+            stops = Table(id="stops", cursor_type="row", zebra_stripes=True)
             stops.add_columns(i18n.t("col.pos"), i18n.t("col.done"), i18n.t("col.licence"),
                               i18n.t("col.shop"), i18n.t("col.owner"))
             yield stops
-            visits = DataTable(id="visits", cursor_type="row")
+            visits = Table(id="visits", cursor_type="row")
             visits.add_columns(i18n.t("col.time"), i18n.t("col.shop"), i18n.t("col.order"),
                                i18n.t("col.checks"), i18n.t("col.sat"), i18n.t("col.ack"), "")
             yield visits

@@ -19,6 +19,7 @@ from kjtui.bindings import Key
 from kjtui.display import paren
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.session import ManagerInfo
@@ -90,11 +91,13 @@ class WeekScreen(KjtuiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="week-title", classes="title")
-        table = DataTable(id="week-days", cursor_type="row")
-        for key, width in (("week.col.day", 8), ("week.col.plan", 10), ("week.col.ridden", 8),
-                           ("week.col.households", 3), ("week.col.pva", 8),
-                           ("week.col.ack", 8), ("week.col.km", 4), ("week.col.checkin", 13)):
-            table.add_column(i18n.t(key), width=width)
+        table = Table(id="week-days", cursor_type="row")
+        # (column, width, narrowest: under 80 columns the route names give way first)
+        for key, width, narrowest in (
+                ("week.col.day", 8, 8), ("week.col.plan", 10, 6), ("week.col.ridden", 8, 4),
+                ("week.col.households", 3, 2), ("week.col.pva", 8, 6), ("week.col.ack", 8, 5),
+                ("week.col.km", 4, 3), ("week.col.checkin", 13, 13)):
+            table.add_column(i18n.t(key), width=width, min_width=narrowest)
         yield table
         with VerticalScroll(id="week-body"):
             yield Static("", id="week-chart")

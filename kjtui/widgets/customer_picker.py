@@ -18,6 +18,7 @@ from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiModal
 from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.search import CustomerRow
@@ -45,7 +46,7 @@ class CustomerPicker(KjtuiModal):
         with Vertical(classes="dialog", id="customer-picker"):
             yield Static(i18n.t("pick.title"), classes="title")
             yield Input(id="query")
-            table = DataTable(id="hits", cursor_type="row")
+            table = Table(id="hits", cursor_type="row")
             table.add_columns(i18n.t("col.licence"), i18n.t("col.shop"), i18n.t("col.owner"),
                               i18n.t("col.township"))
             yield table

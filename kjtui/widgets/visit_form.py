@@ -19,6 +19,7 @@ from kjtui.services.visits import CHECKS, VisitLine
 from kjtui.widgets.dialog import Dialog
 from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.tick import Tick
 
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")
 
@@ -59,16 +60,16 @@ class VisitForm(Dialog[VisitLine]):
                 yield Input(hm(v.get("departed_at"), ""), id="departed", classes="hhmm",
                             placeholder=i18n.t("form.departed_hint"))
             with Horizontal(classes="row"):
-                yield Checkbox(i18n.t("form.ordered"), bool(v.get("ordered")), id="ordered")
+                yield Tick(i18n.t("form.ordered"), bool(v.get("ordered")), id="ordered")
                 yield Label(i18n.t("form.quantity"))
                 yield Input(str(v.get("quantity") or 0), id="quantity", type="integer",
                             classes="num")
             with Horizontal(classes="row"):
                 for name in CHECKS[:2]:
-                    yield Checkbox(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
+                    yield Tick(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
             with Horizontal(classes="row"):
                 for name in CHECKS[2:]:
-                    yield Checkbox(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
+                    yield Tick(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
             with Horizontal(classes="row"):
                 yield Label(i18n.t("form.sat"))
                 sat = v.get("satisfaction", 5)

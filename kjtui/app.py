@@ -53,7 +53,7 @@ class KjtuiApp(App):
     # The app's own keys; the places' keys (F2–F7) are added from NAV.
     KEYS = (
         Key("ctrl+q", "quit", "key.quit", show=False, priority=True),
-        Key("f1", "toggle_keys", "key.help", id="help"),
+        Key("f1", "toggle_keys", "key.help", priority=True, id="help"),
         Key("question_mark", "toggle_keys", "key.help", show=False, id="help2"),
     )
 

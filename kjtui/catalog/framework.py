@@ -6,6 +6,8 @@ MESSAGES = {
     # the app
     "app.quit_title": ("要退出吗？", "Do you want to quit?"),
     "app.quit_hint": ("按 [b]ctrl+q[/b] 退出工作本。", "Press [b]ctrl+q[/b] to quit the notebook."),
+    "tx.quit": ("退出", "Quit"),
+    "tx.quit_the_app_and_return_to_the_command_prompt": ("退出工作本，回到命令行", "Quit the app and return to the command prompt."),
     # the command palette
     "palette.placeholder": ("输入要去的页面或要做的操作…", "Search for commands…"),
     "palette.none": ("没有相符的命令", "No matches found"),

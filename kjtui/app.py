@@ -55,6 +55,8 @@ class KjtuiApp(App):
         Key("ctrl+q", "quit", "key.quit", show=False, priority=True),
         Key("f1", "toggle_keys", "key.help", priority=True, id="help"),
         Key("question_mark", "toggle_keys", "key.help", show=False, id="help2"),
+        # Replaces Textual's "palette": the footer shows it at its right end.
+        Key("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     )
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
@@ -109,7 +111,7 @@ class KjtuiApp(App):
         for key, active in screen.active_bindings.items():
             b = active.binding
             if (not isinstance(b, KeyBinding) or b.action in seen
-                    or b.action.startswith("switch_mode")):
+                    or b.action.startswith("switch_mode") or b.action == "command_palette"):
                 continue
             seen.add(b.action)
             yield SystemCommand(

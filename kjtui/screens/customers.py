@@ -145,7 +145,7 @@ class CustomerDetailScreen(KjtuiScreen):
         yield Static("", id="cd-head")
         table = Table(id="cd-visits", cursor_type="row")
         for key, width in (("cust.col.date", 10), ("cust.col.time", 5), ("cust.col.manager", 8),
-                           ("cust.col.order", 6), ("cust.col.ack", 12)):
+                           ("cust.col.order", 6), ("cust.col.ack", 14)):
             table.add_column(i18n.t(key), width=width)
         yield table
         with VerticalScroll(id="cd-proposals"):

@@ -49,7 +49,9 @@ TEXTUAL_CLASSES = (App, Screen, ModalScreen, DataTable, Input, Select, SelectOve
 
 
 def english_words(app) -> set[str]:
-    return {w for w in ENGLISH.findall(text(app))
+    """English words on the screen, in its notifications, and in the tooltips a mouse finds."""
+    tooltips = [str(w.tooltip) for w in app.screen.query("*") if w.tooltip]
+    return {w for w in ENGLISH.findall("\n".join([text(app), *tooltips]))
             if w not in KEY_NAMES and not re.fullmatch("[0-9a-f]{8,}", w)}
 
 

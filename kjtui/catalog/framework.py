@@ -12,6 +12,7 @@ MESSAGES = {
     "palette.placeholder": ("输入要去的页面或要做的操作…", "Search for commands…"),
     "palette.none": ("没有相符的命令", "No matches found"),
     "palette.app": ("随处可用", "Anywhere"),
+    "palette.open": ("打开命令面板", "Open the command palette"),
     "tx.exit_the_command_palette": ("关闭命令面板", "Exit the command palette"),
     "tx.next_command": ("下一条命令", "Next command"),
     "tx.previous_command": ("上一条命令", "Previous command"),

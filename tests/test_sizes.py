@@ -156,3 +156,18 @@ async def test_today_keeps_the_next_stop_in_view_when_the_terminal_shrinks(db, c
             await settle(app, pilot)
             assert NEXT_STOP in text(app), size
             check_footer(app)
+
+
+async def test_a_screen_resized_while_away_fits_when_shown_again(db, county):
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(200, 50)) as pilot:
+        for key in ("f4", "f7", "f5", "f3"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(app, pilot)
+        for key, table in (("f4", "#calendar"), ("f7", "#week-days"), ("f5", "#cust-table")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.screen.query_one(table).max_scroll_x == 0, key
+            check_footer(app)

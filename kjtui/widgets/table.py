@@ -40,16 +40,20 @@ class Table(DataTable):
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         super()._update_dimensions(new_rows)  # measures the new rows' cells first
-        if self.fit():
-            super()._update_dimensions(())
+        self.refit()
 
     def on_resize(self) -> None:
-        if self.fit():
-            self._clear_caches()
-            super()._update_dimensions(())
-            self.refresh()
-        if self.cursor_type == "row" and self.row_count:
+        self.refit()
+        if self.cursor_type != "none" and self.row_count:
             self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def refit(self) -> None:
+        """Fit the columns to the width now; when that changes them, draw them anew."""
+        if self.fit():
+            self._update_count += 1  # rendered rows are cached by it
+            self._clear_caches()
+            super()._update_dimensions(())  # the virtual size from the new widths
+            self.refresh()
 
     def fit(self) -> bool:
         """Give the columns the widths that fit the table's width; True when anything changed."""

@@ -39,21 +39,31 @@ class Table(DataTable):
         return super().clear(columns)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        new_rows = set(new_rows)
         super()._update_dimensions(new_rows)  # measures the new rows' cells first
-        self.refit()
+        refitted = self.refit()
+        if new_rows and not refitted:
+            # A row drawn before it was measured (a busy laptop paints between add_row and
+            # idle) stays cached at its column's old width: Textual's cell cache has no width.
+            self.redraw()
 
     def on_resize(self) -> None:
         self.refit()
         if self.cursor_type != "none" and self.row_count:
             self.call_after_refresh(self._scroll_cursor_into_view)
 
-    def refit(self) -> None:
+    def refit(self) -> bool:
         """Fit the columns to the width now; when that changes them, draw them anew."""
-        if self.fit():
-            self._update_count += 1  # rendered rows are cached by it
-            self._clear_caches()
-            super()._update_dimensions(())  # the virtual size from the new widths
-            self.refresh()
+        if not self.fit():
+            return False
+        super()._update_dimensions(())  # the virtual size from the new widths
+        self.redraw()
+        return True
+
+    def redraw(self) -> None:
+        self._update_count += 1  # Textual caches rendered cells and lines by it
+        self._clear_caches()
+        self.refresh()
 
     def fit(self) -> bool:
         """Give the columns the widths that fit the table's width; True when anything changed."""

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kjtui import i18n
-from kjtui.bindings import Key, install_keys
+from kjtui.bindings import Key, KeyBinding, install_keys
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
@@ -46,11 +46,17 @@ class KjtuiApp(App):
     # the app's default screen rather than one of its MODES at first: Textual re-parses the whole
     # stylesheet when it sets up a mode's first screen, not when it sets up the default screen.
     DEFAULT_MODE = "home"
+    # Every screen is styled by its size (app.tcss): -narrow under 80 columns, -short under 24
+    # rows; from 60×20 (a laptop with a large font) up, every screen stays usable.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     # The app's own keys; the places' keys (F2–F7) are added from NAV.
     KEYS = (
-        Key("ctrl+q", "quit", "key.quit", priority=True),
-        Key("f1", "toggle_keys", "key.help", id="help"),
+        Key("ctrl+q", "quit", "key.quit", show=False, priority=True),
+        Key("f1", "toggle_keys", "key.help", priority=True, id="help"),
         Key("question_mark", "toggle_keys", "key.help", show=False, id="help2"),
+        # Replaces Textual's "palette": the footer shows it at its right end.
+        Key("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     )
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
@@ -80,8 +86,22 @@ class KjtuiApp(App):
         else:
             self.action_show_help_panel()
 
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex to quit) says how to quit, in the manager's language."""
+        self.notify(i18n.t("app.quit_hint"), title=i18n.t("app.quit_title"))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from kjtui.widgets.palette import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette reaches every place and every action the current screen has a key for."""
+        """The palette reaches every place and every action the notebook has a key for here
+        (its own keys, not Textual's cursor and editing keys, nor Textual's theme, screenshot or
+        maximize commands, which a manager does not need)."""
         for mode, _, _, key, label in self.nav:
             yield SystemCommand(
                 f"{i18n.t(label)} ({key})", i18n.t("palette.go"),
@@ -90,11 +110,12 @@ class KjtuiApp(App):
         seen = set()
         for key, active in screen.active_bindings.items():
             b = active.binding
-            if not b.description or b.action in seen or b.action.startswith("switch_mode"):
+            if (not isinstance(b, KeyBinding) or b.action in seen
+                    or b.action.startswith("switch_mode") or b.action == "command_palette"):
                 continue
             seen.add(b.action)
             yield SystemCommand(
-                f"{b.description} ({active.binding.key_display or key})", i18n.t("palette.action"),
+                f"{b.description} ({b.key_display or key})",
+                i18n.t("palette.app" if active.node is self else "palette.action"),
                 lambda node=active.node, action=b.action: self.run_action(action, node),
             )
-        yield SystemCommand(i18n.t("key.quit") + " (ctrl+q)", "", self.exit)

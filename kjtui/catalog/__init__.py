@@ -1,14 +1,19 @@
 """Catalog parts, one module an area (`MESSAGES = {key: (zh, en)}`), merged here; a key defined
 twice is refused. kjtui.i18n picks the language; the sync layer, which knows no language, reads
-the words here directly."""
+the words here directly.
+
+A word that follows a count in English takes its number from the count: `{n|item|items}` is
+"item" when the parameter n is 1, else "items" ("{n} {n|day|days}": "1 day", "3 days")."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 LANGUAGES = ("zh", "en")
 _merged: dict[str, tuple[str, str]] | None = None
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
 
 
 def messages() -> dict[str, tuple[str, str]]:
@@ -29,4 +34,7 @@ def text(key: str, lang: str, **params) -> str:
     """The words for `key` in `lang`; a missing key shows itself, never crashes."""
     pair = messages().get(key)
     words = key if pair is None else pair[LANGUAGES.index(lang)]
-    return words.format(**params) if params else words
+    if not params:
+        return words
+    words = _PLURAL.sub(lambda m: m[2] if str(params.get(m[1])) == "1" else m[3], words)
+    return words.format(**params)

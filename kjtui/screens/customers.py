@@ -15,13 +15,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.proposal_dialog import ProposalDialog
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.customers import CustomerDetail
@@ -48,8 +50,9 @@ class DetailLoaded(Message):
     manager: ManagerInfo | None
 
 
-COLUMNS = (("cust.col.licence", 12), ("cust.col.shop", 20), ("cust.col.owner", 8),
-           ("cust.col.phone", 11), ("cust.col.town", 8), ("cust.col.grade", 2))
+# (column, width, narrowest: at 60 columns the shop name gives way, never a licence or phone digit)
+COLUMNS = (("cust.col.licence", 12, 12), ("cust.col.shop", 20, 8), ("cust.col.owner", 8, 6),
+           ("cust.col.phone", 11, 11), ("cust.col.town", 8, 6), ("cust.col.grade", 2, 2))
 
 
 class CustomersScreen(KjtuiScreen):
@@ -74,7 +77,7 @@ class CustomersScreen(KjtuiScreen):
         # The cursor stays where it was: typing on the list goes on from the filter typed so far.
         yield Input(placeholder=i18n.t("cust.placeholder"), id="cust-query", select_on_focus=False)
         yield Static("", id="cust-count")
-        table = DataTable(id="cust-table", cursor_type="row", zebra_stripes=True)
+        table = Table(id="cust-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer(compact=True)
 
@@ -82,8 +85,8 @@ class CustomersScreen(KjtuiScreen):
         from kjtui.services import session
 
         table = self.query_one("#cust-table", DataTable)
-        for key, width in COLUMNS:
-            table.add_column(i18n.t(key), width=width, key=key)
+        for key, width, narrowest in COLUMNS:
+            table.add_column(i18n.t(key), width=width, key=key, min_width=narrowest)
         self.query_one("#cust-query", Input).focus()
         self.call_service(session.current_manager, ManagerFound, group="cust-manager")
 
@@ -201,9 +204,9 @@ class CustomerDetailScreen(KjtuiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="cd-head")
-        table = DataTable(id="cd-visits", cursor_type="row")
+        table = Table(id="cd-visits", cursor_type="row")
         for key, width in (("cust.col.date", 10), ("cust.col.time", 5), ("cust.col.manager", 8),
-                           ("cust.col.order", 6), ("cust.col.ack", 12)):
+                           ("cust.col.order", 6), ("cust.col.ack", 14)):
             table.add_column(i18n.t(key), width=width)
         yield table
         with VerticalScroll(id="cd-proposals"):

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from kjtui import i18n
 from kjtui.display import hm
 from kjtui.widgets.bars import Bars
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from kjtui.services.day import DayFigures

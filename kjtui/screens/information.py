@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+from textual.widgets import DataTable, Header, Static, Tab, Tabs
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.info_dialog import CollectDialog, OrganizeDialog
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.information import InfoLine
@@ -65,7 +67,7 @@ class InformationScreen(KjtuiScreen):
         yield Tabs(Tab(i18n.t("info.tab.all", n=0), id="all"),
                    *[Tab(i18n.t("info.tab.state", state=i18n.choice("info_state", s), n=0), id=s)
                      for s in STATES], id="info-tabs")
-        table = DataTable(id="info-table", cursor_type="row")
+        table = Table(id="info-table", cursor_type="row")
         # The category and state columns as wide as their words in this language; the content
         # takes what is left of 80 columns.
         category = max(i18n.display_width(i18n.choice("info_category", c))
@@ -75,7 +77,7 @@ class InformationScreen(KjtuiScreen):
                            ("info.col.state", state),
                            ("info.col.content", 44 - category - state),
                            ("info.col.customer", 12)):
-            table.add_column(i18n.t(key), width=width)
+            table.add_column(i18n.t(key), width=width, min_width=width if width < 12 else 6)
         yield table
         yield Static("", id="info-detail")
         yield Notice("", id="info-msg")

@@ -4,6 +4,7 @@ planned customers visited (✓), missed (✗) and visited off the plan (+)."""
 from __future__ import annotations
 
 import calendar
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import clip
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.route_picker import NONE, RoutePicker
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from kjtui.services.plan import MonthView
     from kjtui.services.session import ManagerInfo
 
-CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80
+CELL = 11  # 7 × 11 = 77 columns: the calendar fits 80; narrower screens get narrower days
 
 
 @dataclass
@@ -52,13 +54,16 @@ def read_month(month: date | None,
                       False)
 
 
-def cell(p, today: date) -> Text:
+def cell(p, today: date, width: int = CELL, lines: int = 2, prefix: str = "") -> Text:
     # The bold day number stands right before the route: 2 + 8 cells and a space between days.
-    route = clip(p.route_name, CELL - 3) if p.route_name else i18n.t("plan.no_route")
+    # Narrower days drop what all the manager's routes begin with ("奉家四线" → "四线").
+    name = p.route_name[len(prefix):] if width < CELL and p.route_name else p.route_name
+    route = clip(name or p.route_name, width - 3) if p.route_name else i18n.t("plan.no_route")
     text = Text(f"{p.day.day:>2}", style="bold")
     text.append(route, style="" if p.route_name else "dim")
-    if p.started and (p.planned or p.extra):
-        text.append(f"\n✓{p.visited} ✗{p.missed} +{p.extra}",
+    if lines > 1 and p.started and (p.planned or p.extra):
+        gap = " " if width >= CELL else ""
+        text.append(f"\n✓{p.visited}{gap}✗{p.missed}{gap}+{p.extra}",
                     style="red" if p.missed else "green")
     if p.day == today:
         text.stylize("reverse", 0, 2)
@@ -96,6 +101,7 @@ class PlanScreen(KjtuiScreen):
         self.month: date | None = None
         self.cursor_day: date | None = None
         self.dialog_open = False
+        self.shape = (0, 0)  # the calendar's (cell width, lines a week)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,10 +113,25 @@ class PlanScreen(KjtuiScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.fit_calendar(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event) -> None:
+        self.fit_calendar(event.size.width, event.size.height)
+
+    def fit_calendar(self, width: int, height: int) -> None:
+        """All 7 days in view at any width from 60 columns: narrower days under 80 columns;
+        under 24 rows one line a week (the day's figures stay in the lines below)."""
+        shape = (max(6, min(CELL, (width - 1) // 7)), 2 if height >= 24 else 1)
+        if shape == self.shape:
+            return
+        self.shape = shape
         table = self.query_one("#calendar", DataTable)
+        table.clear(columns=True)
         for i in range(7):
-            table.add_column(i18n.pad(i18n.t(f"weekday.{i}"), CELL - 1, "^"), width=CELL,
+            table.add_column(i18n.pad(i18n.t(f"weekday.{i}"), shape[0] - 1, "^"), width=shape[0],
                              key=str(i))
+        if self.view is not None:
+            self.show_month()
 
     def on_screen_resume(self) -> None:
         """Shown again (first time, or back from Today): read the month afresh. Not when a
@@ -157,9 +178,12 @@ class PlanScreen(KjtuiScreen):
         table = self.query_one("#calendar", DataTable)
         table.clear()
         by_day = {p.day: p for p in self.view.days}
+        names = [r.name for r in self.view.routes]
+        prefix = os.path.commonprefix(names) if len(names) > 1 else ""
         for week in calendar.Calendar().monthdatescalendar(self.month.year, self.month.month):
-            cells = [cell(by_day[d], self.today) if d in by_day else Text("") for d in week]
-            table.add_row(*cells, height=2, key=week[0].isoformat())
+            cells = [cell(by_day[d], self.today, *self.shape, prefix) if d in by_day else Text("")
+                     for d in week]
+            table.add_row(*cells, height=self.shape[1], key=week[0].isoformat())
         self._place_cursor()
         table.focus()
         self.show_day()
@@ -202,7 +226,8 @@ class PlanScreen(KjtuiScreen):
                 actual += "  " + i18n.t("plan.ridden", route=p.ridden_route_name)
             lines.append(actual)
         if p.missed_names:
-            lines.append(clip(i18n.t("plan.missed_names", names="、".join(p.missed_names)), 76,
+            names = i18n.t("scr.name_sep").join(p.missed_names)
+            lines.append(clip(i18n.t("plan.missed_names", names=names), (self.size.width or 80) - 4,
                               ellipsis=True))
         box.update(Text("\n".join(lines)))
 

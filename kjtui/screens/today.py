@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -34,10 +34,12 @@ from kjtui.services.visits import VisitLine
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker
 from kjtui.widgets.route_table import RouteTable
+from kjtui.widgets.table import Table
 from kjtui.widgets.visit_form import VisitForm
 
 if TYPE_CHECKING:
@@ -112,7 +114,7 @@ class TodayScreen(KjtuiScreen):
             stops.add_columns(i18n.t("col.pos"), i18n.t("col.done"), i18n.t("col.licence"),
                               i18n.t("col.shop"), i18n.t("col.owner"))
             yield stops
-            visits = DataTable(id="visits", cursor_type="row")
+            visits = Table(id="visits", cursor_type="row")
             visits.add_columns(i18n.t("col.time"), i18n.t("col.shop"), i18n.t("col.order"),
                                i18n.t("col.checks"), i18n.t("col.sat"), i18n.t("col.ack"), "")
             yield visits

@@ -12,11 +12,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
+from kjtui.display import paren
 from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.footer import Footer
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.session import ManagerInfo
@@ -88,11 +91,13 @@ class WeekScreen(KjtuiScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="week-title", classes="title")
-        table = DataTable(id="week-days", cursor_type="row")
-        for key, width in (("week.col.day", 8), ("week.col.plan", 10), ("week.col.ridden", 8),
-                           ("week.col.households", 3), ("week.col.pva", 8),
-                           ("week.col.ack", 8), ("week.col.km", 4), ("week.col.checkin", 13)):
-            table.add_column(i18n.t(key), width=width)
+        table = Table(id="week-days", cursor_type="row")
+        # (column, width, narrowest: under 80 columns the route names give way first)
+        for key, width, narrowest in (
+                ("week.col.day", 8, 8), ("week.col.plan", 10, 6), ("week.col.ridden", 8, 4),
+                ("week.col.households", 3, 2), ("week.col.pva", 8, 6), ("week.col.ack", 8, 5),
+                ("week.col.km", 4, 3), ("week.col.checkin", 13, 13)):
+            table.add_column(i18n.t(key), width=width, min_width=narrowest)
         yield table
         with VerticalScroll(id="week-body"):
             yield Static("", id="week-chart")
@@ -155,8 +160,9 @@ class WeekScreen(KjtuiScreen):
                                      shop=line.shop_name, flags=" · ".join(
                                          i18n.t(f"flag.visit.{f}") for f in line.flags))
         if v.info:
-            items = "；".join(f"{i18n.choice('info_category', i.category)}"
-                             f"（{i18n.choice('info_state', i.state)}）" for i in v.info)
+            items = i18n.t("scr.list_sep").join(i18n.choice("info_category", i.category)
+                                                + paren(i18n.choice("info_state", i.state))
+                                                for i in v.info)
             totals += "\n" + i18n.t("week.info_line", items=items)
         self.query_one("#week-totals", Static).update(Text(totals))
         text = review_text(v.review)

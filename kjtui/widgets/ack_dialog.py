@@ -15,7 +15,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -25,6 +25,7 @@ from kjtui.services.acknowledgement import HANDBOOK_PAGES
 from kjtui.services.visits import CHECKS, VisitLine
 from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.pin_entry import OrderedInput, PinEntry, TwicePin
 

@@ -1,7 +1,8 @@
 """The base of every screen and dialog of the notebook.
 
 Keys: declared as `KEYS` (see kjtui.bindings), bound with their descriptions in the language of
-this run.
+this run; Textual's own bindings (a table's cursor keys, an input's editing keys) are shown in that
+language too (`active_bindings`).
 
 Services: `call_service` is the one way a screen or dialog calls kjtui.services. The call runs in a
 thread worker with the notebook open in that thread; what it returns becomes a typed message
@@ -24,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from kjtui import i18n
-from kjtui.bindings import Key, install_keys
+from kjtui.bindings import Key, in_language, install_keys
 
 R = TypeVar("R")
 
@@ -85,6 +87,20 @@ class KjtuiScreen(Screen):
         install_keys(self, self.KEYS)
         # token -> (call, done, group, confirmed): confirmable writes waiting for an answer.
         self._asking: dict[int, tuple] = {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer, F1 and the palette show: every key of this screen, in the words of
+        this run's language."""
+        return in_language(super().active_bindings)
+
+    def on_mount(self) -> None:
+        # Textual's header icon (the palette under the mouse) has an English tooltip.
+        self.call_after_refresh(self._header_in_language)
+
+    def _header_in_language(self) -> None:
+        for icon in self.query("HeaderIcon"):
+            icon.tooltip = i18n.t("palette.open")
 
     def open_notebook(self) -> None:
         """Open the app's notebook for the calling thread (a worker's, or the main thread for a

@@ -12,12 +12,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiModal
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kjtui.services.search import CustomerRow
@@ -51,7 +53,7 @@ class CustomerPicker(KjtuiModal):
             yield Static(i18n.t(self.title_key, query=self.start), classes="title")
             # Typing goes on from the query it starts from, rather than replacing it.
             yield Input(self.start, id="query", select_on_focus=False)
-            table = DataTable(id="hits", cursor_type="row")
+            table = Table(id="hits", cursor_type="row")
             table.add_columns(i18n.t("col.licence"), i18n.t("col.shop"), i18n.t("col.owner"),
                               i18n.t("col.township"))
             yield table

@@ -7,7 +7,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -16,6 +16,7 @@ from kjtui.services.information import INFO_CATEGORIES
 from kjtui.widgets.base import Refusal
 from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 
 

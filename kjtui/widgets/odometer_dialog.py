@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import Refusal
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.services import customers
 from kjtui.services.customers import PROPOSAL_FIELDS, RETAIL_FORMATS, CustomerDetail, ProposalLine
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
 
 

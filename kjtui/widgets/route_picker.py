@@ -6,11 +6,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiModal
+from kjtui.widgets.footer import Footer
 
 NONE = "-"  # the option that takes the day out of the plan
 

@@ -18,8 +18,10 @@ from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from kjtui.widgets.table import Table
 
-class RouteTable(DataTable):
+
+class RouteTable(Table):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.chosen: tuple[str, datetime] | None = None  # (customer id, when), by hand only

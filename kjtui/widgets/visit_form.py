@@ -10,14 +10,16 @@ from datetime import datetime, time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import hm
 from kjtui.services.visits import CHECKS, VisitLine
 from kjtui.widgets.dialog import Dialog
+from kjtui.widgets.footer import Footer
 from kjtui.widgets.notice import Notice
+from kjtui.widgets.tick import Tick
 
 HHMM = re.compile(r"^\s*(\d{1,2})[:：.]?(\d{2})\s*$")
 
@@ -59,16 +61,16 @@ class VisitForm(Dialog[VisitLine]):
                 yield Input(hm(v.get("departed_at"), ""), id="departed", classes="hhmm",
                             placeholder=i18n.t("form.departed_hint"))
             with Horizontal(classes="row"):
-                yield Checkbox(i18n.t("form.ordered"), bool(v.get("ordered")), id="ordered")
+                yield Tick(i18n.t("form.ordered"), bool(v.get("ordered")), id="ordered")
                 yield Label(i18n.t("form.quantity"))
                 yield Input(str(v.get("quantity") or 0), id="quantity", type="integer",
                             classes="num")
             with Horizontal(classes="row"):
                 for name in CHECKS[:2]:
-                    yield Checkbox(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
+                    yield Tick(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
             with Horizontal(classes="row"):
                 for name in CHECKS[2:]:
-                    yield Checkbox(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
+                    yield Tick(i18n.t(f"check.{name}"), v.get(name) is not False, id=name)
             with Horizontal(classes="row"):
                 yield Label(i18n.t("form.sat"))
                 sat = v.get("satisfaction", 5)

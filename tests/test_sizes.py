@@ -1,0 +1,173 @@
+"""Every screen usable from 60×20 (a laptop with a large font) up, in both languages, at 60×20,
+80×24 and 200×50: the footer's cells are exactly its keys (nothing left over after the palette's
+key, no key under it, no wide character cut in two), the plan shows its 7 weekdays without
+scrolling sideways, the week and the lists keep every column, Today's next stop is in view, and
+a form's boxes show their outline and their state by shape."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Button, Input
+from textual.widgets._footer import FooterKey
+
+from kjtui import i18n
+from kjtui.app import KjtuiApp
+from kjtui.widgets.footer import Footer
+from kjtui.widgets.tick import Tick
+from tests.screen_cells import TODAY, cells, long_route, settle, text
+
+SIZES = [(60, 20), (80, 24), (200, 50)]
+NEXT_STOP = "431322300005"  # the 10th stop of long_route(): 9 visited before it
+
+
+@pytest.fixture
+def county(db, monkeypatch):
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    return long_route()
+
+
+def as_cells(words: str) -> list[str]:
+    out = []
+    for ch in words:
+        out.append(ch)
+        out.extend([""] * (cell_len(ch) - 1))
+    return out
+
+
+def check_footer(app) -> None:
+    """The footer line, cell by cell, is its keys as laid out and blanks between them: each key
+    whole and where Textual placed it, the palette's key at the right edge, nothing else."""
+    width = app.size.width
+    footer = app.screen.query_one(Footer)
+    line = cells(app)[footer.region.y]
+    assert len(line) == width
+    expected = [" "] * width
+    shown = [k for k in footer.query(FooterKey) if k.display and k.region.width]
+    palette = [k for k in shown if k.has_class("-command-palette")]
+    keys = [k for k in shown if not k.has_class("-command-palette")]
+    assert keys, "no key in the footer"
+    limit = palette[0].region.x if palette else width
+    for key in keys:
+        assert key.region.right <= limit, f"{key.description} runs under the palette's key"
+        words = as_cells(key.render().plain)
+        x = key.content_region.x
+        expected[x:x + len(words)] = words
+    if palette:
+        key = palette[0]
+        assert key.region.right == width, "the palette's key leaves a cell at the edge"
+        expected[key.region.x] = "▏"
+        words = as_cells(key.render().plain)
+        x = key.content_region.x
+        expected[x:x + len(words)] = words
+    assert line == expected, "".join(line)
+
+
+def fully_shown(app, widget) -> bool:
+    r = widget.region
+    return r.width > 0 and r.x >= 0 and r.y >= 0 and r.right <= app.size.width \
+        and r.bottom <= app.size.height
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_every_screen_at_every_size(db, county, size, lang):
+    width, height = size
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert i18n.t("home.signed_in") in text(app)
+        check_footer(app)
+
+        await pilot.press("f3")
+        await settle(app, pilot)
+        today = app.screen
+        head = today.query_one("#today-head")
+        assert head.get_content_height(head.size, app.size, head.content_region.width) \
+            <= head.content_region.height, "Today's head is cut"
+        assert NEXT_STOP in text(app), "the next stop is off screen"
+        stops = today.query_one("#stops")
+        assert stops.get_row_at(stops.cursor_row)[2] == NEXT_STOP
+        assert stops.max_scroll_x == 0
+        check_footer(app)
+
+        # the visit form: inside the screen, empty boxes outlined, ticks by shape
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert all(fully_shown(app, w) for w in form.query(Input))
+        assert all(fully_shown(app, w) for w in form.query(Button))
+        screen = cells(app)
+        departed = form.query_one("#departed", Input)
+        assert departed.value == ""
+        row = screen[departed.region.y]
+        assert (row[departed.region.x], row[departed.region.right - 1]) == ("▏", "▕")
+        ordered, price = form.query_one("#ordered", Tick), form.query_one("#price_tags", Tick)
+        assert not ordered.value and price.value
+        for box, shape in ((ordered, "▐ ▌"), (price, "▐✓▌")):
+            row = screen[box.region.y]
+            assert "".join(row[box.region.x:box.region.x + 3]) == shape
+        check_footer(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await pilot.press("f4")
+        await settle(app, pilot)
+        calendar = app.screen.query_one("#calendar")
+        assert calendar.max_scroll_x == 0 and calendar.region.right <= width
+        header = "".join(cells(app)[calendar.region.y])
+        names = [i18n.t(f"weekday.{i}") for i in range(7)]
+        assert all(n in header for n in names), header
+        assert [header.index(n) for n in names] == sorted(header.index(n) for n in names)
+        assert app.screen.cursor_day == TODAY
+        check_footer(app)
+
+        await pilot.press("f5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#cust-table")
+        assert table.max_scroll_x == 0
+        first = table.get_row_at(0)
+        assert first[0] in text(app) and first[3] in text(app)  # licence and phone, whole
+        check_footer(app)
+
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert app.screen.query_one("#info-table").max_scroll_x == 0
+        check_footer(app)
+
+        await pilot.press("f7")
+        await settle(app, pilot)
+        days = app.screen.query_one("#week-days")
+        assert days.max_scroll_x == 0
+        shown = text(app)
+        assert all(f"05-{d}" in shown for d in range(11, 18))
+        assert "09:05☎-12:05" in shown  # Monday's first and last check-in, whole
+        check_footer(app)
+
+
+async def test_today_keeps_the_next_stop_in_view_when_the_terminal_shrinks(db, county):
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert NEXT_STOP in text(app)
+        for size in ((80, 24), (60, 20), (200, 50), (60, 20)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            assert NEXT_STOP in text(app), size
+            check_footer(app)
+
+
+async def test_a_screen_resized_while_away_fits_when_shown_again(db, county):
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    async with app.run_test(size=(200, 50)) as pilot:
+        for key in ("f4", "f7", "f5", "f3"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(app, pilot)
+        for key, table in (("f4", "#calendar"), ("f7", "#week-days"), ("f5", "#cust-table")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.screen.query_one(table).max_scroll_x == 0, key
+            check_footer(app)

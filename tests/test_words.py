@@ -1,0 +1,192 @@
+"""Every word in the manager's language. In Chinese no English word shows anywhere a manager
+looks — each screen, each dialog, F1, the palette (opened, and with a query that matches
+nothing), the ctrl+c notice — even where the words are Textual's own (a table's cursor keys, an
+input's editing keys, the palette's). In English a counted word agrees with its count and
+parentheses are English ones.
+
+What may stay in Latin letters in Chinese (KEY_NAMES): the names of keys as the keyboard has them
+(ctrl+p, esc, pgup, F2 — one letter or a letter and a digit are never counted), the kilometre unit
+and the command's name; codes (KJ07, R01, licence numbers) are letters joined to digits and are
+never counted either, nor a record's id in hex (ffffffff) where the screen names a record it does
+not hold."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.app import App
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    HelpPanel,
+    Input,
+    KeyPanel,
+    OptionList,
+    Select,
+    Tabs,
+)
+from textual.widgets._select import SelectOverlay
+
+from kjtui import i18n
+from kjtui.app import KjtuiApp
+from kjtui.bindings import textual_words
+from tests.screen_cells import TODAY, long_route, settle, text, wait_until
+
+KEY_NAMES = {"ctrl", "shift", "alt", "super", "esc", "tab", "enter", "space", "backspace",
+             "delete", "del", "insert", "home", "end", "pgup", "pgdn", "up", "down", "left",
+             "right", "km", "kjtui"}
+ENGLISH = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+
+# Every Textual class whose keys a screen of the notebook can show.
+TEXTUAL_CLASSES = (App, Screen, ModalScreen, DataTable, Input, Select, SelectOverlay, OptionList,
+                   Tabs, Checkbox, Button, VerticalScroll, CommandPalette, CommandInput,
+                   CommandList, HelpPanel, KeyPanel)
+
+
+def english_words(app) -> set[str]:
+    """English words on the screen, in its notifications, and in the tooltips a mouse finds."""
+    tooltips = [str(w.tooltip) for w in app.screen.query("*") if w.tooltip]
+    return {w for w in ENGLISH.findall("\n".join([text(app), *tooltips]))
+            if w not in KEY_NAMES and not re.fullmatch("[0-9a-f]{8,}", w)}
+
+
+@pytest.fixture
+def county(db, monkeypatch):
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    return long_route()
+
+
+def test_textual_words_of_every_widget_we_use_are_in_the_catalog():
+    """Not only those the screens below happen to show: every key Textual could list."""
+    i18n.set_language("zh")
+    missing = set()
+    for cls in TEXTUAL_CLASSES:
+        for _, binding in cls._merged_bindings:
+            for words in (binding.description, binding.tooltip):
+                if words and textual_words(words) == words:
+                    missing.add(f"{cls.__name__}: {words}")
+    if textual_words(Input.BINDING_GROUP_TITLE) == Input.BINDING_GROUP_TITLE:
+        missing.add(Input.BINDING_GROUP_TITLE)
+    assert not missing
+
+
+def test_counted_words_agree_in_english():
+    i18n.set_language("en")
+    assert i18n.t("week.totals", households=1, orders=1, quantity=2, km=3, info=1) == (
+        "Total: 1 household · 1 order, 2 ctn · 3 km · 1 item")
+    assert "2 households · 0 orders" in i18n.t("week.totals", households=2, orders=0,
+                                               quantity=0, km=0, info=3)
+    assert i18n.t("cust.count", total="1", first=1, last=1).startswith("1 customer,")
+    assert i18n.t("cust.count", total="4,222", first=1, last=200).startswith("4,222 customers")
+    assert "(1 try left)" in i18n.t("ack.wrong_pin", left=1)
+    i18n.set_language("zh")
+    assert i18n.t("week.totals", households=1, orders=1, quantity=2, km=3, info=1) == (
+        "合计：1 户 · 订货 1 户 2 条 · 里程 3 km · 信息 1 条")
+
+
+async def test_the_week_in_english_has_english_parentheses(db, county):
+    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        shown = text(app)
+        assert "illegal sales (fed back); brand demand (collected)" in shown
+        assert not re.search("[（）；、]", shown)
+
+
+async def test_no_english_word_anywhere_in_chinese(db, county):
+    """Each screen and dialog, F1 on them, the palette and the ctrl+c notice, in Chinese."""
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    leaks: dict[str, set[str]] = {}
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str) -> None:
+            for key in keys:
+                await pilot.press(key)
+                await settle(app, pilot)
+            if words := english_words(app):
+                leaks[where] = words
+
+        async def with_keys_panel(where: str) -> None:
+            await look(where)
+            await look(where + " F1", "f1")
+            assert app.screen.query("HelpPanel"), where
+            await look(where + " F1 closed", "f1")
+
+        await settle(app, pilot)
+        await with_keys_panel("home")
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: app._notifications)
+        await look("ctrl+c notice")
+        app.clear_notifications()
+
+        await look("palette", "ctrl+p")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await wait_until(pilot, lambda: palette.query_one(CommandList).option_count)
+        await look("palette opened")
+        await look("palette F1", "f1")
+        await pilot.press(*"0000")
+        await wait_until(pilot, lambda: palette.query_one(CommandList).option_count == 1
+                         and palette.query_one(CommandList).get_option_at_index(0).id
+                         == palette._NO_MATCHES)
+        await look("palette, nothing matches")
+        await look("palette closed", "escape")
+        assert not isinstance(app.screen, CommandPalette)
+
+        await look("today", "f3")
+        await with_keys_panel("today")
+        await look("visit form", "enter")
+        await with_keys_panel("visit form")
+        await look("visit form closed", "escape")
+        await look("odometer", "s")
+        await look("odometer F1", "f1")
+        await look("odometer closed", "escape")
+        await look("off-route picker", "n")
+        await look("off-route picker, nothing found", *"0000000")
+        await look("off-route picker closed", "escape")
+        await look("route ridden", "r")
+        await look("route ridden closed", "escape")
+        # the visits below the route: the last of the morning was signed on paper
+        await look("visits", "tab", *["down"] * 8)
+        await look("new PIN", "k")
+        await look("new PIN closed", "escape")
+        await look("back on the route", "shift+tab")
+        await look("acknowledgement", "v")
+        await with_keys_panel("acknowledgement")
+        await look("acknowledgement closed", "escape")
+
+        await look("plan", "f4")
+        await with_keys_panel("plan")
+        await look("plan route picker", "r")
+        await look("plan route picker closed", "escape")
+
+        await look("customers", "f5")
+        await with_keys_panel("customers")
+        await look("customer", "down", "enter")
+        await with_keys_panel("customer")
+        await look("proposal", "e")
+        await look("proposal field list", "shift+tab", "enter")
+        await look("proposal field list closed", "escape")
+        await look("proposal closed", "escape")
+        await look("customers again", "escape")
+
+        await look("information", "f6")
+        await with_keys_panel("information")
+        await look("collect", "n")
+        await look("collect category list", "shift+tab", "shift+tab", "enter")
+        await look("collect category list closed", "escape")
+        await look("collect closed", "escape")
+        await look("organize", "o")
+        await look("organize closed", "escape")
+
+        await look("week", "f7")
+        await with_keys_panel("week")
+
+    assert leaks == {}

@@ -57,6 +57,7 @@ from kjtui.models import (
 )
 from kjtui.services import demo_names as N
 from kjtui.services import elimination, recognition, scoring
+from kjtui.services import rules as rules_file
 
 # --- scales ---------------------------------------------------------------------------------------
 
@@ -76,6 +77,8 @@ class Scale:
     months: int  # complete months of history before the current one
     history_counties: int = 1  # counties whose notebooks are written (the others: master data)
 
+
+_RULES = rules_file.default()  # the elimination numbers the demo steers its history by
 
 AVERAGE_AGE = 28
 SCALES = {
@@ -568,10 +571,10 @@ class Generator:
                   for slot in county.slots]
         active = {m.id for m in Manager.select(Manager.id).where(Manager.status == "active")}
         people = [p for p in people if p.id in active]
-        before = [self.months[j] for j in range(max(0, i - elimination.WINDOW_MONTHS + 1), i)]
-        last_two = elimination.bottom(self.months[i - 1], elimination.BOTTOM_CONSECUTIVE) \
+        before = [self.months[j] for j in range(max(0, i - _RULES.window_months + 1), i)]
+        last_two = elimination.bottom(self.months[i - 1], _RULES.bottom_consecutive) \
             if i else set()
-        threes = [elimination.bottom(m, elimination.BOTTOM_REPEATED) for m in before]
+        threes = [elimination.bottom(m, _RULES.bottom_repeated) for m in before]
 
         def hits(p) -> int:
             return sum(p.id in t for t in threes)
@@ -593,7 +596,7 @@ class Generator:
         lows = [p for p in people if p.id not in steer and p.id not in self.slumping
                 and p.id not in last_two and hits(p) <= 1]
         lows.sort(key=lambda p: (hits(p), p.diligence, p.code))
-        for p in lows[: max(0, elimination.BOTTOM_REPEATED - len(steer))]:
+        for p in lows[: max(0, _RULES.bottom_repeated - len(steer))]:
             steer[p.id] = LOW
         # Whom one more bad month would eliminate works hard this one.
         for p in people:

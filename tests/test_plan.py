@@ -225,7 +225,8 @@ async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
         await _settle(app, pilot)
         assert str(screen.query_one("#plan-msg").render()) == (
             i18n.t("plan.copied", filled=6, changed=0, unchanged=0)
-            + i18n.t("plan.copy_skipped", n=18, why="已过去 10 天" + i18n.t("scr.list_sep") + "本周该星期几未排 8 天"))
+            + i18n.t("plan.copy_skipped", n=18,
+                     why="已过去 10 天" + i18n.t("scr.list_sep") + "本周该星期几未排 8 天"))
         # next month, previous month and back; the footer and palette know the keys
         await pilot.press("right_square_bracket")
         await _settle(app, pilot)

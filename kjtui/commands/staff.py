@@ -200,13 +200,13 @@ def _retire_laptop(code: str) -> None:
     from sync import enroll
 
     try:
-        n = enroll.revoke(code)
+        incs = enroll.revoke(code)
     except BundleError as exc:
         if exc.key != "hub.unknown_station":
             raise
         print(i18n.t("staff.no_laptop", code=code))
         return
-    print(i18n.t("hub.revoked", code=code, n=n))
+    print(i18n.t("hub.revoked", code=code, n=len(incs), incs=", ".join(map(str, incs))))
 
 
 def run_status(args) -> int:

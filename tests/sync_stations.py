@@ -100,6 +100,7 @@ def visit(code: str, licence_no: str, at: datetime, **fields) -> str:
     from kjtui.services import visits
 
     m = Manager.get(Manager.code == code)
+    fields.setdefault("confirmed", visits.VISIT_QUESTIONS)  # the same customer again is fine here
     return visits.record_visit(m.id, at.date(), customer(licence_no).id, arrived_at=at,
                                departed_at=at, **fields).id
 

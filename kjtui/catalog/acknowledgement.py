@@ -5,7 +5,7 @@ MESSAGES = {
     # refusals (one sentence, nothing changed)
     "ack.already": ("这次拜访已经认可过了。", "This visit is already acknowledged."),
     "ack.superseded": ("这条拜访已被更正，请认可更正后的记录。", "This visit was corrected; acknowledge the correction instead."),
-    "ack.wrong_pin": ("密码不对，请客户重新输入（这户客户今天还可试 {left} 次）。", "Wrong PIN; let the customer type it again ({left} tries left for this customer today)."),
+    "ack.wrong_pin": ("密码不对，请客户重新输入（这户客户今天还可试 {left} 次）。", "Wrong PIN; let the customer type it again ({left} {left|try|tries} left for this customer today)."),
     "ack.pin_locked": ("这户客户今天已输错 {tries} 次密码，今天不能再用密码认可：请客户在纸质手册上签名（ctrl+o 记页码）。忘了密码可按 k 报县局重设。",
                        "{tries} wrong PINs today for this customer: no more PIN acknowledgements today. Have the customer sign the paper handbook (ctrl+o for its page). A forgotten PIN is reset by the county: press k."),
     "ack.pin_reset_pending": ("“{shop}”的密码重设已报县局，县局电话核实前请客户在纸质手册上签名（ctrl+o）。",

@@ -51,7 +51,10 @@ def empty_hub(demo: Path, path: Path) -> Path:
 
     connect("sqlite:///" + str(path))
     close()
+    from kjtui.models.db import register_sql_functions
+
     con = sqlite3.connect(path, isolation_level=None)
+    register_sql_functions(con)  # the search index's triggers spell the customers' names
     con.execute("ATTACH DATABASE ? AS demo", (f"file:{demo}?mode=ro",))
     con.execute("BEGIN")
     for table in MASTER:
@@ -65,8 +68,10 @@ def empty_hub(demo: Path, path: Path) -> Path:
 
 def _raw(path: Path, taken: list[tuple[str, list[str], list[tuple]]], bulk: bool) -> float:
     from kjtui.models import search_index
+    from kjtui.models.db import register_sql_functions
 
     con = sqlite3.connect(path, isolation_level=None)
+    register_sql_functions(con)
     for p in PRAGMAS:
         con.execute(p)
     t0 = time.perf_counter()

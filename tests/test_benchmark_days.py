@@ -86,3 +86,14 @@ def test_quick_month_close_figure(tmp_path):
     figures = monthclose.run(ctx)
     assert len(figures) == 2
     assert all(f.value and f.floor and "WRONG" not in f.note for f in figures), figures
+
+
+def test_the_other_quick_benchmarks_run(tmp_path):
+    """The county-import and month-close figures on the quick data (a raw connection writing
+    customers must register the pinyin functions the search index's triggers call)."""
+    from benchmarks import countyimport, monthclose
+
+    ctx = Context(quick=True, reps=1, today=date(2026, 12, 1), cache=tmp_path / "cache")
+    ctx.say = lambda text: None
+    figures = countyimport.run(ctx) + monthclose.run(ctx)
+    assert figures and all(f.value is not None and f.value > 0 for f in figures), figures

@@ -35,6 +35,7 @@ from textual.widgets._select import SelectOverlay
 from kjtui import i18n
 from kjtui.app import KjtuiApp
 from kjtui.bindings import textual_words
+from tests.pilot_wait import until
 from tests.screen_cells import TODAY, long_route, settle, text, wait_until
 
 KEY_NAMES = {"ctrl", "shift", "alt", "super", "esc", "tab", "enter", "space", "backspace",
@@ -94,9 +95,9 @@ async def test_the_week_in_english_has_english_parentheses(db, county):
     app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f7")
-        await settle(app, pilot)
+        wanted = "illegal sales (fed back); brand demand (collected)"
+        await until(pilot, lambda: wanted in text(app), "the week's information line")
         shown = text(app)
-        assert "illegal sales (fed back); brand demand (collected)" in shown
         assert not re.search("[（）；、]", shown)
 
 

@@ -9,14 +9,18 @@ when the month holds no data for it:
 
     part          default weight  figure                                     missing when
     sales           25    100 × actual / target, capped at 100               no target (or 0)
-    success         20    100 × visits with an order / visits                no visit
+    success         15    100 × visits with an order / visits                no visit
     maintenance     10    per_proposal per accepted proposal, capped at 100  never (0 without)
     review          10    100 × weeks never returned / weeks reviewed        no week reviewed yet
-    checkin         15    100 × days with both check-ins phoned / working    no working day
+    checkin         10    100 × days with both check-ins phoned / working    no working day
     spot_check      10    100 × confirmed / (confirmed + discrepancy);       no check answered
                           unreachable does not count
     training        10    mean of the month's lecture ratings (as lecturer)  no lecture, no exam
                           and exam scores
+    basic_work       5    100 × the four basic-work checks passed / answered no check answered
+                          at the visits (明码标价, 协议销售, 新业态分类, 品牌培育)
+    satisfaction     5    100 × visits rated 4 or 5 / visits rated (1..5);   no visit rated
+                          the county's satisfaction rate (kjtui.services.kpis)
 
 The total is the weighted mean of the parts; a missing part is left out and the weights of the
 parts present are scaled to 100 (`total.missing = "exclude"`), or counted as 0 (`"zero"`). A
@@ -63,6 +67,7 @@ from kjtui.models import (
 from kjtui.models.hlc import at as hlc_at
 from kjtui.services import rules as rules_file
 from kjtui.services.day import live_visits
+from kjtui.services.kpis import SATISFIED
 from kjtui.services.periods import add_months, month_end, month_start
 from kjtui.services.rules import Rules
 
@@ -70,7 +75,9 @@ PARTS = rules_file.PARTS
 MISSING_REASON = {
     "sales": "no_target", "success": "no_visit", "review": "no_review",
     "checkin": "no_working_day", "spot_check": "no_spot_check", "training": "no_training",
+    "basic_work": "no_basic_check", "satisfaction": "no_rating",
 }
+BASIC_CHECKS = ("price_tags", "agreement_sales", "retail_format_ok", "brand_cultivation")
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,10 @@ class Figures:
     spot_confirmed: int = 0
     spot_discrepancy: int = 0
     ratings: tuple[float, ...] = field(default_factory=tuple)  # lecture ratings and exam scores
+    checks_answered: int = 0  # basic-work checks answered at the month's visits
+    checks_passed: int = 0
+    rated_visits: int = 0
+    satisfied_visits: int = 0
 
     def missing(self) -> dict[str, str]:
         """The parts this month holds no data for, with the reason (a catalog key suffix)."""
@@ -99,6 +110,8 @@ class Figures:
             "checkin": self.working_days == 0,
             "spot_check": self.spot_confirmed + self.spot_discrepancy == 0,
             "training": not self.ratings,
+            "basic_work": self.checks_answered == 0,
+            "satisfaction": self.rated_visits == 0,
         }
         return {p: MISSING_REASON[p] for p, none in empty.items() if none}
 
@@ -119,6 +132,8 @@ class Figures:
             "spot_check": lambda: ratio(self.spot_confirmed,
                                         self.spot_confirmed + self.spot_discrepancy),
             "training": lambda: sum(self.ratings) / len(self.ratings),
+            "basic_work": lambda: ratio(self.checks_passed, self.checks_answered),
+            "satisfaction": lambda: ratio(self.satisfied_visits, self.rated_visits),
         }
         return {p: None if p in missing else values[p]() for p in PARTS}
 
@@ -180,17 +195,26 @@ def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
     ).tuples():
         acc[row[0]]["actual"] = row[1]
 
-    ordered = pw.fn.SUM(pw.Case(None, [(Visit.ordered == True, 1)], 0))
+    def count(cond):
+        return pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))
+
+    checks = [getattr(Visit, name) for name in BASIC_CHECKS]
     visits = (
         live_visits()
-        .select(Visit.manager, pw.fn.COUNT(Visit.id), ordered)
+        .select(Visit.manager, pw.fn.COUNT(Visit.id), count(Visit.ordered == True),
+                *(count(c.is_null(False)) for c in checks), *(count(c == True) for c in checks),
+                count(Visit.satisfaction.is_null(False)), count(Visit.satisfaction >= SATISFIED))
         .where(Visit.manager.in_(ids) & (Visit.arrived_at >= first) & (Visit.arrived_at < after))
         .group_by(Visit.manager)
         .tuples()
     )
-    for manager, n, n_ordered in visits:
-        acc[manager]["visits"] = n
-        acc[manager]["ordered_visits"] = int(n_ordered or 0)
+    n_checks = len(checks)
+    for manager, n, n_ordered, *rest in visits:
+        rest = [int(x or 0) for x in rest]
+        acc[manager].update(
+            visits=n, ordered_visits=int(n_ordered or 0),
+            checks_answered=sum(rest[:n_checks]), checks_passed=sum(rest[n_checks:2 * n_checks]),
+            rated_visits=rest[-2], satisfied_visits=rest[-1])
 
     accepted = (
         CustomerProposal.select(CustomerProposal.manager, pw.fn.COUNT(CustomerProposal.id))

@@ -39,7 +39,8 @@ from kjtui.models import (
 )
 from kjtui.models.journal import to_payload
 
-SHARED = (Township, Post, Supervisor, TrainingSession, Award)  # small, county-wide
+SHARED = (Township, Post, Supervisor, TrainingSession, Award,  # small, county-wide
+          MonthClose)  # each close and reopen, so a laptop shows a reopened month as provisional
 CHUNK = 500
 
 

@@ -79,6 +79,18 @@ def total(parts: dict[str, float | None], rules: Rules | None = None) -> float:
     return round(sum(w[k] * parts[k] for k in present) / weight, 2)
 
 
+def shares(parts: dict[str, float | None], rules: Rules | None = None) -> dict[str, float]:
+    """What each part adds to the total (they add up to it, before rounding): a missing part
+    adds nothing; the bars of the county office's month are drawn from these."""
+    rules = rules or rules_file.default()
+    w = rules.weights
+    if rules.missing == "zero":
+        return {k: w[k] * (parts[k] or 0.0) / 100.0 for k in PARTS}
+    weight = sum(w[k] for k in PARTS if parts[k] is not None)
+    return {k: 0.0 if parts[k] is None or weight == 0 else w[k] * parts[k] / weight
+            for k in PARTS}
+
+
 @dataclass(frozen=True)
 class Score:
     manager_id: str

@@ -27,6 +27,8 @@ NAV = (
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
     # the county office's desk (F8 and F9 turn the customers' pages)
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
+    ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "f12",
+     "nav.county_data"),
 )
 
 

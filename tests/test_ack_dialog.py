@@ -16,7 +16,7 @@ from textual import events
 from kjtui import i18n
 from kjtui.app import KjtuiApp
 from kjtui.models import Acknowledgement, CustomerPin
-from kjtui.services import acknowledgement, pin_state, visits
+from kjtui.services import acknowledgement, pin_state, visit_checks, visits
 from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 
 BURST = [*"333333", "enter", *"333333", "enter"]
@@ -25,7 +25,7 @@ BURST = [*"333333", "enter", *"333333", "enter"]
 def _visit_again(*args, **kwargs):
     """A visit, the same customer again the same day answered yes (these tests are about PINs)."""
 
-    return visits.record_visit(*args, confirmed=visits.VISIT_QUESTIONS, **kwargs)
+    return visits.record_visit(*args, confirmed=visit_checks.VISIT_QUESTIONS, **kwargs)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pilot_wait import burst, on_screen, until
 from kjtui import i18n
 from kjtui.app import KjtuiApp
 from kjtui.models import Acknowledgement, DayLog, Visit
-from kjtui.services import acknowledgement, visits
+from kjtui.services import acknowledgement, visit_checks, visits
 from kjtui.services import day as day_service
 
 SIZE = (80, 24)
@@ -586,7 +586,7 @@ async def test_a_large_order_is_asked_in_the_form(db, county):
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])
 async def test_the_pin_box_stays_on_screen_whatever_the_note(db, county, size):
     line = visits.record_visit(county.manager.id, county.today, county.customers[1].id,
-                               note="长" * visits.MAX_NOTE)
+                               note="长" * visit_checks.MAX_NOTE)
     # A notebook from before the cap may hold a far longer note.
     Visit.update(note="旧" * 2000).where(Visit.id == line.id).execute()
     app = make_app(db)

@@ -23,3 +23,15 @@ def test_no_service_module_is_over_400_lines():
             if p.name not in LONG_SERVICES_ALLOWED
             and (n := len(p.read_text(encoding="utf-8").splitlines())) > SERVICE_LINES}
     assert not long, f"split these by the rules they hold (docs/ARCHITECTURE.md, section 5): {long}"
+
+
+def test_nothing_cites_a_design_file_the_repository_lacks():
+    """The design of record is docs/ARCHITECTURE.md (and docs/*.md): a citation must be followable."""
+    design = "DES" + "IGN"  # spelled apart so that this file does not cite it
+    cited = [f"{p.relative_to(ROOT)}:{i}"
+             for top in ("kjtui", "sync", "docs", "tests", "benchmarks", "README.md")
+             for p in ([ROOT / top] if top.endswith(".md") else (ROOT / top).rglob("*"))
+             if p.suffix in (".py", ".md", ".toml", ".tcss")
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if f"{design}.md" in line or f"{design} §" in line]
+    assert not cited, cited

@@ -50,6 +50,7 @@ FAMILIES = {
     "odo.*_title": "widgets/odometer_dialog.py: start, end",
     "plan.skip.*": "screens/plan.py",
     "push.status.*": "commands/sync.py",
+    "record.*": "screens/home.py: the kind of a record held at the county",
     "score.missing.*": "commands/month.py",
     "score.part.*": "commands/month.py: scoring.PARTS",
     "score.unranked.*": "commands/month.py",

@@ -269,7 +269,7 @@ class Acknowledgement(SyncModel):
     reason = pw.CharField(max_length=120, default="")
     at = pw.DateTimeField()
     pin = pw.ForeignKeyField(CustomerPin, null=True)
-    proof = pw.CharField(max_length=100, default="")
+    proof = pw.CharField(max_length=160, default="")  # a chain's first proof: 130
 
     immutable_once_signed = True
 

@@ -115,7 +115,8 @@ class HomeScreen(KjtuiScreen):
         self.query_one("#scores", Bars).show(
             title,
             [(s.month.strftime("%Y-%m"), s.total,
-              i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked))
+              i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked)
+              + (i18n.t("home.score_provisional") if s.provisional else ""))
              for s in message.scores],
             top=100,
         )

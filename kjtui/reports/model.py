@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-KINDS = ("text", "int", "float", "date", "datetime")
+KINDS = ("text", "int", "float", "date", "datetime", "time")  # time: a datetime shown HH:MM
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def cell_text(value, column: Column | None = None) -> str:
     if isinstance(value, bool):
         return i18n.t("rep.yes") if value else i18n.t("rep.no")
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%H:%M" if column is not None and column.kind == "time"
+                              else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
@@ -118,6 +119,7 @@ def to_xlsx(report: Report) -> bytes:
     formats = {
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "time": wb.add_format({"num_format": "hh:mm"}),
         "int": wb.add_format({"num_format": "0"}),
     }
     decimals: dict[int | None, object] = {}
@@ -140,7 +142,8 @@ def to_xlsx(report: Report) -> bytes:
                 if isinstance(value, bool):
                     ws.write_string(i, j, cell_text(value))
                 elif isinstance(value, datetime):
-                    ws.write_datetime(i, j, value, formats["datetime"])
+                    ws.write_datetime(i, j, value, formats["time" if c.kind == "time"
+                                                          else "datetime"])
                 elif isinstance(value, date):
                     ws.write_datetime(i, j, datetime.combine(value, datetime.min.time()),
                                       formats["date"])
@@ -193,6 +196,21 @@ def bars(chart: Chart, width: int = 640, height: int = 160) -> dict:
             "bars": out}
 
 
+WIDE = 10  # a table of more columns prints its page in landscape, in a smaller type
+NOWRAP = 12  # a column whose every cell is at most this wide (display cells) never wraps
+
+
+def classes(table: Table) -> list[str]:
+    """Each column's HTML class: numbers right-aligned, short columns kept on one line."""
+    out = []
+    for j, c in enumerate(table.columns):
+        names = ["num"] if c.kind in ("int", "float") else []
+        if all(i18n.display_width(cell_text(r[j], c)) <= NOWRAP for r in table.rows):
+            names.append("nw")
+        out.append(" ".join(names))
+    return out
+
+
 def to_html(report: Report) -> bytes:
     env = _environment()
     template = env.get_template("report.html")
@@ -201,8 +219,8 @@ def to_html(report: Report) -> bytes:
         return cell_text(value, column)
 
     html = template.render(
-        report=report, lang=i18n.language(), cell=cell, bars=bars,
-        numeric=lambda c: c.kind in ("int", "float"),
+        report=report, lang=i18n.language(), cell=cell, bars=bars, classes=classes,
+        wide=lambda section: any(len(t.columns) > WIDE for t in section.tables),
         words={"signature": i18n.t("rep.signature"), "date": i18n.t("rep.date"),
                "made": i18n.t("rep.made_by")})
     return html.encode("utf-8")

@@ -27,8 +27,8 @@ def day_table(v) -> Table:
                Column(t("rep.week.quantity"), "int"), Column(t("rep.week.acknowledged"), "int"),
                Column(t("rep.week.declined"), "int"), Column(t("rep.week.unacknowledged"), "int"),
                Column(t("rep.week.odo_start"), "int"), Column(t("rep.week.odo_end"), "int"),
-               Column(t("week.col.km"), "int"), Column(t("rep.week.first"), "datetime"),
-               Column(t("rep.week.first_phoned")), Column(t("rep.week.last"), "datetime"),
+               Column(t("week.col.km"), "int"), Column(t("rep.week.first"), "time"),
+               Column(t("rep.week.first_phoned")), Column(t("rep.week.last"), "time"),
                Column(t("rep.week.last_phoned"))]
     rows = []
     for d in v.days:
@@ -46,14 +46,15 @@ def day_table(v) -> Table:
 
 def visit_table(v) -> Table:
     t = i18n.t
-    columns = [Column(t("rep.visit.arrived"), "datetime"), Column(t("rep.visit.departed"), "datetime"),
+    columns = [Column(t("week.col.day"), "date"), Column(t("rep.visit.arrived"), "time"),
+               Column(t("rep.visit.departed"), "time"),
                Column(t("rep.visit.shop")), Column(t("rep.visit.licence")),
                Column(t("rep.visit.on_route")), Column(t("rep.visit.ordered")),
                Column(t("rep.visit.quantity"), "int"), Column(t("rep.visit.price_tags")),
                Column(t("rep.visit.agreement")), Column(t("rep.visit.format")),
                Column(t("rep.visit.brand")), Column(t("rep.visit.satisfaction"), "int"),
                Column(t("rep.visit.ack")), Column(t("rep.visit.flags")), Column(t("rep.visit.note"))]
-    rows = [(x.arrived_at, x.departed_at, x.shop_name, x.licence_no, x.on_route, x.ordered,
+    rows = [(x.arrived_at.date(), x.arrived_at, x.departed_at, x.shop_name, x.licence_no, x.on_route, x.ordered,
              x.quantity if x.ordered else None, x.price_tags, x.agreement_sales,
              x.retail_format_ok, x.brand_cultivation, x.satisfaction,
              i18n.choice("ack", x.ack_method) if x.ack_method else t("rep.visit.not_acknowledged"),

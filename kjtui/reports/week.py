@@ -54,7 +54,8 @@ def visit_table(v) -> Table:
                Column(t("rep.visit.agreement")), Column(t("rep.visit.format")),
                Column(t("rep.visit.brand")), Column(t("rep.visit.satisfaction"), "int"),
                Column(t("rep.visit.ack")), Column(t("rep.visit.flags")), Column(t("rep.visit.note"))]
-    rows = [(x.arrived_at.date(), x.arrived_at, x.departed_at, x.shop_name, x.licence_no, x.on_route, x.ordered,
+    rows = [(x.arrived_at.date(), x.arrived_at, x.departed_at, x.shop_name, x.licence_no,
+             x.on_route, x.ordered,
              x.quantity if x.ordered else None, x.price_tags, x.agreement_sales,
              x.retail_format_ok, x.brand_cultivation, x.satisfaction,
              i18n.choice("ack", x.ack_method) if x.ack_method else t("rep.visit.not_acknowledged"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from kjtui.exception import KjtuiError
@@ -30,9 +30,11 @@ def build(kind: str, **params):
 def write_file(data: bytes, path: Path) -> Path:
     """Atomically: a temporary file beside `path`, flushed, then renamed over it."""
     path = Path(path)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # a file as any other the user writes (the umask decides), not a private temp file
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise KjtuiError("report.cannot_write", path=str(path), problem=exc.strerror) from None
     try:
@@ -47,12 +49,12 @@ def write_file(data: bytes, path: Path) -> Path:
     return path
 
 
-def save(report, fmt: str, out: Path, *, encoding: str = "utf-8") -> Path:
-    """Render `report` and write it to `out` (a folder: the report's own file name in it)."""
+def save(report, fmt: str, out: Path | str, *, encoding: str = "utf-8") -> Path:
+    """Render `report` and write it to `out`: a file, or a folder (one that exists, or a path
+    ending in a slash) where the file takes the report's own name."""
     from kjtui.reports.render import render
 
     data = render(report, fmt, encoding=encoding)
-    out = Path(out)
-    if out.is_dir():
-        out = out / (report.stem + SUFFIX[fmt])
+    folder = str(out).endswith(("/", os.sep)) or Path(out).is_dir()
+    out = Path(out) / (report.stem + SUFFIX[fmt]) if folder else Path(out)
     return write_file(data, out)

@@ -375,3 +375,32 @@ def test_a_bad_argument_is_refused_with_exit_2_and_nothing_written(county_file, 
         code, _, err = run("report", *args, "--db", county_file, "--out", out, lang=lang)
         assert code == 2 and words in err and err.count("\n") == 1
         assert not out.parent.exists()
+
+
+# --- the Week screen ------------------------------------------------------------------------
+
+
+async def test_the_week_screen_writes_the_weeks_notebook_and_says_where(db, monkeypatch):
+    from kjtui.app import KjtuiApp
+    from tests import county_small
+    from tests.pilot_wait import until
+
+    county_small.build()
+    monkeypatch.setattr("kjtui.services.session.today", lambda: county_small.TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    folder = Path(db.database).parent / "reports"
+    written = folder / f"工作本-{county_small.MONDAY.isoformat()}-KJ07.html"
+
+    def notice():
+        return str(app.screen.query_one("#week-msg").render())
+
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f7")
+        await until(pilot, lambda: "2026-05-11" in str(app.screen.query_one("#week-title")
+                                                       .render()), "the week")
+        await pilot.press("r")
+        await until(pilot, lambda: "已生成本周工作本" in notice(), "the report written")
+        assert str(written) in notice().replace("\n", "")
+        page = Page(written.read_text("utf-8"))
+        assert "KJ07 周丽娜" in page.text and "[老街]便民店" in page.text
+        assert "批阅人（主任）签字：" in page.text

@@ -24,6 +24,10 @@ MESSAGES = {
     "cli.opt.report_manager": ("客户经理编号", "the manager's code"),
     "cli.opt.months": ("月数（缺省 12）", "how many months (default 12)"),
     "cli.opt.report_month": ("月份 YYYY-MM（缺省为上月）", "the month YYYY-MM (default: last month)"),
+    # the Week screen's key
+    "week.key.report": ("打印本", "Print copy"),
+    "week.report_writing": ("正在生成本周工作本……", "Writing the week's notebook…"),
+    "week.report_written": ("已生成本周工作本（可打印、签字）：{path}", "The week's notebook written (to print and sign): {path}"),
     # words on every report
     "rep.yes": ("是", "yes"),
     "rep.no": ("否", "no"),

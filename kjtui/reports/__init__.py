@@ -49,12 +49,42 @@ def write_file(data: bytes, path: Path) -> Path:
     return path
 
 
-def save(report, fmt: str, out: Path | str, *, encoding: str = "utf-8") -> Path:
-    """Render `report` and write it to `out`: a file, or a folder (one that exists, or a path
-    ending in a slash) where the file takes the report's own name."""
+def save(report, fmt: str, out: Path | str, *, encoding: str = "utf-8",
+         folder: bool = False) -> Path:
+    """Render `report` and write it to `out`: a file, or a folder (`folder`, one that exists,
+    or a path ending in a slash) where the file takes the report's own name."""
     from kjtui.reports.render import render
 
     data = render(report, fmt, encoding=encoding)
-    folder = str(out).endswith(("/", os.sep)) or Path(out).is_dir()
+    folder = folder or str(out).endswith(("/", os.sep)) or Path(out).is_dir()
     out = Path(out) / (report.stem + SUFFIX[fmt]) if folder else Path(out)
     return write_file(data, out)
+
+
+FOLDER_SETTING = "reports.folder"
+
+
+def default_folder() -> Path:
+    """Where a screen writes a report: the setting `reports.folder`, else a `reports` folder
+    beside the notebook's SQLite file (the laptop's own), else the user's documents."""
+    from peewee import SqliteDatabase
+
+    from kjtui.models import database
+    from kjtui.services import settings
+
+    chosen = settings.get(FOLDER_SETTING)
+    if chosen:
+        return Path(chosen).expanduser()
+    db = database.obj
+    if isinstance(db, SqliteDatabase) and db.database not in ("", ":memory:"):
+        return Path(db.database).resolve().parent / "reports"
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "kjtui"
+
+
+def write_week(manager_code: str, monday, today=None) -> Path:
+    """The week's notebook of one manager as a printable page in default_folder() (the Week
+    screen's `r`): the file to print, sign and file."""
+    report = build("week", week_of=monday, manager=manager_code, today=today)
+    return save(report, "html", default_folder(), folder=True)

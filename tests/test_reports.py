@@ -404,3 +404,14 @@ async def test_the_week_screen_writes_the_weeks_notebook_and_says_where(db, monk
         page = Page(written.read_text("utf-8"))
         assert "KJ07 周丽娜" in page.text and "[老街]便民店" in page.text
         assert "批阅人（主任）签字：" in page.text
+
+
+def test_the_quick_report_benchmark_runs(tmp_path):
+    """The month-XLSX figures on the quick data, so that the benchmark cannot rot."""
+    from benchmarks import reports as bench
+    from benchmarks.core import Context
+
+    ctx = Context(quick=True, reps=1, today=date(2026, 12, 1), cache=tmp_path / "cache")
+    ctx.say = lambda text: None
+    figures = bench.run(ctx)
+    assert len(figures) == 4 and all(f.value and f.floor for f in figures), figures

@@ -209,7 +209,7 @@ def test_pins_of_an_old_notebook_are_kept_without_their_hashes(db_path):
 
 
 def test_scores_closed_before_the_two_new_parts_say_they_did_not_count_them(db_path):
-    """0011: a score of schema 10 keeps its figures; basic work and satisfaction, which it did
+    """0012: a score of schema 10 keeps its figures; basic work and satisfaction, which it did
     not count, are missing with that reason, never shown as 0."""
     from datetime import date, datetime
 

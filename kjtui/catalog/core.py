@@ -31,7 +31,6 @@ MESSAGES = {
     # home
     "home.title": ("首页", "Home"),
     "home.signed_in": ("当前用户", "Signed in"),
-    "home.nobody": ("尚未选择客户经理", "No manager chosen yet"),
     "home.today": ("今日", "Today"),
     "home.empty_db": ("数据库是空的。运行 kjtui demo 生成示范县。", "The database is empty. Run kjtui demo to build a demo county."),
     "fig.households": ("户数", "Households"),

@@ -1,4 +1,4 @@
--- 0011: two more parts of the monthly score (issue 13): the four basic-work checks and the
+-- 0012: two more parts of the monthly score (issue 13): the four basic-work checks and the
 -- customer's satisfaction recorded at each visit. A score closed before this release did not
 -- count them: it says so in `missing` ("not_counted"), never shows them as 0.
 ALTER TABLE "monthly_score" ADD COLUMN "basic_work" DOUBLE PRECISION NOT NULL DEFAULT 0;

@@ -66,6 +66,10 @@ async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_r
         rows = [[str(c) for c in issues.get_row_at(i)] for i in range(issues.row_count)]
         assert ["4", "Manager code", "KJ99", "no manager with this code"] in rows
         assert rows[0] == ["2", "Licence no.", "4313221", "a licence number is 12 digits"]
+        issues.focus()  # the whole sentence of the error under the cursor, below the table
+        await pilot.press("down")
+        await until(pilot, lambda: "Row 3, column “Shop name”: required: it cannot be empty"
+                    in said(app))
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "5 rows have errors (11 in all); nothing was written"
                     in said(app))

@@ -85,10 +85,13 @@ class CountyDataScreen(KjtuiScreen):
             yield ProgressBar(id="data-progress", show_eta=False)
         yield Static("", id="data-summary")
         issues = Table(id="data-issues", cursor_type="row", zebra_stripes=True)
-        for key, width, narrowest in (("data.col.row", 6, 5), ("data.col.column", 10, 6),
-                                      ("data.col.value", 14, 6), ("data.col.problem", 40, 14)):
+        # the row and the column stay whole at 60 columns; the whole sentence of the error under
+        # the cursor is the line below the table
+        for key, width, narrowest in (("data.col.row", 5, 4), ("data.col.column", 13, 12),
+                                      ("data.col.value", 12, 6), ("data.col.problem", 40, 14)):
             issues.add_column(i18n.t(key), width=width, min_width=narrowest)
         yield issues
+        yield Static("", id="data-issue")
         yield Notice("", id="data-msg")
         yield Footer(compact=True)
 
@@ -184,6 +187,13 @@ class CountyDataScreen(KjtuiScreen):
         elif not self.path:
             table.focus()
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        p = self.preview
+        if event.data_table.id == "data-issues" and p is not None \
+                and event.cursor_row < min(len(p.issues), SHOWN_ISSUES):
+            self.query_one("#data-issue", Static).update(
+                Text(display.issue_line(p.issues[event.cursor_row])))
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "data-files" and event.row_key.value:
             self.choose(event.row_key.value)
@@ -251,6 +261,7 @@ class CountyDataScreen(KjtuiScreen):
         self.query_one("#data-summary", Static).update(Text("\n".join(lines)))
         table = self.query_one("#data-issues", Table)
         table.clear()
+        self.query_one("#data-issue", Static).update("")
         for issue in p.issues[:SHOWN_ISSUES]:
             table.add_row(str(issue.row), display.issue_column(issue), Text(issue.value),
                           Text(display.issue_message(issue)))

@@ -358,3 +358,22 @@ def test_the_close_and_a_reclose_on_a_postgresql_hub(pg_url):
         assert [r.state for r in month_close.history(NOV)] == ["superseded", "closed"]
     finally:
         close()
+
+
+def test_the_close_gives_each_director_his_list_of_talks(db):
+    """The warned and the named go to the director; the rest are dealt from the bottom to
+    whoever has the fewest, so each list starts with its lowest ranked."""
+    from kjtui.models import Supervisor
+
+    team = _team(("KJ01", "KJ02", "KJ03", "KJ04", "KJ05", "KJ06"))
+    for code, q in zip(team, (90, 80, 70, 60, 50, 40)):
+        SalesTarget.create(manager=team[code], month=NOV, quantity=100)
+        SalesActual.create(manager=team[code], month=NOV, quantity=q)
+    Supervisor.create(code="S2", name="副主任甲", title="deputy")
+    Supervisor.create(code="S1", name="主任", title="director")
+    Supervisor.create(code="S3", name="副主任乙", title="deputy")
+    result = month_close.close_month(NOV, now=AFTER)
+    # KJ05 and KJ06 in the bottom two: warned, the director's
+    got = {t.supervisor: t.managers for t in result.talks}
+    assert got == {"S1": ["KJ06", "KJ05"], "S2": ["KJ04", "KJ02"], "S3": ["KJ03", "KJ01"]}
+    assert [t.supervisor for t in result.talks] == ["S1", "S2", "S3"]

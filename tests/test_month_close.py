@@ -156,7 +156,8 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_
 
 
 async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again(tmp_path):
-    """Every close and reopen travels to every station: its Home marks a reopened month."""
+    """Every close and reopen travels to every station (the month's star with it): its Home
+    marks a reopened month."""
     from kjtui.app import KjtuiApp
     from kjtui.services import session, settings, trends
     from sync import exporter, importer
@@ -177,6 +178,9 @@ async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again
     month_close.close_month(NOV, now=AFTER)
     assert deliver() == [(1, False)]
     assert [c.state for c in MonthClose.select()] == ["closed"]
+    from kjtui.models import Award
+
+    assert [(a.kind, a.manager.code) for a in Award.select()] == [("monthly_star", "KJ01")]
     sup.use(pair.hub)
     month_close.reopen_month(NOV, reason="核对销量", by="王管理员")
     assert deliver() == [(1, True)]

@@ -15,6 +15,7 @@ from kjtui.display import hm
 from kjtui.widgets.bars import Bars
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.sync_panel import SyncPanel
 
 if TYPE_CHECKING:
     from kjtui.services.day import DayFigures
@@ -74,6 +75,7 @@ class HomeScreen(KjtuiScreen):
             yield Static(i18n.t("home.title"), id="home-title", classes="title")
             yield Static(who, id="who")
             yield Static(figures, id="figures")
+            yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
             with Horizontal(id="trends"):
                 yield Bars(id="scores")
                 yield Bars(id="mileage")
@@ -110,6 +112,7 @@ class HomeScreen(KjtuiScreen):
         if self._left:
             self.reload()  # back from another place, where a visit may have been recorded
             self.load_trends()
+            self.query_one(SyncPanel).show(getattr(self.app, "sync_status", None))
 
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)

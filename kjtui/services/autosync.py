@@ -32,6 +32,11 @@ NEWS_S = 900.0  # with nothing to send, ask the hub for its news this often
 TIMEOUT_S = 20.0  # one request; the app's own backoff retries, not the client
 
 
+class Stopped(Exception):
+    """Raised by a progress callback to stop a push between two bundles (the notebook quits):
+    what was sent and answered is kept, the rest stays pending."""
+
+
 def hub_url() -> str | None:
     return settings.get(HUB_URL) or None
 
@@ -170,6 +175,8 @@ class AutoSync:
 
         try:
             pushed = client.push(url, retries=1, timeout=self.timeout, progress=progress)
+        except Stopped:
+            return
         except (KjtuiError, OSError, peewee.PeeweeException) as exc:
             self.failures += 1
             self.error = _failure(exc)

@@ -14,7 +14,7 @@ from sync_stations import Serving, free_port
 
 from kjtui import i18n
 from kjtui.app import KjtuiApp
-from kjtui.models import HUB, SyncPeer, close
+from kjtui.models import HUB, SyncPeer
 from kjtui.services import autosync
 from kjtui.widgets.sync_panel import SyncPanel
 from sync import client

@@ -49,6 +49,7 @@ MESSAGES = {
     "palette.action": ("本页操作", "Action on this screen"),
     "home.scores": ("近几个月得分", "Recent monthly scores"),
     "home.score_rank": ("{total:.1f} 第{rank}/{of}", "{total:.1f} #{rank}/{of}"),
+    "home.score_provisional": ("（暂定）", " (provisional)"),
     "home.mileage": ("每周里程", "Mileage per week"),
     "key.quit": ("退出", "Quit"),
     "key.help": ("按键", "Keys"),

@@ -72,6 +72,7 @@ MESSAGES = {
     "sync.exported": ("已写出 {path}", "Written {path}"),
     "sync.imported": ("{file}：来自 {sender}，序号 {first}–{last}，写入 {n} 条记录。", "{file}: from {sender}, seq {first}–{last}, {n} records written."),
     "sync.parked": ("{file}：来自 {sender}，序号 {first}–{last} 前面还缺数据，已暂存，等缺的包到了一起导入。", "{file}: from {sender}, seq {first}–{last} follows a gap; parked until the missing bundle arrives."),
+    "hub.sqlite_one_server": ("另一个 kjtui hub serve 已在使用 {path}。SQLite 的集中库只能由一个进程提供服务；需要多个进程时请使用 PostgreSQL。", "Another kjtui hub serve is already serving {path}. A SQLite hub is served by one process; use PostgreSQL for more than one."),
     "hub.port_busy": ("无法在 {host}:{port} 上提供服务：{reason}。请换一个 --port。", "Cannot serve on {host}:{port}: {reason}. Choose another --port."),
     "sync.acknowledged": ("{file}：{sender} 已确认收到本机变更到序号 {ack}。", "{file}: {sender} acknowledges this notebook's changes up to seq {ack}."),
     "sync.duplicate": ("{file}：已经导入过，跳过。", "{file}: already imported, skipped."),

@@ -91,7 +91,7 @@ MESSAGES = {
     "rep.week.period": ("{first} 至 {last}", "{first} to {last}"),
     "rep.week.weekday": ("星期", "weekday"),
     "rep.week.ridden": ("实走线路", "route taken"),
-    "rep.week.planned": ("计划户数", "planned"),
+    "rep.week.planned": ("计划户数", "customers planned"),
     "rep.week.visited": ("已访", "visited"),
     "rep.week.missed": ("漏访", "missed"),
     "rep.week.extra": ("计划外", "off plan"),

@@ -17,7 +17,7 @@ from kjtui.bindings import Key, KeyBinding, install_keys
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
-# (F2–F7) are bound app-wide, from here and nowhere else.
+# (F2–F7, F10, F12) are bound app-wide, from here and nowhere else.
 NAV = (
     ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
     ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
@@ -25,6 +25,8 @@ NAV = (
     ("customers", "kjtui.screens.customers", "CustomersScreen", "f5", "nav.customers"),
     ("info", "kjtui.screens.information", "InformationScreen", "f6", "nav.info"),
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
+    # the county office's desk (F8 and F9 turn the customers' pages)
+    ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
 )
 
 

@@ -4,6 +4,7 @@ whole bundle in one transaction; the acknowledgement moves in that same transact
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from kjtui.models import (
     hlc,
     rules,
 )
+from kjtui.models.db import serialize_writers
 from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
 from sync import bundle, crypto, node
@@ -571,14 +573,28 @@ def write_transaction():
     db = database.obj
     if isinstance(db, pw.SqliteDatabase):
         return db.atomic(lock_type="IMMEDIATE")
-    return db.atomic()
+    return _serialized(db)
+
+
+@contextlib.contextmanager
+def _serialized(db):
+    """On PostgreSQL, several hub processes import at once: each import's transaction takes the
+    writers' advisory lock first (kjtui.models.db.serialize_writers), so the database decides
+    who applies a station's seqs and in which order; decrypting and parsing the next bundle,
+    done before, runs in parallel."""
+    with db.atomic():
+        serialize_writers()
+        yield
 
 
 def _import(opened: Opened, peer: SyncPeer, data: bytes, reply: bool) -> Result:
     m = opened.b.manifest
     with write_transaction():
-        peer = SyncPeer.get((SyncPeer.node == peer.node)
-                            & (SyncPeer.incarnation == peer.incarnation))  # read under the lock
+        query = SyncPeer.select().where((SyncPeer.node == peer.node)
+                                        & (SyncPeer.incarnation == peer.incarnation))
+        if isinstance(database.obj, pw.PostgresqlDatabase):
+            query = query.for_update()  # and held to the commit
+        peer = query.get()  # read under the lock
         status, written, held = _apply_chain(peer, opened, data)
         unparked = _unpark(peer) if status == "applied" else 0
         newer = _news(peer, m["clock"])

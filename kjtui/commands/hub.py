@@ -129,7 +129,7 @@ def run_unrevoke(args) -> int:
 def run_serve(args) -> int:
     from kjtui.commands.sync import guarded
     from kjtui.exception import BundleError
-    from kjtui.models import HUB
+    from kjtui.models import HUB, database
     from kjtui.models.journal import node_id
     from sync import hub_server, node
 
@@ -137,13 +137,37 @@ def run_serve(args) -> int:
     if node_id() != HUB:
         raise KjtuiError("hub.is_station", node=node_id())
     guarded(node.keys)  # an uninitialised hub refuses here, not at the first bundle
+    lock = _one_server(database.obj)
     _check_port(args.host, args.port)
     print(i18n.t("hub.serving", host=args.host, port=args.port), flush=True)
     try:
         hub_server.serve(args.host, args.port)
     except BundleError as exc:
         raise KjtuiError(exc.key, **exc.params) from exc
+    finally:
+        if lock is not None:
+            lock.close()
     return 0
+
+
+def _one_server(db):
+    """A SQLite hub is served by one process: its imports take turns inside it, and a second
+    server would only queue on the file's write lock. Hold a lock file beside the database for
+    as long as this server runs (the kernel drops it if the process dies); PostgreSQL needs
+    none, its transactions decide (kjtui.models.db.serialize_writers)."""
+    import fcntl
+
+    import peewee
+
+    if not isinstance(db, peewee.SqliteDatabase):
+        return None
+    fh = open(f"{db.database}.serve-lock", "a")  # held until the server stops
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise KjtuiError("hub.sqlite_one_server", path=db.database) from None
+    return fh
 
 
 def _check_port(host: str, port: int) -> None:

@@ -31,6 +31,23 @@ SQLITE_PRAGMAS = (
 
 _bound_url: str | None = None
 
+# Any constant: the key of the PostgreSQL advisory lock every writer of the journal or the clock
+# takes (see serialize_writers).
+_WRITERS_LOCK = 0x6B6A747569
+
+
+def serialize_writers() -> None:
+    """Make this transaction the only one writing the journal and the clock until it ends.
+
+    The journal's seq is gapless and the clock's stamps only go up, so two writers must take
+    turns. SQLite already lets one transaction write at a time; two hub processes on one
+    PostgreSQL database take a transaction-level advisory lock, so the database decides, not a
+    lock inside one process (it is released at commit or rollback, and taken again for free by
+    the same transaction)."""
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase) and db.in_transaction():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_WRITERS_LOCK,))
+
 
 def register_sql_functions(db) -> None:
     """The pinyin of customers' names (kjtui.models.pinyin) as SQL functions, on every

@@ -22,6 +22,7 @@ import time
 from datetime import datetime
 
 from kjtui.models import Setting
+from kjtui.models.db import serialize_writers
 
 KEY = "hlc_last"
 COUNTER_BITS = 16
@@ -52,6 +53,7 @@ def wall_ms() -> int:
 
 
 def _last() -> int:
+    serialize_writers()  # what is read here is written back greater: no one may write between
     row = Setting.get_or_none(Setting.key == KEY)
     return int(row.value) if row else 0
 

@@ -26,6 +26,7 @@ from kjtui.models import (
     hlc,
     rules,
 )
+from kjtui.models.db import serialize_writers
 
 
 def node_id() -> str:
@@ -87,12 +88,17 @@ def _check(record: SyncModel, old: dict | None) -> None:
         raise Refused(found.key, **found.params)
 
 
+def _last_seq() -> int:
+    serialize_writers()  # the next seq is this one + 1 until the transaction ends
+    return JournalEntry.select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).scalar() or 0
+
+
 def _journal(record: SyncModel) -> None:
     me = node_id()
     own = station_owned(type(record)) if me != HUB else not station_owned(type(record))
     if not own:
         return
-    last = JournalEntry.select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).scalar() or 0
+    last = _last_seq()
     JournalEntry.create(
         seq=last + 1,
         table_name=record._meta.table_name,
@@ -177,7 +183,7 @@ def _journal_many(model, records: list[dict]) -> None:
     own = station_owned(model) if me != HUB else not station_owned(model)
     if not own or not records:
         return
-    last = JournalEntry.select(JournalEntry.seq).order_by(JournalEntry.seq.desc()).scalar() or 0
+    last = _last_seq()
     table = model._meta.table_name
     rows = [
         (last + i + 1, table, r["id"], r["rev"], r["hlc"],

@@ -54,6 +54,8 @@ FAMILIES = {
     "plan.skip.*": "screens/plan.py",
     "push.status.*": "commands/sync.py",
     "record.*": "screens/home.py: the kind of a record held at the county",
+    "rep.award.*": "reports/month.py: recognition.Recognition.kind",
+    "rep.rule.*": "reports/month.py: the elimination rules",
     "score.missing.*": "commands/month.py",
     "score.part.*": "commands/month.py: scoring.PARTS",
     "score.short.*": "screens/desk/month.py: a part's short name in the bars' legend",

@@ -53,9 +53,10 @@ def build(manager: str, month: date | None = None, months: int = MONTHS, rules=N
                Column(t("rep.col.ranked"), "int"), Column(t("month.col.total"), "float"),
                *(Column(t(f"score.part.{p}"), "float") for p in parts),
                Column(t("rep.col.missing")), Column(t("rep.col.unranked")),
-               Column(t("rep.checks.count"), "int"), Column(t("choice.spot_result.confirmed"), "int"),
-               Column(t("choice.spot_result.discrepancy"), "int"),
-               Column(t("choice.spot_result.unreachable"), "int"), Column(t("rep.talk.held_on"), "date")]
+               Column(t("rep.checks.count"), "int"),
+               *(Column(i18n.choice("spot_result", r), "int")
+                 for r in ("confirmed", "discrepancy", "unreachable")),
+               Column(t("rep.talk.held_on"), "date")]
     talk_table = Table("talks", t("rep.table.talks"), talk_columns(with_manager=False),
                        [(mo, *talk_row(x)) for mo, x in talks], empty=t("rep.none"))
     history = staff.history(manager)

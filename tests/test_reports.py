@@ -424,3 +424,28 @@ def test_the_quick_report_benchmark_runs(tmp_path):
     ctx.say = lambda text: None
     figures = bench.run(ctx)
     assert len(figures) == 4 and all(f.value and f.floor for f in figures), figures
+
+
+async def test_the_month_desk_exports_the_months_workbook(demo_db_path, tmp_path, monkeypatch):
+    from kjtui.app import KjtuiApp
+    from tests.pilot_wait import until
+
+    path = shutil.copy(demo_db_path, tmp_path / "hub.db")
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = KjtuiApp(db_url="sqlite:///" + str(path), lang="en")
+    written = tmp_path / "reports" / f"month-{LAST_MONTH:%Y-%m}.xlsx"
+
+    def notice():
+        return str(app.screen.query_one("#desk-msg").render())
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await until(pilot, lambda: f"{LAST_MONTH:%Y-%m}" in str(app.screen.query_one(
+            "#desk-title").render()), "the month on the desk")
+        await pilot.press("x")
+        await until(pilot, lambda: "The month's results written" in notice(), "the export")
+        assert str(written) in notice()
+    connect(resolve_url(path), create=False)
+    ranking = sheets(written)["Ranking"]
+    assert [r[1] for r in ranking[1:]] == [s.code for s in scoring.compute_month(
+        LAST_MONTH, with_unranked=True)]

@@ -27,6 +27,10 @@ MESSAGES = {
     "week.key.report": ("打印本", "Print copy"),
     "week.report_writing": ("正在生成本周工作本……", "Writing the week's notebook…"),
     "week.report_written": ("已生成本周工作本（可打印、签字）：{path}", "The week's notebook written (to print and sign): {path}"),
+    # the month desk's key
+    "desk.key.report": ("导出", "Export"),
+    "desk.report_writing": ("正在导出 {month} 月度考核表……", "Writing the results of {month}…"),
+    "desk.report_written": ("已导出月度考核表（报综合室）：{path}", "The month's results written (for the general office): {path}"),
     # words on every report
     "rep.yes": ("是", "yes"),
     "rep.no": ("否", "no"),

@@ -128,9 +128,11 @@ def test_a_pin_set_before_the_old_station_heard_never_blocks_either(any_county):
     c = any_county
     first, second = L(0, 0, 4), L(0, 0, 5)
     c.at("KJ01")
+    a_visits = []
     for lic, hour in ((first, 9), (second, 10)):
         v = county_.visit("KJ01", lic, AT.replace(hour=hour))
         county_.ack_pin(v, "135700", first=True)  # A's customers choose PINs, A does not sync yet
+        a_visits.append(v)
     c.at("hub")
     handover.reassign_customer(first, "KJ02", "KJ02-R1")
     handover.reassign_customer(second, "KJ02", "KJ02-R1")
@@ -151,6 +153,12 @@ def test_a_pin_set_before_the_old_station_heard_never_blocks_either(any_county):
     assert latest(first).owner == "KJ02"  # B's customer chose the newer PIN
     assert latest(second).owner == "KJ01"
     assert Visit.select().where(Visit.owner == "KJ01").count() == 2  # A's visits all arrived
+    # The county's check passes all three: A's two (a chain's first proof and a link), and B's,
+    # whose PIN was the first the county knew of that customer when it was checked.
+    from kjtui.models import AckVerdict
+
+    verdicts = {a.visit_id: a.reason for a in AckVerdict.select()}
+    assert verdicts == {a_visits[0]: "", a_visits[1]: "", v: ""}
     flows(c, "KJ01")
     flows(c, "KJ02")
 

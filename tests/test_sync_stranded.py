@@ -472,15 +472,19 @@ async def test_the_notebook_shows_what_waits_at_the_county_and_why(county):
     c.push("KJ02")
     close()
 
-    async def home(lang: str) -> str:
+    async def home(lang: str, size=(80, 24)) -> str:
         app = KjtuiApp(db_url=resolve_url(c.stations["KJ02"]), lang=lang)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             box = app.screen.query_one("#county-wait")
             await until(pilot, lambda: box.display and str(box.render()), "the county's line")
             text = str(box.render())
+            # all of it on screen, above the footer, at the smallest size too
+            assert box.region.height >= len(text.splitlines())
+            assert box.region.bottom <= size[1] - 1, (box.region, size)
         close()
         return text
 
+    assert await home("zh", (60, 20))
     text = await home("zh")
     assert "在县局等待处理：2 条记录" in text
     assert "这条拜访记录引用的客户不归这位客户经理负责。" in text

@@ -34,9 +34,9 @@ from kjtui.services import acknowledgement, pin_state, spotcheck, visits
 
 def _visit_again(*args, **kwargs):
     """A visit, the same customer again the same day answered yes (these tests are about PINs)."""
-    from kjtui.services import visits
+    from kjtui.services import visit_checks, visits
 
-    return visits.record_visit(*args, confirmed=visits.VISIT_QUESTIONS, **kwargs)
+    return visits.record_visit(*args, confirmed=visit_checks.VISIT_QUESTIONS, **kwargs)
 
 
 @pytest.fixture

@@ -412,6 +412,8 @@ class MonthlyScore(SyncModel):
     checkin = pw.FloatField()
     spot_check = pw.FloatField()
     training = pw.FloatField()
+    basic_work = pw.FloatField(default=0.0)  # migration 0012
+    satisfaction = pw.FloatField(default=0.0)
     total = pw.FloatField()
     rank = pw.IntegerField()
     computed_at = pw.DateTimeField()

@@ -9,11 +9,14 @@ import importlib
 import importlib.util
 from collections.abc import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
 
 from kjtui import i18n
 from kjtui.bindings import Key, KeyBinding, install_keys
+from kjtui.widgets.sync_panel import SyncChecked, SyncPanel, SyncProgressed
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
@@ -61,7 +64,12 @@ class KjtuiApp(App):
         Key("question_mark", "toggle_keys", "key.help", show=False, id="help2"),
         # Replaces Textual's "palette": the footer shows it at its right end.
         Key("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+        Key("f12", "sync_now", "key.sync_now", id="sync_now"),
     )
+    # How often the running notebook looks whether it has something to send to the county
+    # (kjtui/services/autosync.py decides; a failure's backoff is its own).
+    AUTOSYNC_S = 5.0
+    sync_status = None  # the last SyncStatus the sync worker read
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
@@ -83,6 +91,7 @@ class KjtuiApp(App):
     def on_mount(self) -> None:
         # From now on F2 and the palette switch back to the home screen like to any other mode.
         self.add_mode("home", self.get_default_screen)
+        self._autosync_start()
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -123,3 +132,63 @@ class KjtuiApp(App):
                 i18n.t("palette.app" if active.node is self else "palette.action"),
                 lambda node=active.node, action=b.action: self.run_action(action, node),
             )
+
+    # --- syncing by itself -------------------------------------------------------------------
+
+    def _autosync_start(self) -> None:
+        self._autosync = None  # the service's AutoSync, made in the worker (it loads sync/)
+        self._sync_worker: Worker | None = None
+        self._sync_again = False  # "sync now" pressed while a push ran: once more after it
+        # The first look waits for the first paint: start-up draws before sync/ loads.
+        self.set_timer(min(1.0, self.AUTOSYNC_S), self._sync_check)
+        self.set_interval(self.AUTOSYNC_S, self._sync_check)
+
+    def action_sync_now(self) -> None:
+        self._sync_check(force=True)
+
+    def _sync_check(self, force: bool = False) -> None:
+        if self._sync_worker is not None and not self._sync_worker.is_finished:
+            self._sync_again = self._sync_again or force
+            return
+        self._sync_worker = self._sync_run(force)
+
+    @work(thread=True, group="autosync")
+    def _sync_run(self, force: bool) -> None:
+        """One look of the service, in this thread with the notebook open: keys and saved visits
+        go on meanwhile; a visit saved while a push runs is sent by the next one."""
+        from kjtui.services import autosync, session
+
+        session.open_notebook(self.db_url)
+        if self._autosync is None:
+            self._autosync = autosync.AutoSync()
+        worker = get_current_worker()
+
+        def progress(start: int, done: int, top: int) -> None:
+            if worker.is_cancelled:  # quitting: stop between two bundles (each one is whole)
+                raise autosync.Stopped
+            self.post_message(SyncProgressed(max(0, done - start), max(0, top - start)))
+
+        self.post_message(SyncChecked(self._autosync.check(force=force, progress=progress)))
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        self.sub_title = i18n.t("sync.title.sending")
+        for panel in self.screen.query(SyncPanel):
+            panel.show_progress(self.sync_status, message.done, message.total)
+
+    def on_sync_checked(self, message: SyncChecked) -> None:
+        s = self.sync_status = message.status
+        if not s.station or not s.hub_url:
+            self.sub_title = ""
+        elif s.error is not None:
+            self.sub_title = i18n.t("sync.title.failed")
+        elif s.pending:
+            self.sub_title = i18n.t("sync.title.pending", n=s.pending)
+        else:
+            self.sub_title = i18n.t("sync.title.sent")
+        for panel in self.screen.query(SyncPanel):
+            panel.show(s)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._sync_worker and event.worker.is_finished and self._sync_again:
+            self._sync_again = False
+            self._sync_check(force=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -89,16 +90,22 @@ ROUNDS = 100  # bundles one push sends at most (a long outbox goes in several)
 
 
 def push(hub_url: str, *, retries: int = RETRIES, backoff: float = BACKOFF_S,
-         timeout: float = TIMEOUT_S, client: httpx.Client | None = None) -> list[Pushed]:
+         timeout: float = TIMEOUT_S, client: httpx.Client | None = None,
+         progress: Callable[[int, int, int], None] | None = None) -> list[Pushed]:
     """Send the outbox (or an empty bundle, which fetches the hub's news), one bundle after the
     other, and apply each answer. If an answer says the hub lacks earlier seqs (restored from a
-    backup), its ack went back and the outbox is sent again from there."""
+    backup), its ack went back and the outbox is sent again from there. `progress(start, done,
+    top)`: called before the first bundle and after each answer, with the seq the push started
+    after, the seq the hub holds and the last seq of this outbox (a visit saved meanwhile too)."""
     from sync import node
 
     url = hub_url.rstrip("/") + "/bundles"
     own = client is None
     client = client or httpx.Client(timeout=timeout)
     done: list[Pushed] = []
+    start = node.hub_peer().their_ack
+    if progress:
+        progress(start, start, node.last_seq())
     try:
         for _ in range(ROUNDS):
             before = node.hub_peer().their_ack
@@ -113,6 +120,8 @@ def push(hub_url: str, *, retries: int = RETRIES, backoff: float = BACKOFF_S,
                                int(changes) if changes.isdigit() else 0, reply,
                                int(held) if held.isdigit() else 0))
             after = node.hub_peer().their_ack
+            if progress:
+                progress(start, after, node.last_seq())
             if status == "parked" and len(done) == 1:
                 continue  # the hub went back: once more from where it is
             if sent.last >= node.last_seq() or after <= before:

@@ -83,7 +83,6 @@ MESSAGES = {
     "push.unreachable": ("连不上县局 {url}（{reason}），未做任何改动；变更仍待发送，稍后再试。", "The hub at {url} could not be reached ({reason}); nothing was changed and the changes stay pending; try again later."),
     "push.bad_answer": ("县局 {url} 的回答不是同步包（HTTP {status}），未做任何改动。", "The hub at {url} did not answer with a bundle (HTTP {status}); nothing was changed."),
     "push.refused": ("县局 {url} 拒收：{message}", "The hub at {url} refused the bundle: {message}"),
-    "push.sent": ("已发送序号 {first}–{last}，县局：{status}；县局回复写入 {n} 条记录。", "Sent seq {first}–{last}; the hub: {status}; its answer wrote {n} records here."),
     "push.status.applied": ("已导入", "applied"),
     "push.status.acknowledged": ("已确认", "acknowledged"),
     "push.status.parked": ("前面缺数据，已暂存，重新发送", "parked behind a gap, sending again"),

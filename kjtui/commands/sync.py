@@ -29,7 +29,7 @@ def register(sub) -> None:
     i.set_defaults(func=run_import)
     pu = s.add_parser("push", help=i18n.t("cli.sync.push"))
     add_common(pu)
-    pu.add_argument("--hub", required=True, metavar="URL", help=i18n.t("cli.opt.hub_url"))
+    pu.add_argument("--hub", metavar="URL", help=i18n.t("cli.opt.hub_url"))
     pu.add_argument("--retries", type=int, default=3, metavar="N", help=i18n.t("cli.opt.retries"))
     pu.add_argument("--timeout", type=float, default=30.0, metavar="S",
                     help=i18n.t("cli.opt.timeout"))
@@ -159,22 +159,51 @@ def run_import(args) -> int:
 
 
 def run_push(args) -> int:
+    """The outbox to the hub with a progress bar (on a terminal, on stderr, gone when done) and
+    one line that sums it up."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kjtui.services import autosync
     from sync import client
 
     _connect(args)
-    for p in guarded(client.push, args.hub, retries=min(max(args.retries, 1), 10),
-                     timeout=args.timeout):
-        status = i18n.t(f"push.status.{p.hub_status}") if p.hub_status else "?"
-        if p.empty:
-            print(i18n.t("push.nothing", n=p.reply.changes))
-        else:
-            print(i18n.t("push.sent", first=p.first, last=p.last, status=status,
-                         n=p.reply.changes))
-        if p.hub_held:
-            print(i18n.t("push.held", n=p.hub_held))
+    url = args.hub or autosync.hub_url()
+    if not url:
+        raise KjtuiError("push.no_hub")
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   console=console, transient=True, disable=not console.is_terminal)
+    task = bar.add_task(i18n.t("push.progress"), total=None)
+
+    def progress(start: int, done: int, top: int) -> None:
+        bar.update(task, total=max(0, top - start), completed=max(0, done - start))
+
+    with bar:
+        pushed = guarded(client.push, url, retries=min(max(args.retries, 1), 10),
+                         timeout=args.timeout, progress=progress)
+    print(push_summary(pushed))
+    held = sum(p.hub_held for p in pushed)
+    if held:
+        print(i18n.t("push.held", n=held))
+    for p in pushed:
         if p.reply.skew_flagged:
             _say_skew(p.reply)
+            break
     return 0
+
+
+def push_summary(pushed) -> str:
+    """One line for a whole push, however many bundles it took."""
+    sent = [p for p in pushed if not p.empty]
+    received = sum(p.reply.changes for p in pushed)
+    if not sent:
+        return i18n.t("push.nothing", n=received)
+    last = sent[-1].hub_status
+    status = i18n.t(f"push.status.{last}") if last else "?"
+    first, top = min(p.first for p in sent), max(p.last for p in sent)
+    return i18n.t("push.summary", n=top - first + 1, first=first, last=top, bundles=len(sent),
+                  status=status, m=received)
 
 
 def _ranges(rs) -> str:

@@ -16,6 +16,7 @@ from kjtui.display import hm
 from kjtui.widgets.bars import Bars
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.sync_panel import SyncPanel
 
 if TYPE_CHECKING:
     from kjtui.services.county_wait import CountyWait
@@ -88,6 +89,7 @@ class HomeScreen(KjtuiScreen):
             yield Static(who, id="who")
             yield Static(figures, id="figures")
             yield Static("", id="county-wait")
+            yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
             with Horizontal(id="trends"):
                 yield Bars(id="scores")
                 yield Bars(id="mileage")
@@ -133,6 +135,7 @@ class HomeScreen(KjtuiScreen):
         if self._left:
             self.reload()  # back from another place, where a visit may have been recorded
             self.load_trends()
+            self.query_one(SyncPanel).show(getattr(self.app, "sync_status", None))
 
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)

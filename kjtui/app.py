@@ -20,7 +20,7 @@ from kjtui.widgets.sync_panel import SyncChecked, SyncPanel, SyncProgressed
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
-# (F2–F7, F10, F12) are bound app-wide, from here and nowhere else.
+# (F2–F7, F10, F11) are bound app-wide, from here and nowhere else.
 NAV = (
     ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
     ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
@@ -28,9 +28,10 @@ NAV = (
     ("customers", "kjtui.screens.customers", "CustomersScreen", "f5", "nav.customers"),
     ("info", "kjtui.screens.information", "InformationScreen", "f6", "nav.info"),
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
-    # the county office's desk (F8 and F9 turn the customers' pages)
+    # the county office's desk (F8 and F9 turn the customers' pages, F12 syncs; a terminal that
+    # keeps F10 or F11 for itself still has the palette)
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
-    ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "f12",
+    ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "f11",
      "nav.county_data"),
 )
 

@@ -12,7 +12,6 @@ from screen_cells import text
 from sync_support import dump
 from test_county_import import BAD, CUSTOMERS, xlsx
 
-from kjtui.app import KjtuiApp
 from kjtui.models import Customer, close
 from kjtui.services import import_desk
 
@@ -44,7 +43,7 @@ def test_the_sheets_of_a_folder_newest_first(hub):
 
 
 async def pick(app, pilot, folder, name):
-    await pilot.press("f12")
+    await pilot.press("f11")
     await until(pilot, lambda: app.screen.query("#data-path"))
     app.screen.query_one("#data-path").value = str(folder)
     await pilot.press("enter")
@@ -55,10 +54,10 @@ async def pick(app, pilot, folder, name):
     await pilot.press("enter")
 
 
-async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_rows(hub):
+async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_rows(app_for, hub):
     db, folder = hub
     before = dump(db.database)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(app, pilot, folder, "bad.xlsx")
         await until(pilot, lambda: "5 rows have errors (11 in all), nothing written" in said(app))
@@ -81,9 +80,9 @@ async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_r
     assert Customer.select().where(Customer.licence_no == "431322300012").exists()
 
 
-async def test_customers_left_out_are_retired_only_when_confirmed(hub):
+async def test_customers_left_out_are_retired_only_when_confirmed(app_for, hub):
     db, folder = hub
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(app, pilot, folder, "one.xlsx")
         await until(pilot, lambda: "8 active customers the sheet does not list" in said(app))

@@ -22,7 +22,8 @@ from rich.table import Table
 from benchmarks.core import Context, Figure, Unavailable
 
 # Each module has run(ctx) -> list[Figure]; TITLE names it when it cannot run yet.
-MODULES = ("startup", "search", "visit", "bundle", "hubimport", "countyimport", "monthclose")
+MODULES = ("startup", "search", "visit", "bundle", "hubimport", "countyimport", "monthclose",
+           "reports")
 
 
 def fmt(x: float | None, unit: str = "") -> str:

@@ -26,7 +26,7 @@ MASTER = ("township", "post", "supervisor", "manager", "route")
 
 def sheet_of(demo: Path, out: Path) -> int:
     """The demo's customers as the county's customers sheet (cached next to the demo)."""
-    from kjtui.services import county_import, sheets
+    from kjtui.services import import_columns, sheets
 
     con = sqlite3.connect(f"file:{demo}?mode=ro", uri=True)
     rows = [list(r) for r in con.execute(
@@ -38,7 +38,7 @@ def sheet_of(demo: Path, out: Path) -> int:
         "LEFT JOIN route_stop s ON s.customer_id = c.id AND s.route_id = c.route_id "
         "ORDER BY c.route_id, s.position, c.licence_no")]
     con.close()
-    heads = [c.header() for c in county_import.KINDS["customers"].columns]
+    heads = [c.header() for c in import_columns.KINDS["customers"].columns]
     tmp = out.with_suffix(".building.xlsx")
     sheets.write_template(tmp, "客户", heads, {0, 3, 9, 10}, [], "", rows)
     tmp.rename(out)

@@ -67,11 +67,11 @@ def _one(ctx, scale: str, label: str, tmp: Path) -> Figure:
             for s in again]
     raw = sqlite3.connect(tmp / f"{label}-raw.db")
     try:
-        raw.execute("CREATE TABLE s (m TEXT, month TEXT, a REAL, b REAL, c REAL, d REAL, e REAL,"
-                    " f REAL, g REAL, total REAL, rank INTEGER)")
+        parts = ", ".join(f"{p} REAL" for p in scoring.PARTS)
+        raw.execute(f"CREATE TABLE s (m TEXT, month TEXT, {parts}, total REAL, rank INTEGER)")
         t0 = time.perf_counter()
         with raw:
-            raw.executemany("INSERT INTO s VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            raw.executemany(f"INSERT INTO s VALUES ({', '.join('?' * len(rows[0]))})", rows)
         insert_s = time.perf_counter() - t0
     finally:
         raw.close()

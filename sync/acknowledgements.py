@@ -11,16 +11,37 @@ records: the acknowledgements it brought are checked, and so are those of the vi
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import peewee as pw
 
-from kjtui.models import HUB, Acknowledgement, Visit, database, hub_pins
+from kjtui.models import HUB, Acknowledgement, HeldRecord, Visit, database, hub_pins
 from kjtui.models.journal import node_id, to_payload
-from kjtui.models.pins import verify_acknowledgement
+from kjtui.models.pins import ChainKeys, verify_acknowledgement
 from sync import bundle, node
 
 CHUNK = 400
+
+
+def head_proof(ack_id: str) -> str | None:
+    """The proof of the acknowledgement that starts a chain of proofs, as the hub holds it: the
+    acknowledgement itself, or the station's record a rule held (the chain's later proofs do
+    not depend on the county's decision about its first)."""
+    proof = Acknowledgement.select(Acknowledgement.proof).where(
+        Acknowledgement.id == ack_id).scalar()
+    if proof:
+        return proof
+    for (incoming,) in HeldRecord.select(HeldRecord.incoming).where(
+            (HeldRecord.table_name == "acknowledgement") & (HeldRecord.record_id == ack_id)
+    ).order_by(HeldRecord.held_at.desc()).tuples():
+        try:
+            proof = json.loads(incoming).get("proof")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(proof, str) and proof:
+            return proof
+    return None
 
 
 def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, str | None]]:
@@ -28,6 +49,7 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
     Returns {ack id: (visit id, None when it passed or the catalog key of why it failed)}."""
     out: dict[str, tuple[str, str | None]] = {}
     secrets: dict[str, object] = {}
+    chains = ChainKeys(kem_private, head_proof)
     ack_ids = sorted(ack_ids)
     for i in range(0, len(ack_ids), CHUNK):
         acks = list(Acknowledgement.select().where(
@@ -42,7 +64,7 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
             if ack.pin_id not in secrets:
                 secrets[ack.pin_id] = hub_pins.secret(ack.pin_id, kem_private)
             out[ack.id] = (visit.id, verify_acknowledgement(
-                to_payload(ack), to_payload(visit), secrets[ack.pin_id]))
+                to_payload(ack), to_payload(visit), secrets[ack.pin_id], chains))
     return out
 
 

@@ -7,7 +7,8 @@ The lifecycle of a held record (HeldRecord, travels to its station with every ch
     held ──accept──▶ accepted   the record is checked again and written; an administrator may
       │                         accept past a rule that is the county's to waive (OVERRIDABLE);
       │                         records of that station waiting on it are tried again
-      ├──reject──▶ rejected     never written; the station shows the decision and its note
+      ├──reject──▶ rejected     never written; the station shows the decision and its note;
+      │                         records of that station waiting on it are rejected with it
       └──(a newer revision of the same record applies)──▶ superseded
 """
 
@@ -140,6 +141,7 @@ def _decide_held(h: HeldRecord, accept: bool, note: str, sup, now: datetime) -> 
 
     if not accept:
         journal.update(h, state="rejected", decided_at=now, decided_by=sup, note=note)
+        _reject_waiting(h, note, sup, now)
         return
     # Waiving write.not_owner gives the record to the station that sent it (the owner rule
     # has already made sure the record names its sender as owner).
@@ -148,6 +150,19 @@ def _decide_held(h: HeldRecord, accept: bool, note: str, sup, now: datetime) -> 
         raise Refused(why.key, **why.params)
     journal.update(h, state="accepted", decided_at=now, decided_by=sup, note=note)
     _retry_waiting(h.station, now)
+
+
+def _reject_waiting(parent: HeldRecord, note: str, sup, now: datetime) -> None:
+    """Records of the station held because they refer to a record now rejected (an
+    acknowledgement of a rejected visit) can never apply: rejected with it, never left waiting."""
+    for h in (HeldRecord.select().where((HeldRecord.station == parent.station)
+                                        & (HeldRecord.state == "held")
+                                        & (HeldRecord.reason == "write.parent_held"))
+              .order_by(HeldRecord.incarnation, HeldRecord.seq)):
+        rec = _record(h)
+        if any(rec.values.get(f.column_name) == parent.record_id for f in rec.model._meta.refs):
+            journal.update(h, state="rejected", decided_at=now, decided_by=sup, note=note)
+            _reject_waiting(h, note, sup, now)
 
 
 def _retry_waiting(station: str, now: datetime) -> None:

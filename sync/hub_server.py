@@ -29,6 +29,7 @@ applied, held, refused, time.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -160,8 +161,78 @@ def _import(data: bytes, lock: threading.Lock) -> importer.Result:
                               type(exc).__name__) from exc
 
 
-def _line(who: str, outcome: str, started: float) -> None:
-    log.info("%s %s %d ms", who, outcome, (time.monotonic() - started) * 1000)
+SLOW_MS = 2000  # a request slower than this gets a line of its own
+
+
+def _line(event: str, started: float, **fields) -> None:
+    """One JSON object a line (what a log collector reads without a parser of ours): one per
+    bundle, one per refusal, and one more when the answer took longer than SLOW_MS."""
+    ms = round((time.monotonic() - started) * 1000)
+    log.info({"event": event, **fields, "ms": ms})
+    if ms > SLOW_MS:
+        log.info({"event": "slow", "of": event, "station": fields.get("station"), "ms": ms})
+
+
+class JsonLines(logging.Formatter):
+    """A record as one JSON object on one line; a traceback goes inside it, not after it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = dict(record.msg) if isinstance(record.msg, dict) else {
+            "event": "error", "message": record.getMessage()}
+        line = {"at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), **line}
+        if record.exc_info:
+            line["trace"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def _db_answers() -> bool:
+    from kjtui.models import database
+
+    try:
+        database.obj.execute_sql("SELECT 1").fetchone()
+        return True
+    except Exception:  # any failure of the database is "it does not answer"
+        return False
+
+
+def _answers(*codes: int) -> dict:
+    return {str(c): {"description": _DESCRIBED[c]} for c in codes}
+
+
+_DESCRIBED = {
+    200: "the bundle applied (or already had): the hub's return bundle",
+    400: "not a bundle, or a damaged one: {key, params, message}",
+    403: "unknown, revoked or misaddressed sender: {key, params, message}",
+    404: "no such path: {key, params, message}",
+    405: "method not allowed: {key, params, message}",
+    408: "the body stopped coming: {key, params, message}",
+    409: "a fork of the station's history: {key, params, message}",
+    413: "over the size cap: {key, params, message}",
+    503: "busy or unavailable, retry after Retry-After: {key, params, message}",
+    507: "the hub's disk is full: {key, params, message}",
+}
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "kjtui county hub", "version": "1",
+             "description": "Signed and sealed bundles between stations and the hub "
+                            "(docs/BUNDLE_FORMAT.md). Every refusal is JSON with a catalog key; "
+                            "nothing is answered with a 500."},
+    "paths": {
+        "/bundles": {"post": {
+            "summary": "Import one station bundle; answer with the hub's return bundle",
+            "requestBody": {"required": True, "content": {MEDIA: {"schema": {
+                "type": "string", "format": "binary"}}}},
+            "responses": _answers(200, 400, 403, 408, 409, 413, 503, 507)}},
+        "/health": {"get": {
+            "summary": "Whether the hub's database answers",
+            "responses": {"200": {"description": '{"ok": true, "node": "hub"}'},
+                          "503": {"description": '{"ok": false, ...}: the database does not '
+                                                 "answer"}}}},
+        "/openapi.json": {"get": {"summary": "This description",
+                                  "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    },
+}
 
 
 def create_app() -> Starlette:
@@ -219,15 +290,15 @@ def create_app() -> Starlette:
         except (BundleError, _TimedOut) as exc:
             key, params = ((exc.key, exc.params) if isinstance(exc, BundleError)
                            else ("http.timeout", {"seconds": int(IDLE_S)}))
-            _line(who[0], f"refused {key}", started)
+            _line("refused", started, station=who[0], key=key)
             if who[0] != "?" and key != "http.timeout":
                 await body.drain()  # a signed head: perhaps a station that must read why
             return refusal(key, **params)
         except ClientDisconnect:
-            _line(who[0], "refused: the client went away", started)
+            _line("refused", started, station=who[0], key="http.client_gone")
             return Response(status_code=400)  # nobody is left to read it; nothing was done
         except KjtuiError as exc:
-            _line(who[0], f"refused {exc.key}", started)
+            _line("refused", started, station=who[0], key=exc.key)
             return refusal(exc.key, **exc.params)
         except Exception as exc:  # nothing unforeseen becomes a 500
             log.exception("%s failed", who[0])
@@ -235,16 +306,22 @@ def create_app() -> Starlette:
         if result.reply is None:  # not a hub (a station's database behind the server)
             return refusal("bundle.not_for_me", recipient="hub", me=result.sender)
         name, reply = result.reply
-        _line(f"{result.sender}/{result.incarnation}",
-              f"seq {result.first}-{result.last} {result.status}: {result.changes} applied, "
-              f"{len(result.held)} held", started)
+        _line("bundle", started, station=f"{result.sender}/{result.incarnation}",
+              seq=[result.first, result.last], status=result.status, applied=result.changes,
+              held=len(result.held))
         return Response(reply, media_type=MEDIA, headers={
             "X-Kjtui-Status": result.status, "X-Kjtui-Changes": str(result.changes),
             "X-Kjtui-Held": str(len(result.held)),
             "Content-Disposition": f'attachment; filename="{name}"'})
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True, "node": "hub"})
+        if await in_worker(_db_answers):
+            return JSONResponse({"ok": True, "node": "hub"})
+        return JSONResponse({"ok": False, "node": "hub", "key": "hub.unavailable"},
+                            status_code=503, headers={"Retry-After": "5"})
+
+    async def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(OPENAPI)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         code = getattr(exc, "status_code", 400)
@@ -255,7 +332,8 @@ def create_app() -> Starlette:
         return refusal("hub.unavailable", reason=type(exc).__name__)
 
     return Starlette(routes=[Route("/bundles", post_bundle, methods=["POST"]),
-                             Route("/health", health, methods=["GET"])],
+                             Route("/health", health, methods=["GET"]),
+                             Route("/openapi.json", openapi, methods=["GET"])],
                      exception_handlers={HTTPException: http_error, Exception: unforeseen})
 
 
@@ -297,7 +375,7 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(JsonLines())
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False

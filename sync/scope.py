@@ -19,11 +19,13 @@ from kjtui.models import (
     HeldRecord,
     InfoFeedback,
     InfoItem,
+    JournalEntry,
     Manager,
     MonthClose,
     MonthlyScore,
     PinResetDecision,
     PinResetRequest,
+    PlanDay,
     Post,
     ProposalDecision,
     ReviewFlag,
@@ -32,11 +34,13 @@ from kjtui.models import (
     Supervisor,
     Township,
     TrainingSession,
+    Visit,
     WeeklyReview,
 )
 from kjtui.models.journal import to_payload
 
-SHARED = (Township, Post, Supervisor, TrainingSession, Award)  # small, county-wide
+SHARED = (Township, Post, Supervisor, TrainingSession, Award,  # small, county-wide
+          MonthClose)  # each close and reopen, so a laptop shows a reopened month as provisional
 CHUNK = 500
 
 
@@ -62,7 +66,8 @@ def condition(model, manager: Manager):
     if model is Route:
         return (Route.manager == manager.id) | Route.id.in_(handed)
     if model is Customer:
-        stops = RouteStop.select(RouteStop.customer).where(RouteStop.route.in_(my_routes))
+        stops = RouteStop.select(RouteStop.customer).where(
+            RouteStop.route.in_(my_routes) & (RouteStop.deleted == False))
         return ((Customer.manager == manager.id) | Customer.route.in_(my_routes)
                 | Customer.id.in_(stops) | Customer.id.in_(handed))
     if model is Handover:
@@ -102,14 +107,41 @@ def snapshot(manager: Manager) -> dict[tuple[str, str], dict]:
 
 
 def relevant_ids(model, ids: list[str], manager: Manager) -> set[str]:
+    """Of the records changed (`ids`), those this manager's station must hear of: those in its
+    scope after the change, and a customer or route that was its own before it (a change that
+    takes it away, an import handing it to another manager, reaches the station it leaves)."""
     cond = condition(model, manager)
+    was = held_before(model, manager)
     found: set[str] = set()
     for i in range(0, len(ids), CHUNK):
         q = model.select(model.id).where(model.id.in_(ids[i : i + CHUNK]))
-        if cond is not None:
+        if cond is not None and was is not None:
+            q = q.where(cond | was)
+        elif cond is not None:
             q = q.where(cond)
         found.update(r for (r,) in q.tuples())
     return found
+
+
+def held_before(model, manager: Manager):
+    """Where-clause: the customers or routes this manager's station held at some time, so that
+    the change that takes one away reaches it; its notebook then shows it as another manager's
+    (its own past visits keep their customer) and its PIN records leave its scope with it
+    (`condition` follows the customer). The hub's journal keeps every revision it wrote, so a
+    revision that named this manager says so; a record written outside the journal (the demo's
+    county) was held if the station's own records name it. None: scope is all there is."""
+    if model is Customer:
+        wrote = Visit.select(Visit.id).where((Visit.customer == Customer.id)
+                                             & (Visit.owner == manager.code))
+    elif model is Route:
+        wrote = PlanDay.select(PlanDay.id).where((PlanDay.route == Route.id)
+                                                 & (PlanDay.owner == manager.code))
+    else:
+        return None
+    named = JournalEntry.select(JournalEntry.seq).where(  # the index on (table, record)
+        (JournalEntry.table_name == model._meta.table_name) & (JournalEntry.record_id == model.id)
+        & JournalEntry.payload.contains(f'"manager_id":"{manager.id}"'))
+    return pw.fn.EXISTS(named) | pw.fn.EXISTS(wrote)
 
 
 def add_parents(rows: dict[tuple[str, str], dict], code: str, skip_own: bool = False) -> None:

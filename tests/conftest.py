@@ -35,6 +35,19 @@ def db(db_path):
     return connect(resolve_url(db_path))
 
 
+@pytest.fixture
+def app_for():
+    """The app on a notebook, in a language: `app_for(db)`, `app_for(db, "en")`; `db` is the
+    bound database (the `db` fixture) or a file's path. Wait in it with pilot_wait.until."""
+
+    def make(db, lang: str = "zh"):
+        from kjtui.app import KjtuiApp
+
+        return KjtuiApp(db_url="sqlite:///" + str(getattr(db, "database", db)), lang=lang)
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def pg_server_url():
     """A database of this test run's own on the server in KJTUI_TEST_PG_URL, so that two runs

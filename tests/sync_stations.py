@@ -97,10 +97,10 @@ def licence(k: int, route: int, stop: int) -> str:
 def visit(code: str, licence_no: str, at: datetime, **fields) -> str:
     """A visit on the bound station, through the notebook service."""
     from kjtui.models import Manager
-    from kjtui.services import visits
+    from kjtui.services import visit_checks, visits
 
     m = Manager.get(Manager.code == code)
-    fields.setdefault("confirmed", visits.VISIT_QUESTIONS)  # the same customer again is fine here
+    fields.setdefault("confirmed", visit_checks.VISIT_QUESTIONS)  # the same customer again is fine here
     return visits.record_visit(m.id, at.date(), customer(licence_no).id, arrived_at=at,
                                departed_at=at, **fields).id
 

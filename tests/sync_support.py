@@ -76,7 +76,7 @@ def copy(template: Pair, folder: Path) -> Pair:
 def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
     """n visits with acknowledgements on the bound station, through the notebook service."""
     from kjtui.models import Customer, Manager
-    from kjtui.services import acknowledgement, visits
+    from kjtui.services import acknowledgement, visit_checks, visits
 
     m = Manager.get(Manager.code == "KJ01")
     customers = list(Customer.select().order_by(Customer.licence_no))
@@ -86,7 +86,7 @@ def visits(n: int, day: date = MONDAY, start: int = 0) -> list[str]:
         at = at.replace(minute=i % 60, hour=8 + i // 60)
         # Any customer of the county, again the same day: every question answered yes.
         v = visits.record_visit(m.id, day, customers[i % len(customers)].id, arrived_at=at,
-                                departed_at=at, confirmed=visits.VISIT_QUESTIONS)
+                                departed_at=at, confirmed=visit_checks.VISIT_QUESTIONS)
         acknowledgement.acknowledge(v.id, "paper", handbook_page=str(i % 200 + 1))
         ids.append(v.id)
     return ids

@@ -6,6 +6,7 @@ a manager holding the laptop's database cannot pass without the customer's PIN."
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime, timedelta
 
 import notebook_county
@@ -33,9 +34,9 @@ from kjtui.services import acknowledgement, pin_state, spotcheck, visits
 
 def _visit_again(*args, **kwargs):
     """A visit, the same customer again the same day answered yes (these tests are about PINs)."""
-    from kjtui.services import visits
+    from kjtui.services import visit_checks, visits
 
-    return visits.record_visit(*args, confirmed=visits.VISIT_QUESTIONS, **kwargs)
+    return visits.record_visit(*args, confirmed=visit_checks.VISIT_QUESTIONS, **kwargs)
 
 
 @pytest.fixture
@@ -311,8 +312,8 @@ def test_a_manager_with_the_laptop_cannot_forge_what_the_hub_accepts(pair):
     ack_id = new_id()
     payload = {"id": ack_id, "visit_id": v.id, "pin_id": cousin_pin.id, "method": "pin"}
     journal.create(Acknowledgement, id=ack_id, visit=v.id, method="pin", pin=cousin_pin.id,
-                   proof=pins.make_proof(hub_key, key, payload,
-                                         journal.to_payload(Visit.get_by_id(v.id))),
+                   proof=pins.make_proof(pins.ProofChain(hub_key), key, payload,
+                                         journal.to_payload(Visit.get_by_id(v.id)))[0],
                    at=v.arrived_at)
     forged[v.id] = "ackcheck.other_customer"
     # 5. A visit the customer acknowledged, its order raised afterwards in the database.
@@ -373,6 +374,92 @@ def test_the_hub_flags_a_proof_that_fails_and_a_reset_it_approved_passes(pair):
     acknowledgement.acknowledge(after.id, pin="314159", new_pin="314159")
     verdicts = _hub_verdicts(pair)
     assert verdicts[after.id] == "passed"
+    sup.close()
+
+
+def _station_file_bytes(path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_proofs_form_a_chain_whose_keys_never_reach_the_laptops_file(pair):
+    """A proof sealed on its own cost 48 random bytes an acknowledgement (121 bytes a visit in a
+    week's bundle, over the budget of 100). A chain seals its key once; each later proof is a
+    16-byte tag. The hub checks each link; nothing on the laptop tests a guess against one."""
+    from kjtui.models import HeldRecord, database
+    from sync import acknowledgements, node
+
+    sup.use(pair.station)
+    acknowledgement._chains.clear()  # a new run of the program
+    customers = [c.id for c in Customer.select().order_by(Customer.licence_no)]
+    honest = []
+    for i, c in enumerate(customers[:3]):
+        v = _visit(c, i)
+        acknowledgement.acknowledge(v.id, pin="271828", new_pin="271828")
+        honest.append(v.id)
+    proofs = [Acknowledgement.get(Acknowledgement.visit == v).proof for v in honest]
+    head = Acknowledgement.get(Acknowledgement.visit == honest[0]).id
+    assert proofs[0].startswith("0:") and len(proofs[0]) == 130
+    assert [p.rsplit(":", 1)[0] for p in proofs[1:]] == [f"{head}:1", f"{head}:2"]
+    assert all(len(p) <= 59 for p in proofs[1:])
+
+    # An acknowledgement rolled back with the transaction around it: the chain it would have
+    # started is not gone on with, the next proof starts its own.
+    acknowledgement._chains.clear()
+    lost = _visit(customers[3], 10)
+    with database.atomic() as tx:
+        acknowledgement.acknowledge(lost.id, pin="271828", new_pin="271828")
+        tx.rollback()
+    after = _visit(customers[3], 11)
+    acknowledgement.acknowledge(after.id, pin="271828", new_pin="271828")
+    honest.append(after.id)
+    assert Acknowledgement.get(Acknowledgement.visit == after.id).proof.startswith("0:")
+    link = _visit(customers[3], 12)
+    acknowledgement.acknowledge(link.id, pin="271828")
+    honest.append(link.id)
+
+    # A laptop on the release before sealed each proof on its own: still checked.
+    hub_key = acknowledgement._hub_key()
+    v = _visit(customers[0], 13)
+    row = pin_state.current_pin(customers[0])
+    key = pins.derive_key("271828", bytes.fromhex(row.salt))
+    ack_id = new_id()
+    payload = {"id": ack_id, "visit_id": v.id, "pin_id": row.id, "method": "pin"}
+    journal.create(Acknowledgement, id=ack_id, visit=v.id, method="pin", pin=row.id,
+                   proof=pins.make_sealed_proof(hub_key, key, payload, journal.to_payload(
+                       Visit.get_by_id(v.id))), at=v.arrived_at)
+    honest.append(v.id)
+
+    forged = {}
+    # A link copied onto another visit, a link naming an index or a first proof it is not.
+    for n, proof in enumerate((proofs[1], f"{head}:9:{proofs[1].rsplit(':', 1)[1]}",
+                               f"{new_id()}:1:{proofs[1].rsplit(':', 1)[1]}")):
+        v = _visit(customers[0], 20 + n)
+        journal.create(Acknowledgement, visit=v.id, method="pin", pin=row.id, proof=proof,
+                       at=v.arrived_at)
+        forged[v.id] = "ackcheck.mismatch"
+
+    sup.close()
+    station_bytes = _station_file_bytes(pair.station)
+    verdicts = _hub_verdicts(pair)
+    for v in honest:
+        assert verdicts[v] == "passed", v
+    for v, reason in forged.items():
+        assert verdicts[v] == reason, v
+    # Every key of the chain, opened at the hub, is nowhere in the laptop's file.
+    chains = pins.ChainKeys(node.keys()["kem"], acknowledgements.head_proof)
+    secret_keys = [chains.key(head, i) for i in range(3)]
+    assert all(secret_keys)
+    for k in secret_keys:
+        for form in (k, k.hex().encode(), base64.b64encode(k)):
+            assert form not in station_bytes
+    # A chain's later proofs are checked even when a rule held its first at the county.
+    held_head = Acknowledgement.get_by_id(head)
+    HeldRecord.create(owner="hub", rev=1, hlc=1, station="KJ01", incarnation=1, seq=1,
+                      table_name="acknowledgement", record_id="f" * 32, record_rev=1,
+                      reason="write.sealed", incoming=json.dumps({"proof": held_head.proof}),
+                      held_at=datetime.now())
+    assert acknowledgements.head_proof("f" * 32) == held_head.proof
     sup.close()
 
 

@@ -3,68 +3,86 @@ keys and palette work, ctrl+q quits."""
 
 from datetime import date
 
+from pilot_wait import on_screen, until
+from textual.command import CommandList
+
 from kjtui import i18n
-from kjtui.app import KjtuiApp
 from kjtui.models import Manager, Post, Township
 
 
-async def test_home_on_empty_database(db):
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        who = app.screen.query_one("#who")
-        assert str(who.render()) == i18n.t("home.empty_db")
+def shown(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
 
 
-async def test_home_shows_stationed_manager_in_english(db):
-    t = Township.create(code="T1", name="上梅镇")
-    p = Post.create(code="P1", name="炉观驻点", kind="stationed", township=t)
-    Manager.create(code="KJ07", name="周丽娜", gender="F", birth_date=date(1998, 1, 1),
-                   education="college", employment="contract", post=p)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        text = str(app.screen.query_one("#who").render())
-        assert "周丽娜" in text and "KJ07" in text and "Signed in" in text
-        assert "Households: 0" in str(app.screen.query_one("#figures").render())
-        await pilot.press("f1")
-        await pilot.pause()
-        assert app.screen.query("HelpPanel")
-        await pilot.press("ctrl+q")
-    assert app.return_code == 0 or app.return_code is None
-
-
-async def test_palette_lists_places_and_quit(db):
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert any(t.startswith("Home") for t in titles)
-        assert any(t.startswith("Quit") for t in titles)
-
-
-async def test_starts_straight_on_home_with_its_data_on_the_first_paint(db):
-    """No blank default screen switched away from, and no worker round trip before the figures
-    show: the home screen reads them while it mounts."""
+def stationed_manager() -> None:
     Manager.create(code="KJ07", name="周丽娜", gender="F", birth_date=date(1998, 1, 1),
                    education="college", employment="contract",
                    post=Post.create(code="P1", name="炉观驻点", kind="stationed",
                                     township=Township.create(code="T1", name="上梅镇")))
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+
+
+async def test_home_on_empty_database(app_for, db):
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        # Only the home mode was ever set up (before, a "_default" mode's blank screen was too).
-        assert list(app._screen_stacks) == ["home"]
+        await on_screen(pilot, "HomeScreen")
+        assert shown(app, "#who") == i18n.t("home.empty_db")
+
+
+async def test_home_shows_stationed_manager_in_english(app_for, db):
+    stationed_manager()
+    app = app_for(db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "HomeScreen")
+        text = shown(app, "#who")
+        assert "周丽娜" in text and "KJ07" in text and "Signed in" in text
+        assert "Households: 0" in shown(app, "#figures")
+        await pilot.press("f1")
+        await until(pilot, lambda: app.screen.query("HelpPanel"), "the keys shown")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0  # quit by the key, not by the end of the test
+
+
+async def run_from_palette(app, pilot, query: str) -> None:
+    """Open the palette, type `query`, run the first command it offers."""
+    await pilot.press("ctrl+p")
+    palette = await on_screen(pilot, "Palette")
+    await pilot.press(*query)
+    await until(pilot, lambda: palette.query_one(CommandList).option_count, f"hits for {query}")
+    await pilot.press("down", "enter")
+
+
+async def test_the_palette_lists_the_places_and_runs_the_command_chosen(app_for, db):
+    app = app_for(db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "HomeScreen")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Home") for t in titles)
+        assert any(t.startswith("Quit") for t in titles)
+        await run_from_palette(app, pilot, "Week")
+        await until(pilot, lambda: app.current_mode == "week"
+                    and type(app.screen).__name__ == "WeekScreen", "on Week")
+        await run_from_palette(app, pilot, "Quit")
+    assert app.return_code == 0  # the palette's Quit ran
+
+
+async def test_starts_straight_on_home_with_its_data_on_the_first_paint(app_for, db):
+    """No blank default screen switched away from, and no worker round trip before the figures
+    show: the home screen reads them while it mounts."""
+    stationed_manager()
+    app = app_for(db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await on_screen(pilot, "HomeScreen")
+        # Home is the first mode (before, a "_default" mode's blank screen came first).
+        assert app.current_mode == "home"
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
-        assert "周丽娜" in str(app.screen.query_one("#who").render())
+        assert "周丽娜" in shown(app, "#who")
         await pilot.press("f2")  # already home: stays, nothing reloads
-        await pilot.pause()
+        await until(pilot, lambda: True, "nothing running")
+        assert app.current_mode == "home" and app.screen is home
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
 
 
-async def test_home_reads_again_when_shown_again(db):
+async def test_home_reads_again_when_shown_again(app_for, db):
     """A visit recorded elsewhere shows in the home figures when the manager comes back (F2)."""
     import notebook_county
 
@@ -73,17 +91,14 @@ async def test_home_reads_again_when_shown_again(db):
 
     c = notebook_county.build()
     day_service.start_day(c.manager.id, c.today, 12004)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert "Households: 0" in str(app.screen.query_one("#figures").render())
+        await on_screen(pilot, "HomeScreen")
+        assert "Households: 0" in shown(app, "#figures")
         await pilot.press("f7")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await on_screen(pilot, "WeekScreen")
         visits.record_visit(c.manager.id, c.today, c.customers[0].id, ordered=True, quantity=3)
         await pilot.press("f2")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert type(app.screen).__name__ == "HomeScreen"
-        figures = str(app.screen.query_one("#figures").render())
-        assert "Households: 1" in figures and "Cartons: 3" in figures
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen"
+                    and "Households: 1" in shown(app, "#figures"), "home read again")
+        assert "Cartons: 3" in shown(app, "#figures")

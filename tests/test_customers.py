@@ -11,6 +11,7 @@ from kjtui.models import Customer, CustomerProposal, JournalEntry, RouteStop, Se
 from kjtui.services import customers, search
 from tests import county_small
 from tests.county_small import TODAY
+from tests.pilot_wait import on_screen, until
 
 
 def shops(query: str, **kw) -> list[str]:
@@ -175,109 +176,87 @@ def test_find_one(county):
 # --- the screen ------------------------------------------------------------------------------
 
 
-async def _open(db, lang="zh"):
-    from kjtui.app import KjtuiApp
-
-    return KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
+def said(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
 
 
-async def _settle(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def test_screen_filters_as_you_type_and_opens_a_customer(db, monkeypatch):
+async def test_screen_filters_as_you_type_and_opens_a_customer(app_for, db, monkeypatch):
     county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = await _open(db)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
-        await _settle(app, pilot)
-        screen = app.screen
+        screen = await on_screen(pilot, "CustomersScreen")
         table = screen.query_one("#cust-table")
-        assert table.row_count == 8  # his own: 城北超市 is another manager's
-        assert "共 8 户" in str(screen.query_one("#cust-count").render())
+        await until(pilot, lambda: table.row_count == 8, "his own")  # 城北超市 is another's
+        assert "共 8 户" in said(screen, "#cust-count")
         await pilot.press("梅")
-        await _settle(app, pilot)
-        assert table.row_count == 4
+        await until(pilot, lambda: table.row_count == 4, "梅")
         await pilot.press("林")
-        await _settle(app, pilot)
-        assert table.row_count == 1
+        await until(pilot, lambda: table.row_count == 1, "梅林")
         await pilot.press("backspace", "backspace", *"[老街]")
-        await _settle(app, pilot)
-        assert table.row_count == 1
-        assert str(table.get_cell_at((0, 1))) == "[老街]便民店"  # not eaten as markup
+        await until(pilot, lambda: table.row_count == 1
+                    and str(table.get_cell_at((0, 1))) == "[老街]便民店", "[老街]")  # no markup
         await pilot.press("enter", "enter")  # to the list, then open the highlighted customer
-        await _settle(app, pilot)
-        detail = app.screen
-        assert type(detail).__name__ == "CustomerDetailScreen"
-        head = str(detail.query_one("#cd-head").render())
+        detail = await on_screen(pilot, "CustomerDetailScreen")
+        await until(pilot, lambda: detail.query_one("#cd-visits").row_count == 1, "its visits")
+        head = said(detail, "#cd-head")
         assert "[老街]便民店" in head and "431322100001" in head
-        assert detail.query_one("#cd-visits").row_count == 1
         # propose a phone with letters: refused, nothing recorded; then a good one
         await pilot.press("e")
-        await _settle(app, pilot)
-        assert app.screen.query_one("#value").value == "13907451234"  # the current phone
+        dialog = await on_screen(pilot, "ProposalDialog")
+        assert dialog.query_one("#value").value == "13907451234"  # the current phone
         await pilot.press("ctrl+u", *"0745-28x", "enter")
-        await _settle(app, pilot)
-        msg = str(app.screen.query_one("#dialog-msg").render())
-        assert "只能包含数字" in msg
+        await until(pilot, lambda: "只能包含数字" in said(dialog, "#dialog-msg"), "refused")
         assert CustomerProposal.select().count() == 0
         await pilot.press("backspace", "1", "2", "3", "enter")
-        await _settle(app, pilot)
-        assert app.screen is detail
+        await until(pilot, lambda: app.screen is detail
+                    and "待县局审核" in said(detail, "#cd-proposal-lines"), "proposed")
         p = CustomerProposal.get()
         assert (p.field, p.new_value, p.old_value) == ("phone", "0745-28123", "13907451234")
-        assert "待县局审核" in str(detail.query_one("#cd-proposal-lines").render())
         assert Customer.get_by_id(county.customers["431322100001"].id).phone == "13907451234"
         await pilot.press("escape")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CustomersScreen"
+        await on_screen(pilot, "CustomersScreen")
 
 
-async def test_screen_pages_with_keys_and_proposes_a_bad_format(db, monkeypatch):
+async def test_screen_pages_with_keys_and_proposes_a_bad_format(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr(search, "PAGE", 4)
-    app = await _open(db, "en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
-        await _settle(app, pilot)
+        screen = await on_screen(pilot, "CustomersScreen")
+        await until(pilot, lambda: "showing" in said(screen, "#cust-count"), "his own")
         await pilot.press("ctrl+t")  # the whole county
-        await _settle(app, pilot)
-        screen = app.screen
         table = screen.query_one("#cust-table")
+        await until(pilot, lambda: "9 customers, showing 1–4" in said(screen, "#cust-count"),
+                    "the county")
         assert table.row_count == 4
-        assert "9 customers, showing 1–4" in str(screen.query_one("#cust-count").render())
         await pilot.press("f9")
-        await _settle(app, pilot)
-        assert "showing 5–8" in str(screen.query_one("#cust-count").render())
-        await pilot.press("f9", )
-        await _settle(app, pilot)
+        await until(pilot, lambda: "showing 5–8" in said(screen, "#cust-count"), "page 2")
+        await pilot.press("f9")
+        await until(pilot, lambda: "showing 9–9" in said(screen, "#cust-count"), "page 3")
         assert table.row_count == 1
         await pilot.press("f9")  # no page after the last
-        await _settle(app, pilot)
-        assert "showing 9–9" in str(screen.query_one("#cust-count").render())
+        await until(pilot, lambda: True, "nothing running")
+        assert "showing 9–9" in said(screen, "#cust-count")
         await pilot.press("f8")
-        await _settle(app, pilot)
-        assert "showing 5–8" in str(screen.query_one("#cust-count").render())
+        await until(pilot, lambda: "showing 5–8" in said(screen, "#cust-count"), "page 2")
         keys = {b.binding.id for b in screen.active_bindings.values()}
         assert {"page", "focus_search"} <= keys
         await pilot.press("down", "enter")
-        await _settle(app, pilot)
+        detail = await on_screen(pilot, "CustomerDetailScreen")
+        await until(pilot, lambda: detail.detail, "the customer read")
         await pilot.press("e")
-        await _settle(app, pilot)
-        dialog = app.screen
+        dialog = await on_screen(pilot, "ProposalDialog")
         dialog.query_one("#field").value = "retail_format"
-        await pilot.pause()
-        assert dialog.query_one("#value").value == "grocery"
+        await until(pilot, lambda: dialog.query_one("#value").value == "grocery", "its format")
         await pilot.press("ctrl+u", *"florist", "enter")
-        await _settle(app, pilot)
-        assert "is not a retail format" in str(dialog.query_one("#dialog-msg").render())
+        await until(pilot, lambda: "is not a retail format" in said(dialog, "#dialog-msg"),
+                    "refused")
         assert CustomerProposal.select().count() == 0
         await pilot.press("ctrl+u", *"supermarket", "enter")
-        await _settle(app, pilot)
+        await until(pilot, lambda: app.screen is detail, "proposed")
         assert CustomerProposal.get().new_value == "supermarket"
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, time
 
+import pin_support
 import pytest
 from tmux_support import Tmux, needs_tmux
 
@@ -159,3 +161,92 @@ def test_a_day_by_keyboard_alone(db_path, plan_made):
     after = today.day_view(manager.id, day)
     assert after.figures.households == 3 and after.figures.mileage == 42
     assert after.route.route_name == route.name
+
+
+def test_five_wrong_pins_leave_the_pin_way_and_paper_is_chosen(db_path):
+    """Issue 9: after five wrong PINs the box silently became the handbook-page box, the
+    customer's retyped PIN was saved as the page in clear (`手册p9999`) and any text was a page
+    (`手册pabc`). In the real app: five PINs the laptop refuses; the dialog stays on the PIN way
+    with its box disabled and says why; digits typed on land nowhere; paper is chosen with
+    ctrl+o, and its box takes a handbook page number only."""
+    from kjtui.models import Acknowledgement, Visit
+    from kjtui.services import pin_state, plan, session, today
+
+    demo(db_path)
+    session.open_notebook(f"sqlite:///{db_path}")
+    manager = session.current_manager()
+    day = session.today()
+    before = today.day_view(manager.id, day)
+    # The route whose customers have the demo's PINs (the one ridden today, or the next planned).
+    routes = plan.routes_of(manager.id)
+    ridden = next(i for i, r in enumerate(routes) if r.stops and all(
+        pin_state.current_pin(c) is not None for c in _stop_customers(r.id)))
+    route = routes[ridden]
+    customer = _stop_customers(route.id)[0]
+    shop = _shop(customer)
+    wrong = pin_support.refused_pins(customer, 5)
+    close()
+
+    term = Tmux(f"{sys.executable} -m kjtui --db {db_path} --lang zh")
+    try:
+        term.wait_for("首页", manager.name)
+        term.keys("F3")
+        term.wait_for(before.route.route_name or "今天没有线路")
+        if before.route.route_id != route.id:
+            term.keys("r")
+            term.wait_for("实际走的线路", route.code)
+            term.keys("Home", *["Down"] * ridden, "Enter")
+            term.wait_for(f"今天走 {route.name}", shop)
+        term.keys("v")
+        term.wait_for(f"客户签名认可：{shop}", "● 客户密码确认", "○ 纸质手册签名")
+        for n, digits in enumerate(wrong, 1):
+            term.type(digits)
+            term.wait_for("•" * 6)
+            term.keys("Enter")
+            if n < 5:
+                term.wait_for(f"还可试 {5 - n} 次")
+        screen = term.wait_for("已输错 5")
+        # Still the PIN way, said why; no page box appeared by itself.
+        assert "● 客户密码确认" in screen and "○ 纸质手册签名" in screen
+        assert "手册页码（1–200）" not in screen
+        # The customer types on, and presses enter: nothing is recorded, no page is made.
+        term.type("999999")
+        term.keys("Enter")
+        term.wait_for("已输错 5")
+        # Paper is the manager's explicit choice; its box is empty (the PIN did not follow).
+        term.keys("C-o")
+        term.wait_for("● 纸质手册签名", "○ 客户密码确认", "手册页码（1–200）")
+        term.type("abc")  # letters are not taken: the placeholder stays
+        term.type("9999")  # three digits at most
+        term.keys("Enter")
+        term.wait_for("手册页码“999”不对")
+        term.keys("BSpace", "BSpace", "BSpace")
+        term.wait_for("手册页码（1–200）")
+        term.type("23")
+        term.keys("Enter")
+        term.wait_for(f"已认可：{shop}")
+        term.keys("C-q")
+        term.wait_exit()
+    finally:
+        term.close()
+
+    session.open_notebook(f"sqlite:///{db_path}")
+    acks = list(Acknowledgement.select().join(Visit).where(
+        (Visit.customer == customer) & (Acknowledgement.at >= datetime.combine(day, time()))))
+    assert [(a.method, a.handbook_page, a.pin_id) for a in acks] == [("paper", "23", None)]
+    assert pin_state.wrong_tries(customer) == 5
+    close()
+
+
+def _stop_customers(route_id: str) -> list[str]:
+    from kjtui.models import RouteStop
+
+    return [s.customer_id for s in RouteStop.select(RouteStop.customer).where(
+        (RouteStop.route == route_id) & (RouteStop.deleted == False))
+        .order_by(RouteStop.position)]
+
+
+def _shop(customer_id: str) -> str:
+    from kjtui.models import Customer
+
+    return Customer.get_by_id(customer_id).shop_name

@@ -84,86 +84,73 @@ def test_empty_summary_is_refused(county):
 # --- the screen ------------------------------------------------------------------------------
 
 
-async def _settle(app, pilot):
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+def said(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
 
 
-async def test_collect_organize_and_filter_by_state(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_collect_organize_and_filter_by_state(app_for, db, monkeypatch):
     county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await _settle(app, pilot)
-        screen = app.screen
+        screen = await on_screen(pilot, "InformationScreen")
         table = screen.query_one("#info-table")
-        assert table.row_count == 2
         tabs = screen.query_one("#info-tabs")
+        await until(pilot, lambda: table.row_count == 2, "the items")
         assert "全部 2" in str(tabs.query_one("#all").label)
         assert "已反馈 1" in str(tabs.query_one("#fed_back").label)
         # an empty text is refused with a sentence, and nothing is written
         await pilot.press("n")
-        await _settle(app, pilot)
+        dialog = await on_screen(pilot, "CollectDialog")
         await pilot.press("enter")
-        await _settle(app, pilot)
-        assert "信息内容不能为空" in str(app.screen.query_one("#dialog-msg").render())
+        await until(pilot, lambda: "信息内容不能为空" in said(dialog, "#dialog-msg"), "refused")
         assert InfoItem.select().count() == 2
         # a customer that does not exist is refused too
-        app.screen.query_one("#customer").value = "不存在的店"
+        dialog.query_one("#customer").value = "不存在的店"
         await pilot.press(*"集市有新品牌", "enter")
-        await _settle(app, pilot)
-        assert "没有客户与“不存在的店”相符" in str(app.screen.query_one("#dialog-msg").render())
-        app.screen.query_one("#customer").value = "431322100006"
+        await until(pilot, lambda: "没有客户与“不存在的店”相符" in said(dialog, "#dialog-msg"),
+                    "refused")
+        dialog.query_one("#customer").value = "431322100006"
         await pilot.press("enter")
-        await _settle(app, pilot)
-        assert app.screen is screen
-        assert table.row_count == 3
+        await until(pilot, lambda: app.screen is screen and table.row_count == 3, "collected")
         new = InfoItem.get(InfoItem.content == "集市有新品牌")
         assert new.customer.shop_name == "大新副食店" and new.collected_on == TODAY
-        assert "已收集" in str(screen.query_one("#info-msg").render())
+        assert "已收集" in said(screen, "#info-msg")
         # organize the highlighted (newest) item; an empty summary is refused first
         await pilot.press("o")
-        await _settle(app, pilot)
-        app.screen.query_one("#summary").value = ""
+        dialog = await on_screen(pilot, "OrganizeDialog")
+        dialog.query_one("#summary").value = ""
         await pilot.press("enter")
-        await _settle(app, pilot)
-        assert "摘要不能为空" in str(app.screen.query_one("#dialog-msg").render())
+        await until(pilot, lambda: "摘要不能为空" in said(dialog, "#dialog-msg"), "refused")
         await pilot.press(*"新品牌进集市", "enter")
-        await _settle(app, pilot)
-        assert InfoItem.get_by_id(new.id).state == "organized"
+        await until(pilot, lambda: app.screen is screen
+                    and InfoItem.get_by_id(new.id).state == "organized", "organized")
         # by state: s steps through the tabs
         await pilot.press("s")
-        await _settle(app, pilot)
-        assert table.row_count == 1  # collected
+        await until(pilot, lambda: tabs.active == "collected" and table.row_count == 1,
+                    "collected")
         await pilot.press("s")
-        await _settle(app, pilot)
-        assert table.row_count == 1  # organized
-        assert "新品牌进集市" in str(screen.query_one("#info-detail").render())
+        await until(pilot, lambda: tabs.active == "organized" and table.row_count == 1
+                    and "新品牌进集市" in said(screen, "#info-detail"), "organized")
         await pilot.press("s")
-        await _settle(app, pilot)
-        assert "已转专卖稽查" in str(screen.query_one("#info-detail").render())
+        await until(pilot, lambda: tabs.active == "fed_back"
+                    and "已转专卖稽查" in said(screen, "#info-detail"), "fed back")
     assert county.manager.code == "KJ07"
 
 
-async def test_information_in_english(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_information_in_english(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: MONDAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
-        await _settle(app, pilot)
-        tabs = app.screen.query_one("#info-tabs")
-        assert "All 2" in str(tabs.query_one("#all").label)
+        screen = await on_screen(pilot, "InformationScreen")
+        tabs = screen.query_one("#info-tabs")
+        await until(pilot, lambda: "All 2" in str(tabs.query_one("#all").label), "the items")
         await pilot.click("#fed_back")
-        await _settle(app, pilot)
-        assert app.screen.query_one("#info-table").row_count == 1
-        assert "County feedback" in str(app.screen.query_one("#info-detail").render())
+        await until(pilot, lambda: screen.query_one("#info-table").row_count == 1
+                    and "County feedback" in said(screen, "#info-detail"), "fed back")
 
 
 def test_long_texts_say_how_long_they_are(county):
@@ -177,12 +164,10 @@ def test_long_texts_say_how_long_they_are(county):
     assert can == {county.info[0].id: True, county.info[1].id: False}  # [1] was fed back
 
 
-async def test_organize_refuses_an_item_fed_back_before_any_dialog(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_organize_refuses_an_item_fed_back_before_any_dialog(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         screen = await on_screen(pilot, "InformationScreen")

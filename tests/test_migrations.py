@@ -206,3 +206,34 @@ def test_pins_of_an_old_notebook_are_kept_without_their_hashes(db_path):
     assert Visit.select().count() == 2 and CustomerPin.select().count() == 2
     close()
     assert old_hash.encode() not in db_path.read_bytes()
+
+
+def test_scores_closed_before_the_two_new_parts_say_they_did_not_count_them(db_path):
+    """0012: a score of schema 10 keeps its figures; basic work and satisfaction, which it did
+    not count, are missing with that reason, never shown as 0."""
+    from datetime import date, datetime
+
+    from kjtui.models import Manager, MonthlyScore
+
+    raw = open_database(resolve_url(db_path))
+    database.initialize(raw)
+    upgrade(raw, target=10)
+    m = Manager.create(code="KJ01", name="经理", gender="M", birth_date=date(1998, 1, 1),
+                       education="college", employment="contract")
+    with raw.atomic():
+        for i, missing in enumerate(("", "review:no_review")):
+            raw.execute_sql(
+                "INSERT INTO monthly_score (id, owner, rev, hlc, deleted, manager_id, month, "
+                "sales, success, maintenance, review, checkin, spot_check, training, total, "
+                "rank, computed_at, missing) VALUES (?, 'hub', 1, 1, 0, ?, ?, 90, 80, 0, 0, 100, "
+                "50, 70, 77.5, 1, '2026-02-02 09:00:00', ?)",
+                (f"{i}" * 32, m.id, date(2026, i + 1, 1), missing))
+    raw.close()
+    close()
+
+    connect(resolve_url(db_path))
+    jan, feb = MonthlyScore.select().order_by(MonthlyScore.month)
+    assert (jan.sales, jan.total, jan.computed_at) == (90, 77.5, datetime(2026, 2, 2, 9))
+    assert (jan.basic_work, jan.satisfaction) == (0, 0)
+    assert jan.missing == "basic_work:not_counted,satisfaction:not_counted"
+    assert feb.missing == "review:no_review,basic_work:not_counted,satisfaction:not_counted"

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 import sync_support as sup
+from pilot_wait import until
 
 from kjtui.exception import Refused
 from kjtui.models import (
@@ -152,6 +153,45 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_
         scores = str(app.screen.query_one("#scores").render())
     assert f"{mine.total:.1f} #3/3" in scores
     assert "warning: bottom two (2026-11)" in scores
+
+
+async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again(tmp_path):
+    """Every close and reopen travels to every station: its Home marks a reopened month."""
+    from kjtui.app import KjtuiApp
+    from kjtui.services import session, settings, trends
+    from sync import exporter, importer
+
+    pair = sup.build(tmp_path, codes=("KJ01", "KJ02"))
+
+    def deliver():
+        sup.use(pair.hub)
+        _, reply = exporter.return_bundle(SyncPeer.get(SyncPeer.node == "KJ01"))
+        sup.use(pair.station)
+        importer.import_bytes(reply)
+        me = Manager.get(Manager.code == "KJ01")
+        return [(s.rank, s.provisional) for s in trends.recent_scores(me.id)]
+
+    sup.use(pair.hub)
+    for code, q in (("KJ01", 2900), ("KJ02", 1200)):
+        SalesActual.create(manager=Manager.get(Manager.code == code), month=NOV, quantity=q)
+    month_close.close_month(NOV, now=AFTER)
+    assert deliver() == [(1, False)]
+    assert [c.state for c in MonthClose.select()] == ["closed"]
+    sup.use(pair.hub)
+    month_close.reopen_month(NOV, reason="核对销量", by="王管理员")
+    assert deliver() == [(1, True)]
+    (c,) = MonthClose.select()
+    assert (c.state, c.reason) == ("reopened", "核对销量")
+    settings.put(session.SIGNED_IN, "KJ01")
+    sup.close()
+    app = KjtuiApp(db_url="sqlite:///" + str(pair.station), lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "#1/2" in str(app.screen.query_one("#scores").render()))
+        assert "#1/2 (provisional)" in str(app.screen.query_one("#scores").render())
+    sup.use(pair.hub)
+    month_close.close_month(NOV, now=AFTER)
+    assert deliver() == [(1, False)]
+    sup.close()
 
 
 def test_scores_of_an_unclosed_month_stay_with_their_own_manager(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from kjtui import i18n
 from kjtui.exception import Refused
 from kjtui.models import Acknowledgement, CustomerPin, DayLog, JournalEntry, Visit
-from kjtui.services import acknowledgement, search, settings, today, visits
+from kjtui.services import acknowledgement, search, settings, today, visit_checks, visit_times, visits
 from kjtui.services import day as day_service
 
 
@@ -314,7 +314,7 @@ def test_arrival_is_when_the_stop_was_chosen_by_hand(county, clock):
     clock.at = at(county, 10, 30)
     line = visits.record_visit(m, d, county.customers[2].id, selected_at=at(county, 10, 5))
     assert line.arrived_at == at(county, 10, 5)
-    assert visits.arrival(m, d, at(county, 11)) == at(county, 10, 30)  # never in the future
+    assert visit_times.arrival(m, d, at(county, 11)) == at(county, 10, 30)  # never in the future
 
 
 def test_an_order_far_above_the_usual_is_asked_and_flagged(county):
@@ -324,9 +324,9 @@ def test_an_order_far_above_the_usual_is_asked_and_flagged(county):
     for weeks, qty in ((3, 6), (2, 5), (1, 7)):
         visits.record_visit(m, d - timedelta(days=7 * weeks), c.id, ordered=True, quantity=qty,
                             arrived_at=time(9, 0))
-    assert visits.usual_orders([c.id], d) == {c.id: 6}
-    assert not visits.far_above_usual(30, 6) and visits.far_above_usual(31, 6)
-    assert not visits.far_above_usual(31, 11) and visits.far_above_usual(31, None)
+    assert visit_checks.usual_orders([c.id], d) == {c.id: 6}
+    assert not visit_checks.far_above_usual(30, 6) and visit_checks.far_above_usual(31, 6)
+    assert not visit_checks.far_above_usual(31, 11) and visit_checks.far_above_usual(31, None)
     err = refused("visit.big_order", visits.record_visit, m, d, c.id, ordered=True,
                   quantity=100_000)
     assert err.confirmable and err.params == {"shop": c.shop_name, "qty": 100_000, "usual": 6,
@@ -346,9 +346,9 @@ def test_an_order_far_above_the_usual_is_asked_and_flagged(county):
 def test_a_visit_note_is_capped(county):
     m, d, c = county.manager.id, county.today, county.customers[0]
     err = refused("visit.note_too_long", visits.record_visit, m, d, c.id,
-                  note="长" * (visits.MAX_NOTE + 1))
-    assert err.params == {"n": visits.MAX_NOTE + 1, "max": visits.MAX_NOTE}
-    line = visits.record_visit(m, d, c.id, note="长" * visits.MAX_NOTE)
+                  note="长" * (visit_checks.MAX_NOTE + 1))
+    assert err.params == {"n": visit_checks.MAX_NOTE + 1, "max": visit_checks.MAX_NOTE}
+    line = visits.record_visit(m, d, c.id, note="长" * visit_checks.MAX_NOTE)
     refused("visit.note_too_long", visits.edit_visit, line.id, note="短" * 500)
 
 

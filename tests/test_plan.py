@@ -179,110 +179,96 @@ def test_submit_fixes_days_to_today_and_leaves_later_days_open(county):
 # --- the screen ------------------------------------------------------------------------------
 
 
-async def _settle(app, pilot):
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+def said(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
 
 
-async def test_calendar_assigns_a_route_by_keys(db, monkeypatch):
-    from kjtui.app import KjtuiApp
+async def plan_up(app, pilot):
+    await pilot.press("f4")
+    screen = await on_screen(pilot, "PlanScreen")
+    await until(pilot, lambda: screen.view is not None, "the month")
+    return screen
 
+
+async def test_calendar_assigns_a_route_by_keys(app_for, db, monkeypatch):
     county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4")
-        await _settle(app, pilot)
-        screen = app.screen
-        assert "2026-05 月计划" in str(screen.query_one("#plan-title").render())
+        screen = await plan_up(app, pilot)
+        assert "2026-05 月计划" in said(screen, "#plan-title")
         table = screen.query_one("#calendar")
         assert table.row_count == 5 and len(table.columns) == 7
         assert screen.cursor_day == TODAY
-        cell = str(table.get_cell_at(table.cursor_coordinate))
-        assert cell.startswith("13上梅一线") and "✗4" in cell
-        day = str(screen.query_one("#plan-day").render())
+
+        def cell():
+            return str(table.get_cell_at(table.cursor_coordinate))
+
+        assert cell().startswith("13上梅一线") and "✗4" in cell()
+        day = said(screen, "#plan-day")
         assert "计划 上梅一线（4 户）" in day and "未访 4" in day
         # a week later: pick the second route from the list
         await pilot.press("down", "enter")
-        await _settle(app, pilot)
-        assert type(app.screen).__name__ == "RoutePicker"
+        await on_screen(pilot, "RoutePicker")
         await pilot.press("down", "enter")
-        await _settle(app, pilot)
-        assert app.screen is screen
+        await until(pilot, lambda: app.screen is screen and "20炉观二线" in cell(), "assigned")
         assert PlanDay.get(PlanDay.day == date(2026, 5, 20)).route.code == "R02"
-        assert "20炉观二线" in str(table.get_cell_at(table.cursor_coordinate))
         # x takes it out again; a past day is refused with a sentence, nothing changed
         await pilot.press("x")
-        await _settle(app, pilot)
+        await until(pilot, lambda: "炉观二线" not in cell(), "taken out")
         assert PlanDay.get(PlanDay.day == date(2026, 5, 20)).deleted
         await pilot.press("up", "up", "x")
-        await _settle(app, pilot)
-        msg = str(screen.query_one("#plan-msg").render())
-        assert "2026-05-06 已经过去" in msg
+        await until(pilot, lambda: "2026-05-06 已经过去" in said(screen, "#plan-msg"), "refused")
         # back on today's week: c repeats it on the rest of the month (18–20, 25–27)
         await pilot.press("down", "c")
-        await _settle(app, pilot)
-        assert str(screen.query_one("#plan-msg").render()) == (
+        await until(pilot, lambda: said(screen, "#plan-msg") == (
             i18n.t("plan.copied", filled=6, changed=0, unchanged=0)
             + i18n.t("plan.copy_skipped", n=18,
-                     why="已过去 10 天" + i18n.t("scr.list_sep") + "本周该星期几未排 8 天"))
+                     why="已过去 10 天" + i18n.t("scr.list_sep") + "本周该星期几未排 8 天")),
+            "copied")
         # next month, previous month and back; the footer and palette know the keys
         await pilot.press("right_square_bracket")
-        await _settle(app, pilot)
-        assert "2026-06" in str(screen.query_one("#plan-title").render())
+        await until(pilot, lambda: "2026-06" in said(screen, "#plan-title"), "June")
         await pilot.press("t")
-        await _settle(app, pilot)
-        assert "2026-05" in str(screen.query_one("#plan-title").render())
+        await until(pilot, lambda: "2026-05" in said(screen, "#plan-title"), "May again")
         titles = [c.title for c in app.get_system_commands(screen)]
         assert any(t.startswith(i18n.t("plan.key.copy")) for t in titles)
         assert any(t.startswith(i18n.t("plan.key.submit")) for t in titles)
         # s submits the month: the screen says which days are fixed and which may change
-        assert i18n.t("plan.draft") in str(screen.query_one("#plan-title").render())
+        assert i18n.t("plan.draft") in said(screen, "#plan-title")
         await pilot.press("s")  # days without a route are left: asked first
         await on_screen(pilot, "ConfirmDialog")
         await pilot.press("y")
-        await until(pilot, lambda: str(screen.query_one("#plan-msg").render()) == i18n.t(
+        await until(pilot, lambda: said(screen, "#plan-msg") == i18n.t(
             "plan.submit_done", month="2026-05"), "submitted")
-        title = str(screen.query_one("#plan-title").render())
-        assert "已提交" in title and "以后的日子仍可调整" in title
+        await until(pilot, lambda: "已提交" in said(screen, "#plan-title"), "read again")
+        assert "以后的日子仍可调整" in said(screen, "#plan-title")
         assert screen.cursor_day == TODAY
         await pilot.press("x")  # today is fixed now
-        await _settle(app, pilot)
-        assert "不能再改" in str(screen.query_one("#plan-msg").render())
+        await until(pilot, lambda: "不能再改" in said(screen, "#plan-msg"), "refused")
         assert not PlanDay.get(PlanDay.day == TODAY).deleted
     assert county.manager.code == "KJ07"
 
 
-async def test_calendar_in_english_with_mouse(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_calendar_in_english_with_mouse(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4")
-        await _settle(app, pilot)
-        screen = app.screen
-        assert "Plan for 2026-05" in str(screen.query_one("#plan-title").render())
+        screen = await plan_up(app, pilot)
+        assert "Plan for 2026-05" in said(screen, "#plan-title")
         table = screen.query_one("#calendar")
-        # click Thursday 05-21 (row 3, column 3): the cursor goes there and the picker opens
+        # click Thursday 05-21 (row 3, column 3): the cursor goes there (and the picker opens)
         await pilot.click("#calendar", offset=(3 * 11 + 2, 1 + 3 * 2))
-        await _settle(app, pilot)
-        assert screen.cursor_day == date(2026, 5, 21)
-        if type(app.screen).__name__ == "RoutePicker":
-            await pilot.press("escape")
-            await _settle(app, pilot)
+        await until(pilot, lambda: screen.cursor_day == date(2026, 5, 21)
+                    and "2026-05-21 Th: planned —" in said(screen, "#plan-day"), "05-21")
         assert "Planned" not in str(table.get_cell_at(table.cursor_coordinate))
-        assert "2026-05-21 Th: planned —" in str(screen.query_one("#plan-day").render())
 
 
-async def test_submit_shows_what_stays_unplanned_first(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_submit_shows_what_stays_unplanned_first(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
         screen = await on_screen(pilot, "PlanScreen")

@@ -36,7 +36,7 @@ def test_an_override_file_replaces_the_defaults(tmp_path):
     ("sales = 25", "sales = 26", "add up to 101"),
     ("sales = 25", "sales = -5", "weights.sales must be a whole number"),
     ("sales = 25", "sales = 25.5", "weights.sales must be a whole number"),
-    ("sales = 25", "sales = 25\nsatisfaction = 0", "unknown keys: satisfaction"),
+    ("sales = 25", "sales = 25\ncharm = 0", "unknown keys: charm"),
     ('missing = "exclude"', 'missing = "hundred"', "total.missing must be one of"),
     ('tie_break = ["sales"', 'tie_break = ["sales", "sales"', "ranking.tie_break"),
     ("window_months = 12", "window_months = 2", "window_months is shorter"),

@@ -124,7 +124,8 @@ def test_regular_staff_go_to_standby_and_eliminations_are_written_once(team):
 
 
 def _month_of_work(m, *, target, actual, visits, ordered, both_phoned, days, spot, rating, exam,
-                   returned=False, reviewed=True):
+                   returned=False, reviewed=True, checks=(None,) * 4, ratings=()):
+    """`checks`: the four basic-work checks of every visit; `ratings`: the first visits' ratings."""
     t = Township.get_or_create(code="T1", name="上梅镇")[0]
     route = Route.create(code=f"R{m.code}", name="线", manager=m, township=t)
     if target is not None:
@@ -143,7 +144,9 @@ def _month_of_work(m, *, target, actual, visits, ordered, both_phoned, days, spo
         if d == 1:
             for i in range(visits):
                 Visit.create(day=log, manager=m, customer=c, owner=m.code,
-                             arrived_at=datetime(2026, 6, 1, 9, i), ordered=i < ordered)
+                             arrived_at=datetime(2026, 6, 1, 9, i), ordered=i < ordered,
+                             **dict(zip(scoring.BASIC_CHECKS, checks)),
+                             satisfaction=ratings[i] if i < len(ratings) else None)
     sup = Supervisor.get_or_create(code="S1", name="主任", title="director")[0]
     for result in spot:
         SpotCheck.create(manager=m, day=date(2026, 6, 2), method="phone", result=result,
@@ -167,7 +170,8 @@ def test_month_figures_parts_and_ranks(team):
     for code in "CDEF":  # not working this month: out of the ranking
         Manager.update(status="standby").where(Manager.code == code).execute()
     _month_of_work(a, target=100, actual=120, visits=10, ordered=7, both_phoned=3, days=4,
-                   spot=("confirmed", "discrepancy", "unreachable"), rating=90, exam=70)
+                   spot=("confirmed", "discrepancy", "unreachable"), rating=90, exam=70,
+                   checks=(True, True, True, False), ratings=(5, 4, 3, 2))
     _month_of_work(b, target=200, actual=100, visits=4, ordered=1, both_phoned=0, days=2,
                    spot=(), rating=None, exam=60, returned=True)
     fa = scoring.month_figures(a.id, M)
@@ -175,14 +179,20 @@ def test_month_figures_parts_and_ranks(team):
     assert (fa.working_days, fa.both_phoned_days) == (4, 3)
     pa = fa.parts()
     assert pa == {"sales": 100.0, "success": 70.0, "maintenance": 0.0, "review": 100.0,
-                  "checkin": 75.0, "spot_check": 50.0, "training": 80.0}
+                  "checkin": 75.0, "spot_check": 50.0, "training": 80.0,
+                  "basic_work": 75.0, "satisfaction": 50.0}
+    # the checks answered (none left blank) and the visits rated: 4 or 5 is satisfied
+    assert (fa.checks_answered, fa.checks_passed, fa.rated_visits, fa.satisfied_visits) == (
+        40, 30, 4, 2)
     pb = scoring.month_figures(b.id, M).parts()
     assert pb["sales"] == 50.0 and pb["success"] == 25.0 and pb["review"] == 50.0
     # no spot check answered: missing with its reason, neither 0 nor 100
     assert pb["checkin"] == 0.0 and pb["spot_check"] is None and pb["training"] == 60.0
-    assert scoring.month_figures(b.id, M).missing() == {"spot_check": "no_spot_check"}
+    assert scoring.month_figures(b.id, M).missing() == {
+        "spot_check": "no_spot_check", "basic_work": "no_basic_check", "satisfaction": "no_rating"}
     assert scoring.total(pa) == pytest.approx(
-        (25 * 100 + 20 * 70 + 10 * 0 + 10 * 100 + 15 * 75 + 10 * 50 + 10 * 80) / 100)
+        (25 * 100 + 15 * 70 + 10 * 0 + 10 * 100 + 10 * 75 + 10 * 50 + 10 * 80 + 5 * 75 + 5 * 50)
+        / 100)
 
     scores = scoring.score_month(M, now=datetime(2026, 7, 8, 9))
     assert [(s.code, s.rank) for s in scores] == [("A", 1), ("B", 2)]
@@ -203,17 +213,19 @@ def test_a_month_with_missing_data_says_so_and_the_total_leaves_it_out(team):
                    spot=(), rating=None, exam=None, reviewed=False)
     f = scoring.month_figures(a.id, M)
     assert f.missing() == {"sales": "no_target", "review": "no_review",
-                           "spot_check": "no_spot_check", "training": "no_training"}
+                           "spot_check": "no_spot_check", "training": "no_training",
+                           "basic_work": "no_basic_check", "satisfaction": "no_rating"}
     parts = f.parts()
     assert parts["sales"] is None and parts["review"] is None
-    # the weighted mean of the parts present: success 50 (20), maintenance 0 (10), checkin 100 (15)
-    assert scoring.total(parts) == round((20 * 50 + 10 * 0 + 15 * 100) / 45, 2)
+    # the weighted mean of the parts present: success 50 (15), maintenance 0 (10), checkin 100 (10)
+    assert scoring.total(parts) == round((15 * 50 + 10 * 0 + 10 * 100) / 35, 2)
     zero = replace(rules.default(), missing="zero")
-    assert scoring.total(parts, zero) == round((20 * 50 + 15 * 100) / 100, 2)
+    assert scoring.total(parts, zero) == round((15 * 50 + 10 * 100) / 100, 2)
     (s,) = scoring.score_month(M, now=datetime(2026, 7, 8, 9))
     row = MonthlyScore.get(MonthlyScore.manager == a)
     assert row.sales == 0.0 and row.missing == (
-        "sales:no_target,review:no_review,spot_check:no_spot_check,training:no_training")
+        "sales:no_target,review:no_review,spot_check:no_spot_check,training:no_training,"
+        "basic_work:no_basic_check,satisfaction:no_rating")
 
 
 def test_ties_are_broken_by_the_parts_in_the_rules_order_then_by_code(team):
@@ -221,7 +233,7 @@ def test_ties_are_broken_by_the_parts_in_the_rules_order_then_by_code(team):
         Manager.update(status="standby").where(Manager.code == code).execute()
     # A and B: the same total, B better in sales (the first tie-break part); C equal to B in all
     same = dict(visits=4, both_phoned=2, days=2, spot=(), rating=None, exam=None)
-    _month_of_work(team["A"], target=100, actual=50, ordered=4, **same)  # sales 50, success 100
+    _month_of_work(team["A"], target=100, actual=60, ordered=4, **same)  # sales 60, success 100
     _month_of_work(team["B"], target=100, actual=90, ordered=2, **same)  # sales 90, success 50
     _month_of_work(team["C"], target=100, actual=90, ordered=2, **same)
     scores = scoring.compute_month(M)

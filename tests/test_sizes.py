@@ -12,10 +12,10 @@ from textual.widgets import Button, Input
 from textual.widgets._footer import FooterKey
 
 from kjtui import i18n
-from kjtui.app import KjtuiApp
 from kjtui.widgets.footer import Footer
 from kjtui.widgets.tick import Tick
-from tests.screen_cells import TODAY, cells, long_route, settle, text
+from tests.pilot_wait import on_screen, until
+from tests.screen_cells import TODAY, cells, long_route, text
 
 SIZES = [(60, 20), (80, 24), (200, 50)]
 NEXT_STOP = "431322300005"  # the 10th stop of long_route(): 9 visited before it
@@ -63,25 +63,61 @@ def check_footer(app) -> None:
     assert line == expected, "".join(line)
 
 
+async def footer_laid_out(app, pilot) -> None:
+    """Wait until the footer is laid out for the screen's width (its keys are fitted after a
+    refresh), as check_footer wants it; on a timeout, check_footer says what is wrong."""
+
+    def laid_out() -> bool:
+        try:
+            check_footer(app)
+        except AssertionError:
+            return False
+        return True
+
+    try:
+        await until(pilot, laid_out, "the footer laid out")
+    except pytest.fail.Exception:
+        check_footer(app)  # says which key is wrong
+        raise
+
+
 def fully_shown(app, widget) -> bool:
     r = widget.region
     return r.width > 0 and r.x >= 0 and r.y >= 0 and r.right <= app.size.width \
         and r.bottom <= app.size.height
 
 
+# What says that a place is up with its data read.
+READ = {
+    "TodayScreen": lambda s: s.view is not None,
+    "PlanScreen": lambda s: s.view is not None,
+    "CustomersScreen": lambda s: s.result is not None,
+    "InformationScreen": lambda s: s.today is not None,
+    "WeekScreen": lambda s: s.view is not None,
+}
+PLACES = {"f3": "TodayScreen", "f4": "PlanScreen", "f5": "CustomersScreen",
+          "f6": "InformationScreen", "f7": "WeekScreen"}
+
+
+async def go(app, pilot, key: str, size: tuple[int, int]):
+    """Press a place's key; wait until the place is up at `size` with its data read."""
+    await pilot.press(key)
+    name = PLACES[key]
+    return await until(pilot, lambda: type(app.screen).__name__ == name
+                       and tuple(app.screen.region.size) == size and READ[name](app.screen)
+                       and app.screen, f"the {name} at {size}")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_every_screen_at_every_size(db, county, size, lang):
+async def test_every_screen_at_every_size(app_for, db, county, size, lang):
     width, height = size
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
+    app = app_for(db, lang)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        assert i18n.t("home.signed_in") in text(app)
-        check_footer(app)
+        await until(pilot, lambda: i18n.t("home.signed_in") in text(app), "home")
+        await footer_laid_out(app, pilot)
 
-        await pilot.press("f3")
-        await settle(app, pilot)
-        today = app.screen
+        today = await go(app, pilot, "f3", size)
         head = today.query_one("#today-head")
         assert head.get_content_height(head.size, app.size, head.content_region.width) \
             <= head.content_region.height, "Today's head is cut"
@@ -89,16 +125,16 @@ async def test_every_screen_at_every_size(db, county, size, lang):
         stops = today.query_one("#stops")
         assert stops.get_row_at(stops.cursor_row)[2] == NEXT_STOP
         assert stops.max_scroll_x == 0
-        check_footer(app)
+        await footer_laid_out(app, pilot)
 
         # the visit form: inside the screen, empty boxes outlined, ticks by shape
         await pilot.press("enter")
-        await settle(app, pilot)
-        form = app.screen
+        form = await on_screen(pilot, "VisitForm")
+        departed = form.query_one("#departed", Input)
+        await until(pilot, lambda: departed.region.width, "the form laid out")
         assert all(fully_shown(app, w) for w in form.query(Input))
         assert all(fully_shown(app, w) for w in form.query(Button))
         screen = cells(app)
-        departed = form.query_one("#departed", Input)
         assert departed.value == ""
         row = screen[departed.region.y]
         assert (row[departed.region.x], row[departed.region.right - 1]) == ("▏", "▕")
@@ -107,67 +143,61 @@ async def test_every_screen_at_every_size(db, county, size, lang):
         for box, shape in ((ordered, "▐ ▌"), (price, "▐✓▌")):
             row = screen[box.region.y]
             assert "".join(row[box.region.x:box.region.x + 3]) == shape
-        check_footer(app)
+        await footer_laid_out(app, pilot)
         await pilot.press("escape")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today, "back on Today")
 
-        await pilot.press("f4")
-        await settle(app, pilot)
-        calendar = app.screen.query_one("#calendar")
+        plan = await go(app, pilot, "f4", size)
+        calendar = plan.query_one("#calendar")
         assert calendar.max_scroll_x == 0 and calendar.region.right <= width
         header = "".join(cells(app)[calendar.region.y])
         names = [i18n.t(f"weekday.{i}") for i in range(7)]
         assert all(n in header for n in names), header
         assert [header.index(n) for n in names] == sorted(header.index(n) for n in names)
-        assert app.screen.cursor_day == TODAY
-        check_footer(app)
+        assert plan.cursor_day == TODAY
+        await footer_laid_out(app, pilot)
 
-        await pilot.press("f5")
-        await settle(app, pilot)
-        table = app.screen.query_one("#cust-table")
+        customers = await go(app, pilot, "f5", size)
+        table = customers.query_one("#cust-table")
         assert table.max_scroll_x == 0
         first = table.get_row_at(0)
         assert first[0] in text(app) and first[3] in text(app)  # licence and phone, whole
-        check_footer(app)
+        await footer_laid_out(app, pilot)
 
-        await pilot.press("f6")
-        await settle(app, pilot)
-        assert app.screen.query_one("#info-table").max_scroll_x == 0
-        check_footer(app)
+        information = await go(app, pilot, "f6", size)
+        assert information.query_one("#info-table").max_scroll_x == 0
+        await footer_laid_out(app, pilot)
 
-        await pilot.press("f7")
-        await settle(app, pilot)
-        days = app.screen.query_one("#week-days")
-        assert days.max_scroll_x == 0
+        week = await go(app, pilot, "f7", size)
+        assert week.query_one("#week-days").max_scroll_x == 0
         shown = text(app)
         assert all(f"05-{d}" in shown for d in range(11, 18))
         assert "09:05☎-12:05" in shown  # Monday's first and last check-in, whole
-        check_footer(app)
+        await footer_laid_out(app, pilot)
 
 
-async def test_today_keeps_the_next_stop_in_view_when_the_terminal_shrinks(db, county):
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+async def test_today_keeps_the_next_stop_in_view_when_the_terminal_shrinks(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=(200, 50)) as pilot:
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await go(app, pilot, "f3", (200, 50))
         assert NEXT_STOP in text(app)
         for size in ((80, 24), (60, 20), (200, 50), (60, 20)):
             await pilot.resize_terminal(*size)
-            await settle(app, pilot)
-            assert NEXT_STOP in text(app), size
-            check_footer(app)
+            await until(pilot, lambda s=size: tuple(app.screen.region.size) == s
+                        and NEXT_STOP in text(app), f"the next stop in view at {size}")
+            await footer_laid_out(app, pilot)
 
 
-async def test_a_screen_resized_while_away_fits_when_shown_again(db, county):
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+async def test_a_screen_resized_while_away_fits_when_shown_again(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=(200, 50)) as pilot:
         for key in ("f4", "f7", "f5", "f3"):
-            await pilot.press(key)
-            await settle(app, pilot)
+            await go(app, pilot, key, (200, 50))
         await pilot.resize_terminal(60, 20)
-        await settle(app, pilot)
+        await until(pilot, lambda: tuple(app.screen.region.size) == (60, 20), "resized")
         for key, table in (("f4", "#calendar"), ("f7", "#week-days"), ("f5", "#cust-table")):
-            await pilot.press(key)
-            await settle(app, pilot)
-            assert app.screen.query_one(table).max_scroll_x == 0, key
-            check_footer(app)
+            screen = await go(app, pilot, key, (60, 20))
+            widget = screen.query_one(table)
+            await until(pilot, lambda w=widget: 0 < w.region.right <= 60, f"{table} laid out")
+            assert widget.max_scroll_x == 0, key
+            await footer_laid_out(app, pilot)

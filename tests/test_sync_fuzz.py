@@ -52,8 +52,30 @@ def send(app, method: str, path: str, body: bytes, headers: dict) -> httpx.Respo
     return asyncio.run(one())
 
 
-def answered_well(r: httpx.Response) -> None:
+def state(app) -> tuple:
+    """What a request could change at the hub: every table's rows and the peers' bookkeeping."""
+    from kjtui.models import ALL_MODELS, SyncReceived, database
+
+    counts = tuple(m.select().count() for m in ALL_MODELS)
+    peers = tuple(database.obj.execute_sql(
+        "SELECT node, incarnation, acked_seq, their_ack, revoked FROM sync_peer "
+        "ORDER BY node, incarnation").fetchall())
+    return counts, peers, SyncReceived.select().count()
+
+
+def documented(method: str, path: str, status: int) -> bool:
+    """The answer is one the hub's OpenAPI description gives for this path and method (a path
+    or method it does not describe: 404 or 405)."""
+    op = hub_server.OPENAPI["paths"].get(path.split("?")[0], {}).get(method.lower())
+    return str(status) in op["responses"] if op else status in (404, 405)
+
+
+def answered_well(r: httpx.Response, before: tuple | None = None, app=None) -> None:
     assert r.status_code != 500 and r.status_code < 600, r.text
+    assert documented(r.request.method, r.request.url.path, r.status_code), (
+        r.request.method, r.request.url.path, r.status_code)
+    if before is not None and r.status_code != 200:
+        assert state(app) == before  # a refused request changes nothing
     if r.status_code == 200:
         assert r.headers["content-type"].startswith(hub_server.MEDIA) or r.json()["ok"]
         return
@@ -86,11 +108,12 @@ json_value = st.recursive(
 def test_random_requests(hub, method, path, body, length):
     app, _, _ = hub
     headers = {} if length is None else {"content-length": length}
+    before = state(app)
     try:
         r = send(app, method, path, body, headers)
     except (httpx.HTTPError, ValueError):
         return  # the client itself refused to send such a request
-    answered_well(r)
+    answered_well(r, before, app)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -110,7 +133,8 @@ def test_damaged_bundles(hub, data):
     else:
         i = data.draw(st.integers(0, len(b)))
         b[i:i] = data.draw(st.binary(max_size=64))
-    answered_well(send(app, "POST", "/bundles", bytes(b), {}))
+    before = state(app)
+    answered_well(send(app, "POST", "/bundles", bytes(b), {}), before, app)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -125,7 +149,9 @@ def test_manifests_signed_with_any_values(hub, data):
         m.pop(data.draw(st.sampled_from(MANIFEST_KEYS)), None)
     raw = json.dumps(m, ensure_ascii=False, sort_keys=data.draw(st.booleans()),
                      separators=(",", ":")).encode()
-    answered_well(send(app, "POST", "/bundles", signed(raw, b.payload, keys["sign"]), {}))
+    before = state(app)
+    answered_well(send(app, "POST", "/bundles", signed(raw, b.payload, keys["sign"]), {}),
+                  before, app)
 
 
 column_value = st.one_of(st.none(), st.booleans(), st.integers(-2**64, 2**64),
@@ -196,8 +222,9 @@ def test_payloads_signed_and_sealed_with_any_lines(hub, data):
         made = bundle.build(m, lines, keys["sign"], keys["hub_kem"])
     except Exception:
         return  # the builder refuses it itself (too big)
+    before = state(app)
     r = send(app, "POST", "/bundles", made, {})
-    answered_well(r)
+    answered_well(r, before, app)
     SEEN.add(r.headers.get("x-kjtui-status") or r.json()["key"])
 
 
@@ -207,3 +234,23 @@ SEEN: set[str] = set()
 def test_the_fuzzer_reached_the_rules(hub):
     """The damaged records above were applied or held, not only refused at the door."""
     assert "applied" in SEEN or not SEEN, SEEN
+
+
+def test_the_openapi_description_and_health(hub):
+    app, _, _ = hub
+    r = send(app, "GET", "/openapi.json", b"", {})
+    assert r.status_code == 200 and r.json() == json.loads(json.dumps(hub_server.OPENAPI))
+    assert set(r.json()["paths"]) == {"/bundles", "/health", "/openapi.json"}
+    assert send(app, "GET", "/health", b"", {}).json() == {"ok": True, "node": "hub"}
+
+
+def test_health_says_when_the_database_does_not_answer(hub, monkeypatch):
+    app, _, _ = hub
+    from kjtui.models import database
+
+    def broken(*args, **kwargs):
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(database.obj, "execute_sql", broken)
+    r = send(app, "GET", "/health", b"", {})
+    assert r.status_code == 503 and r.json()["ok"] is False and r.headers["retry-after"]

@@ -259,12 +259,15 @@ def test_ten_pushes_at_once_from_one_laptop_all_succeed_and_apply_once(county, k
     c.at("hub")
     assert Visit.select().where(Visit.owner == "KJ01").count() == 4
     assert SyncPeer.get(SyncPeer.node == "KJ01").acked_seq == county_.journal_top_of(c, "KJ01")
-    lines = [x for x in hub.log.splitlines() if " KJ0" in x]
+    lines = [json.loads(x) for x in hub.log.splitlines()]  # every line is one JSON object
+    lines = [x for x in lines if x.get("station", "").startswith("KJ0")]
     assert len(lines) == 11  # one line per bundle, and nothing else
-    applied = [x for x in lines if "KJ01/1 seq 1-" in x and " applied: 9 applied, 0 held" in x]
-    assert len(applied) == 1, lines
-    assert any("KJ02/1 seq 1-3 applied: 3 applied, 0 held" in x for x in lines), lines
-    assert all(x.rstrip().endswith(" ms") for x in lines)
+    applied = [x for x in lines if x["station"] == "KJ01/1" and x["status"] == "applied"]
+    assert len(applied) == 1 and applied[0]["applied"] == 9 and applied[0]["held"] == 0, lines
+    assert {"event": "bundle", "station": "KJ02/1", "seq": [1, 3], "status": "applied",
+            "applied": 3, "held": 0}.items() <= next(
+                x for x in lines if x["station"] == "KJ02/1").items(), lines
+    assert all(isinstance(x["ms"], int) and x["at"] for x in lines)
 
 
 # --- 7. the memory of concurrent maximal uploads ------------------------------------------------
@@ -312,3 +315,16 @@ def test_sixteen_concurrent_maximal_uploads_keep_the_hubs_memory_bounded(county,
     print(f"hub peak RSS {peak / 1024:.0f} MiB (at rest {base / 1024:.0f} MiB, "
           f"+{grew_mib:.0f} MiB) under 16 concurrent maximal uploads")
     assert grew_mib < 16 * bundle.MAX_FILE / 2**20  # sixteen bodies alone would be more
+
+
+async def test_a_slow_request_gets_a_line_of_its_own(county, monkeypatch, caplog):
+    c = county
+    data = c.outbox("KJ01")
+    monkeypatch.setattr(hub_server, "SLOW_MS", -1)
+    with caplog.at_level("INFO", logger="kjtui.hub"):
+        async with asgi(c) as app:
+            assert (await post(app, c, data)).status_code == 200
+            refusal(await post(app, c, data[:50]), 400, "bundle.truncated")
+    lines = [json.loads(hub_server.JsonLines().format(r)) for r in caplog.records]
+    assert [x["event"] for x in lines] == ["bundle", "slow", "refused", "slow"], lines
+    assert lines[1]["of"] == "bundle" and lines[1]["station"] == "KJ01/1"

@@ -106,6 +106,11 @@ def test_a_customer_moved_to_another_manager_keeps_its_pin_and_strands_nobody(an
     county_.ack_pin(v2, "246800", first=False)  # the PIN the customer chose at A's visit
     at_hub, _ = c.push("KJ02")
     assert at_hub.status == "applied" and at_hub.held == []
+    c.at("hub")  # and the county's full check of both acknowledgements passes (issue 9)
+    from kjtui.models import AckVerdict
+
+    assert {(a.visit_id, a.passed, a.reason) for a in AckVerdict.select()} == {
+        (v1, True, ""), (v2, True, "")}
     # A syncs: it hears the customer moved (a tombstone for its stop, the handover), nothing held.
     at_hub, _ = c.push("KJ01")
     c.at("KJ01")
@@ -432,6 +437,59 @@ def test_a_rule_the_county_cannot_waive_is_refused_and_the_record_stays_held(cou
     assert county.waiting == [] and [w.note for w in county.rejected] == ["forged"]
     code, out, err = run(kjtui_cmd, "sync", "status", "--db", db_arg(c, "KJ01"))
     assert "Rejected by the county: 1" in out and "forged" in out
+
+
+async def test_the_notebook_shows_what_waits_at_the_county_and_why(county):
+    """Before: only `kjtui sync status` said what the county held; the notebook showed nothing.
+    Home shows what waits and why in the manager's words, then what the county rejected."""
+    from pilot_wait import until
+
+    from kjtui import i18n
+    from kjtui.app import KjtuiApp
+    from kjtui.models import close, new_id, resolve_url
+    from sync import conflicts
+
+    c = county
+    c.at("hub")
+    a_customer = county_.customer(L(0, 3, 3)).id
+    c.at("KJ02")
+    own = county_.visit("KJ02", L(1, 0, 1), AT)
+    c.push("KJ02")
+    c.at("KJ02")
+    v = new_id()
+    county_.forge("KJ02", "visit", {**county_.payload_of(Visit, own), "id": v,
+                                    "customer_id": a_customer})
+    county_.forge("KJ02", "acknowledgement", {**forged_ack(v), "method": "paper",
+                                              "handbook_page": "3"})
+    c.push("KJ02")
+    close()
+
+    async def home(lang: str) -> str:
+        app = KjtuiApp(db_url=resolve_url(c.stations["KJ02"]), lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            box = app.screen.query_one("#county-wait")
+            await until(pilot, lambda: box.display and str(box.render()), "the county's line")
+            text = str(box.render())
+        close()
+        return text
+
+    text = await home("zh")
+    assert "在县局等待处理：2 条记录" in text
+    assert "这条拜访记录引用的客户不归这位客户经理负责。" in text
+    assert "这条客户签名认可记录引用的拜访还在县局等待处理。" in text
+    assert not any("a" <= ch.lower() <= "z" for ch in text), text  # no English word
+    assert "refers to a customer that is not in this manager's care" in await home("en")
+    i18n.set_language("zh")
+    # the county rejects the visit (the acknowledgement goes with it); the decision travels back
+    c.at("hub")
+    (item,) = [i for i in conflicts.pending("KJ02") if i["table"] == "visit"]
+    conflicts.resolve(item["id"], accept=False, note="不是本人客户")
+    c.push("KJ02")
+    close()
+    text = await home("zh")
+    # ...and the acknowledgement that waited on it can never apply: rejected with it
+    assert "县局已拒绝：2 条记录" in text and "不是本人客户" in text
+    assert "在县局等待处理：" not in text
 
 
 # --- 4. re-issuing an enrollment ----------------------------------------------------------------

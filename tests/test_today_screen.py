@@ -14,9 +14,8 @@ import pytest
 from pilot_wait import burst, on_screen, until
 
 from kjtui import i18n
-from kjtui.app import KjtuiApp
 from kjtui.models import Acknowledgement, DayLog, Visit
-from kjtui.services import acknowledgement, visits
+from kjtui.services import acknowledgement, visit_checks, visits
 from kjtui.services import day as day_service
 
 SIZE = (80, 24)
@@ -34,21 +33,15 @@ def county(db, clock):
     return c
 
 
-def make_app(db, lang="zh"):
-    return KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
-
-
-async def settle(app, pilot):
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_today(app, pilot):
+async def today_up(app, pilot):
     await pilot.press("f3")
-    await settle(app, pilot)
-    assert type(app.screen).__name__ == "TodayScreen"
-    return app.screen
+    screen = await on_screen(pilot, "TodayScreen")
+    await until(pilot, lambda: screen.view is not None, "the day read")
+    return screen
+
+
+def message(screen, selector="#today-msg"):
+    return str(screen.query_one(selector).render())
 
 
 def today_visits(county):
@@ -60,25 +53,29 @@ def text_of(screen, selector):
     return str(screen.query_one(selector).render())
 
 
-async def manager_keys(app, pilot, counted, *keys):
+def signed(today, n):
+    """The day lists `n` visits, the last one acknowledged."""
+    return len(today.view.visits) == n and today.view.visits[-1].signed
+
+
+async def manager_keys(pilot, counted, *keys, then: str):
     counted.extend(keys)
     await pilot.press(*keys)
-    await settle(app, pilot)
+    return await on_screen(pilot, then)
 
 
-async def test_routine_visits_take_at_most_four_manager_keys(db, county):
-    app = make_app(db)
+async def test_routine_visits_take_at_most_four_manager_keys(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         stops = today.query_one("#stops")
         assert stops.cursor_row == 0  # on the next stop without a key
 
         # 1. Ordered, the customer's last quantity: `o` `enter`; the customer types the PIN.
         keys: list[str] = []
-        await manager_keys(app, pilot, keys, "o", "enter")
-        assert type(app.screen).__name__ == "AckDialog"
+        await manager_keys(pilot, keys, "o", "enter", then="AckDialog")
         await pilot.press(*"246813", "enter")  # the customer's keys
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and signed(today, 1), "acknowledged")
         assert keys == ["o", "enter"] and len(keys) <= 4
         (v,) = today_visits(county)
         assert (v.customer_id, v.ordered, v.quantity, v.on_route) == (
@@ -86,14 +83,13 @@ async def test_routine_visits_take_at_most_four_manager_keys(db, county):
         assert (v.price_tags, v.agreement_sales, v.retail_format_ok, v.brand_cultivation,
                 v.satisfaction) == (True, True, True, True, 5)
         assert Acknowledgement.get(Acknowledgement.visit == v.id).method == "pin"
-        assert app.screen is today and stops.cursor_row == 1  # on to the next stop
+        assert stops.cursor_row == 1  # on to the next stop
 
         # 2. Visited, no order: `v`; a first-time customer chooses a PIN (typed twice).
         keys = []
-        await manager_keys(app, pilot, keys, "v")
-        assert type(app.screen).__name__ == "AckDialog"
+        await manager_keys(pilot, keys, "v", then="AckDialog")
         await pilot.press(*"135790", "enter", *"135790", "enter")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and signed(today, 2), "acknowledged")
         assert keys == ["v"]
         v2 = today_visits(county)[-1]
         assert (v2.customer_id, v2.ordered, v2.quantity) == (county.customers[1].id, False, 0)
@@ -101,97 +97,96 @@ async def test_routine_visits_take_at_most_four_manager_keys(db, county):
 
         # 3. Through the full form: `enter` `enter`.
         keys = []
-        await manager_keys(app, pilot, keys, "enter", "enter")
-        assert type(app.screen).__name__ == "AckDialog"
+        await manager_keys(pilot, keys, "enter", "enter", then="AckDialog")
         await pilot.press(*"999999", "enter", *"999999", "enter")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and signed(today, 3), "acknowledged")
         assert keys == ["enter", "enter"]
         assert [v.customer_id for v in today_visits(county)] == [c.id for c in county.customers[:3]]
         assert stops.cursor_row == 3
         assert "户数 3（3/5）" in text_of(today, "#today-head")
 
 
-async def test_odometer_backwards_and_jump(db, county):
-    app = make_app(db)
+async def test_odometer_backwards_and_jump(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("f")
-        await settle(app, pilot)
-        dialog = app.screen
+        dialog = await on_screen(pilot, "OdometerDialog")
         await pilot.press(*"12000", "enter")  # below this morning's 12004
-        await settle(app, pilot)
+        await until(pilot, lambda: message(dialog, "#dialog-msg") == i18n.t(
+            "odo.end_below_start", km=12000, start=12004), "refused")
         assert app.screen is dialog
-        assert text_of(dialog, "#dialog-msg") == i18n.t("odo.end_below_start", km=12000,
-                                                        start=12004)
         await pilot.press("ctrl+u", *"12404", "enter")  # 400 km in a day
-        await settle(app, pilot)
-        assert app.screen is dialog and "400" in text_of(dialog, "#dialog-msg")
+        await until(pilot, lambda: "400" in message(dialog, "#dialog-msg"), "asked")
+        assert app.screen is dialog
         assert DayLog.get(DayLog.day == county.today).odometer_end is None  # nothing changed
         await pilot.press("escape", "s")
-        await settle(app, pilot)
+        start = await until(pilot, lambda: app.screen is not dialog and app.screen is not today
+                            and type(app.screen).__name__ == "OdometerDialog" and app.screen,
+                            "the morning's reading")
         await pilot.press("ctrl+u", *"11999", "enter")  # below yesterday's 12000
-        await settle(app, pilot)
-        assert text_of(app.screen, "#dialog-msg") == i18n.t("odo.below_last", km=11999, last=12000)
+        await until(pilot, lambda: message(start, "#dialog-msg") == i18n.t(
+            "odo.below_last", km=11999, last=12000), "refused")
         await pilot.press("escape", "f", "ctrl+u", *"12071", "enter")
-        await settle(app, pilot)
-        assert app.screen is today
-        assert "12004→12071 = 67 公里" in text_of(today, "#today-head")
+        await until(pilot, lambda: app.screen is today
+                    and "12004→12071 = 67 公里" in text_of(today, "#today-head"), "saved")
 
 
-async def test_confirmed_jump_is_saved_and_flagged(db, county):
-    app = make_app(db)
+async def test_confirmed_jump_is_saved_and_flagged(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
-        await pilot.press("f", "ctrl+u", *"12404", "enter")
-        await settle(app, pilot)
+        today = await today_up(app, pilot)
+        await pilot.press("f")
+        dialog = await on_screen(pilot, "OdometerDialog")
+        await pilot.press("ctrl+u", *"12404", "enter")
+        await until(pilot, lambda: "400" in message(dialog, "#dialog-msg"), "asked")
         await pilot.press("enter")  # the same reading again: the manager confirms
-        await settle(app, pilot)
-        assert app.screen is today
+        await until(pilot, lambda: app.screen is today
+                    and i18n.t("flag.odo_day", km=400) in text_of(today, "#today-head"), "saved")
         assert DayLog.get(DayLog.day == county.today).odometer_end == 12404
-        assert i18n.t("flag.odo_day", km=400) in text_of(today, "#today-head")
 
 
-async def test_wrong_pin_is_refused_and_changes_nothing(db, county):
-    app = make_app(db)
+async def test_wrong_pin_is_refused_and_changes_nothing(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("v")
-        await settle(app, pilot)
-        dialog = app.screen
+        dialog = await on_screen(pilot, "AckDialog")
         (wrong,) = pin_support.refused_pins(county.customers[0].id, 1)
         await pilot.press(*wrong, "enter")
-        await settle(app, pilot)
+        await until(pilot, lambda: message(dialog, "#dialog-msg") == i18n.t(
+            "ack.wrong_pin", left=4), "refused")
         assert app.screen is dialog
-        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=4)
         assert dialog.query_one("#pin").value == ""
         assert Acknowledgement.select().count() == 1  # only last week's
         await pilot.press("escape")  # later: the visit stays, not yet acknowledged
-        await settle(app, pilot)
-        assert "待认可" in str(app.screen.query_one("#visits").get_row_at(0))
+        await until(pilot, lambda: app.screen is today and today.view.visits
+                    and today.view.visits[0].departed_at is not None, "put off")
+        assert "待认可" in str(today.query_one("#visits").get_row_at(0))
 
 
-async def test_signed_visit_cannot_be_edited_and_correction_keeps_both(db, county):
-    app = make_app(db)
+async def test_signed_visit_cannot_be_edited_and_correction_keeps_both(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("v")
-        await settle(app, pilot)
+        await on_screen(pilot, "AckDialog")
         await pilot.press(*"246813", "enter")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and signed(today, 1), "acknowledged")
         (v,) = today_visits(county)
         await pilot.press("tab")  # to the visits list
         await pilot.press("e")
-        await settle(app, pilot)
+        await until(pilot, lambda: message(today) == i18n.t("visit.signed", shop="[老街]便民店"),
+                    "refused")
         assert app.screen is today
-        assert text_of(today, "#today-msg") == i18n.t("visit.signed", shop="[老街]便民店")
         assert Visit.get_by_id(v.id).rev == 1
         await pilot.press("c")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "VisitForm"
+        await on_screen(pilot, "VisitForm")
         await pilot.press("o", "enter")  # the correction: it was an order after all
-        await settle(app, pilot)
+        await on_screen(pilot, "AckDialog")
         await pilot.press("escape")  # its acknowledgement later
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and len(today.view.visits) == 2
+                    and today.view.visits[0].superseded_by_id, "corrected")
         old, new = today_visits(county)
         assert old.id == v.id and new.supersedes_id == v.id and new.ordered and new.quantity == 8
         rows = today.query_one("#visits")
@@ -200,25 +195,22 @@ async def test_signed_visit_cannot_be_edited_and_correction_keeps_both(db, count
         assert "更正" in str(rows.get_row_at(1)[-1])
 
 
-async def test_off_route_visit_with_paper_acknowledgement(db, county):
-    app = make_app(db)
+async def test_off_route_visit_with_paper_acknowledgement(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("n")
-        await settle(app, pilot)
+        picker = await on_screen(pilot, "CustomerPicker")
         await pilot.press(*"4313221000")
-        await settle(app, pilot)
         await pilot.press("ctrl+u")
         await pilot.press(*"远山")  # a Chinese name works like a licence number
-        await settle(app, pilot)
-        assert app.screen.query_one("#hits").row_count == 1
+        await until(pilot, lambda: picker.query_one("#hits").row_count == 1, "one hit")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await on_screen(pilot, "VisitForm")
         await pilot.press("enter")  # the form, defaults
-        await settle(app, pilot)
+        await on_screen(pilot, "AckDialog")
         await pilot.press("ctrl+o", *"17", "enter")
-        await settle(app, pilot)
-        assert app.screen is today
+        await until(pilot, lambda: app.screen is today and signed(today, 1), "acknowledged")
         (v,) = today_visits(county)
         assert v.customer_id == county.off_route.id and not v.on_route
         ack = Acknowledgement.get(Acknowledgement.visit == v.id)
@@ -226,63 +218,61 @@ async def test_off_route_visit_with_paper_acknowledgement(db, county):
         assert "路线外" in str(today.query_one("#visits").get_row_at(0)[-1])
 
 
-async def test_declined_needs_a_reason_and_reads_as_declined(db, county):
-    app = make_app(db)
+async def test_declined_needs_a_reason_and_reads_as_declined(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("v")
-        await settle(app, pilot)
+        dialog = await on_screen(pilot, "AckDialog")
         await pilot.press("ctrl+r", "enter")
-        await settle(app, pilot)
-        assert text_of(app.screen, "#dialog-msg") == i18n.t("ack.need_reason")
+        await until(pilot, lambda: message(dialog, "#dialog-msg") == i18n.t("ack.need_reason"),
+                    "a reason asked")
         await pilot.press(*"busy", "enter")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and signed(today, 1), "declined")
         ack = Acknowledgement.get(Acknowledgement.method == "declined")
         assert ack.reason == "busy"
         # it reads as declined, never as acknowledged (before: "已认可：…（客户拒签）")
-        said = text_of(app.screen, "#today-msg")
+        said = message(today)
         assert said == i18n.t("today.declined", shop="[老街]便民店", reason="busy")
         assert "已认可" not in said and "拒签" in said
 
 
-async def test_phone_in_toggles_and_bad_visit_time(db, county):
-    app = make_app(db)
+async def test_phone_in_toggles_and_bad_visit_time(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("p")
-        await settle(app, pilot)
-        assert text_of(today, "#today-msg") == i18n.t("checkin.no_visit")
-        await pilot.press("enter", "shift+tab", "shift+tab")  # focus back to the departure box…
-        await pilot.press("tab")
-        form = app.screen
+        await until(pilot, lambda: message(today) == i18n.t("checkin.no_visit"), "refused")
+        await pilot.press("enter")
+        form = await on_screen(pilot, "VisitForm")
         form.query_one("#arrived").value = "25:00"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await until(pilot, lambda: message(form, "#dialog-msg") == i18n.t(
+            "visit.bad_time", value="25:00"), "refused")
         assert app.screen is form
-        assert text_of(form, "#dialog-msg") == i18n.t("visit.bad_time", value="25:00")
         form.query_one("#arrived").value = "09:30"
         form.query_one("#departed").value = "09:10"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
-        assert text_of(form, "#dialog-msg") == i18n.t(
-            "visit.departed_before", arrived="09:30", departed="09:10")
+        await until(pilot, lambda: message(form, "#dialog-msg") == i18n.t(
+            "visit.departed_before", arrived="09:30", departed="09:10"), "refused")
         assert today_visits(county) == []
         form.query_one("#departed").value = "09:50"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await on_screen(pilot, "AckDialog")
         await pilot.press("escape")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and len(today.view.visits) == 1, "saved")
         await pilot.press("p", "l")
-        await settle(app, pilot)
+        await until(pilot, lambda: today.view.figures.first_phoned
+                    and today.view.figures.last_phoned, "phoned in")
         log = DayLog.get(DayLog.day == county.today)
         assert log.first_phoned and log.last_phoned
         assert "首签 09:30 已报" in text_of(today, "#today-head")
 
 
-async def test_english_palette_and_mouse(db, county):
-    app = make_app(db, lang="en")
+async def test_english_palette_and_mouse(app_for, db, county):
+    app = app_for(db, "en")
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         assert "Route 炉观一线" in text_of(today, "#today-head")
         titles = [c.title for c in app.get_system_commands(today)]
         for key in ("key.visit_quick", "key.visit_order", "key.ack", "key.correct", "key.start",
@@ -291,19 +281,17 @@ async def test_english_palette_and_mouse(db, county):
         # Mouse: click the third stop, press enter… no: click it twice to select, then Save.
         await pilot.click("#stops", offset=(20, 3))
         await pilot.click("#stops", offset=(20, 3))
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "VisitForm"
+        await on_screen(pilot, "VisitForm")
         await pilot.click("#ordered")
         await pilot.click("#save")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "AckDialog"
+        await on_screen(pilot, "AckDialog")
         await pilot.press("escape")
-        await settle(app, pilot)
+        await until(pilot, lambda: app.screen is today and len(today.view.visits) == 1, "saved")
         (v,) = today_visits(county)
         assert v.customer_id == county.customers[2].id and v.ordered and v.quantity == 0
 
 
-async def test_route_key_picks_the_route_ridden_when_none_is_planned(db, county):
+async def test_route_key_picks_the_route_ridden_when_none_is_planned(app_for, db, county):
     from kjtui.models import PlanDay, Route, RouteStop
 
     PlanDay.delete().execute()  # a day without a plan (a Sunday, or a plan not made)
@@ -311,90 +299,85 @@ async def test_route_key_picks_the_route_ridden_when_none_is_planned(db, county)
     other = Route.create(code="R00", name="炉观零线", manager=county.manager,
                          township=county.route.township)
     RouteStop.create(route=other, customer=county.off_route, position=0)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         assert today.query_one("#stops").row_count == 0
         assert i18n.t("today.no_route") in text_of(today, "#today-head")
         assert any(b.description == i18n.t("key.route")
                    for b in today.active_bindings.values() for b in [b.binding])
         await pilot.press("r")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "RoutePicker"
+        await on_screen(pilot, "RoutePicker")
         await pilot.press("down", "enter")  # R00 first in code order, then R01
-        await settle(app, pilot)
-        assert app.screen is today
-        assert text_of(today, "#today-msg") == i18n.t("today.route_set", route="炉观一线")
-        assert today.query_one("#stops").row_count == 5
+        await until(pilot, lambda: app.screen is today and message(today) == i18n.t(
+            "today.route_set", route="炉观一线"), "set")
+        await until(pilot, lambda: today.query_one("#stops").row_count == 5, "the stops")
         assert DayLog.get(DayLog.day == county.today).route_id == county.route.id
         assert PlanDay.select().count() == 0  # the plan is not changed
         await pilot.press("v")  # the routine visit works on the chosen route
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "AckDialog"
+        await on_screen(pilot, "AckDialog")
         (v,) = today_visits(county)
         assert v.customer_id == county.customers[0].id and v.on_route
 
 
-async def test_five_wrong_pins_leave_paper_by_choice_and_a_reset_is_the_countys(db, county):
+async def test_five_wrong_pins_leave_paper_by_choice_and_a_reset_is_the_countys(app_for, db,
+                                                                                 county):
     """Before: the fifth wrong PIN turned the PIN box into the page box (the customer's PIN saved
     as the page), and `k` on that visit let anyone set a new PIN."""
     from kjtui.models import CustomerPin
 
     c = county.customers[0]
     wrong = pin_support.refused_pins(c.id, 5)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         await pilot.press("v")
-        await settle(app, pilot)
-        dialog = app.screen
+        dialog = await on_screen(pilot, "AckDialog")
         for pin, left in zip(wrong, (4, 3, 2, 1)):
             await pilot.press(*pin, "enter")
-            await settle(app, pilot)
-            assert text_of(dialog, "#dialog-msg") == i18n.t("ack.wrong_pin", left=left)
+            await until(pilot, lambda n=left: message(dialog, "#dialog-msg") == i18n.t(
+                "ack.wrong_pin", left=n), f"{left} left")
         await pilot.press(*wrong[4], "enter")
-        await settle(app, pilot)
-        assert text_of(dialog, "#dialog-msg") == i18n.t("ack.pin_locked", tries=5)
+        await until(pilot, lambda: message(dialog, "#dialog-msg") == i18n.t(
+            "ack.pin_locked", tries=5), "locked")
         assert dialog.method == "pin" and dialog.query_one("#pin").disabled  # no switch
         await pilot.press(*"246813", "enter")  # the customer types on: it lands nowhere
-        await settle(app, pilot)
+        await until(pilot, lambda: True, "nothing running")
         assert dialog.query_one("#page").value == "" and not dialog.query_one("#page").display
         assert Acknowledgement.select().count() == 1  # only last week's
         await pilot.press("ctrl+o")  # paper, chosen by the manager, in its own box
-        await settle(app, pilot)
-        assert "● " + i18n.t("choice.ack.paper") in text_of(dialog, "#ack-methods")
+        await until(pilot, lambda: "● " + i18n.t("choice.ack.paper") in text_of(
+            dialog, "#ack-methods"), "paper chosen")
         assert dialog.focused.id == "page" and dialog.focused.value == ""
         await pilot.press(*"31", "enter")
-        await settle(app, pilot)
-        assert app.screen is today
+        await until(pilot, lambda: app.screen is today and signed(today, 1), "acknowledged")
         (v,) = today_visits(county)
         assert Acknowledgement.get(Acknowledgement.visit == v.id).handbook_page == "31"
         assert "手册第31页" in str(today.query_one("#visits").get_row_at(0))
 
         pins_before = CustomerPin.select().count()
         await pilot.press("tab", "k")  # on the visits list: asks for a confirmation first
-        await settle(app, pilot)
-        assert text_of(today, "#today-msg") == i18n.t("pin.reset_confirm", shop=c.shop_name)
+        await until(pilot, lambda: message(today) == i18n.t("pin.reset_confirm",
+                                                            shop=c.shop_name), "asked")
         await pilot.press("k")
-        await settle(app, pilot)
+        await until(pilot, lambda: message(today) == i18n.t("pin.reset_requested",
+                                                            shop=c.shop_name), "requested")
         assert app.screen is today
-        assert text_of(today, "#today-msg") == i18n.t("pin.reset_requested", shop=c.shop_name)
         await pilot.press("k")  # waiting for the county: no new PIN here
-        await settle(app, pilot)
-        assert text_of(today, "#today-msg") == i18n.t("pin.reset_pending", shop=c.shop_name)
+        await until(pilot, lambda: message(today) == i18n.t("pin.reset_pending",
+                                                            shop=c.shop_name), "pending")
         assert CustomerPin.select().count() == pins_before
 
         (pending,) = acknowledgement.pending_pin_resets()  # the county phones, approves
         acknowledgement.decide_pin_reset(pending.id, True)
+        before = today.view
         today.load()
-        await settle(app, pilot)
+        await until(pilot, lambda: today.view is not before, "read again")
         await pilot.press("k")
-        await settle(app, pilot)
-        assert type(app.screen).__name__ == "PinResetDialog"
+        await on_screen(pilot, "PinResetDialog")
         await pilot.press(*"975310", "enter", *"975310", "enter")
-        await settle(app, pilot)
-        assert app.screen is today
-        assert text_of(today, "#today-msg") == i18n.t("pin.reset_done", shop=c.shop_name)
+        await until(pilot, lambda: app.screen is today and message(today) == i18n.t(
+            "pin.reset_done", shop=c.shop_name), "a new PIN")
         assert CustomerPin.select().count() == pins_before + 1
         again = visits.record_visit(county.manager.id, county.today, c.id,
                                     confirmed={"visit.again_today"})
@@ -403,12 +386,12 @@ async def test_five_wrong_pins_leave_paper_by_choice_and_a_reset_is_the_countys(
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_every_footer_key_of_today_fits_80_columns(db, county, lang):
+async def test_every_footer_key_of_today_fits_80_columns(app_for, db, county, lang):
     """At 80×24 the footer holds the visit keys in full; the day's other keys stand in the head
     next to what they change."""
-    app = make_app(db, lang=lang)
+    app = app_for(db, lang)
     async with app.run_test(size=SIZE) as pilot:
-        today = await open_today(app, pilot)
+        today = await today_up(app, pilot)
         footer = today.query_one("Footer")
         palette = footer.query_one(".-command-palette")
         shown = {k.description: k for k in footer.query("FooterKey") if k is not palette}
@@ -424,21 +407,10 @@ async def test_every_footer_key_of_today_fits_80_columns(db, county, lang):
 # --- nonsense refused, the irreversible asked first (waits for conditions, keys in bursts) -----
 
 
-async def today_up(app, pilot):
-    await pilot.press("f3")
-    screen = await on_screen(pilot, "TodayScreen")
-    await until(pilot, lambda: screen.view is not None, "the day read")
-    return screen
-
-
-def message(screen, selector="#today-msg"):
-    return str(screen.query_one(selector).render())
-
-
-async def test_the_route_done_parks_the_cursor_and_a_second_visit_is_asked(db, county):
+async def test_the_route_done_parks_the_cursor_and_a_second_visit_is_asked(app_for, db, county):
     for c in county.customers:
         visits.record_visit(county.manager.id, county.today, c.id)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         stops = today.query_one("#stops")
@@ -465,9 +437,9 @@ async def test_the_route_done_parks_the_cursor_and_a_second_visit_is_asked(db, c
         assert stops.parked  # the route is still done
 
 
-async def test_a_confirmation_takes_a_burst_exactly_as_typed_keys(db, county):
+async def test_a_confirmation_takes_a_burst_exactly_as_typed_keys(app_for, db, county):
     visits.record_visit(county.manager.id, county.today, county.customers[0].id)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         await pilot.press("tab", "d")  # to the visits list; delete asks first
@@ -485,13 +457,13 @@ async def test_a_confirmation_takes_a_burst_exactly_as_typed_keys(db, county):
         assert message(today) == i18n.t("today.deleted", shop=county.customers[0].shop_name)
 
 
-async def test_off_route_pick_says_what_it_is_and_marks_another_township(db, county):
+async def test_off_route_pick_says_what_it_is_and_marks_another_township(app_for, db, county):
     from kjtui.models import Customer, Township
 
     Customer.create(licence_no="431399100001", shop_name="外镇烟酒店", owner_name="钱七",
                     township=Township.create(code="T09", name="下梅镇"), area="rural",
                     retail_format="grocery")
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         for query, key, on_route in (("福满多", "visit.on_todays_route", True),
@@ -516,10 +488,10 @@ async def test_off_route_pick_says_what_it_is_and_marks_another_township(db, cou
         assert i18n.t("today.off_route") in status and i18n.t("flag.visit.other_township") in status
 
 
-async def test_a_future_time_is_refused_and_the_departure_is_the_acknowledgement(db, county,
+async def test_a_future_time_is_refused_and_the_departure_is_the_acknowledgement(app_for, db, county,
                                                                                    clock):
     clock.at = datetime.combine(county.today, datetime.min.time()).replace(hour=6, minute=2)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         await pilot.press("enter")
@@ -543,8 +515,8 @@ async def test_a_future_time_is_refused_and_the_departure_is_the_acknowledgement
         assert "首签 05:40" in text_of(today, "#today-head")
 
 
-async def test_a_stop_chosen_by_hand_is_the_arrival(db, county):
-    app = make_app(db)
+async def test_a_stop_chosen_by_hand_is_the_arrival(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         stops = today.query_one("#stops")
@@ -558,8 +530,8 @@ async def test_a_stop_chosen_by_hand_is_the_arrival(db, county):
         assert v.arrived_at == chosen and v.departed_at is None
 
 
-async def test_a_large_order_is_asked_in_the_form(db, county):
-    app = make_app(db)
+async def test_a_large_order_is_asked_in_the_form(app_for, db, county):
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         await pilot.press("o")
@@ -584,12 +556,12 @@ async def test_a_large_order_is_asked_in_the_form(db, county):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])
-async def test_the_pin_box_stays_on_screen_whatever_the_note(db, county, size):
+async def test_the_pin_box_stays_on_screen_whatever_the_note(app_for, db, county, size):
     line = visits.record_visit(county.manager.id, county.today, county.customers[1].id,
-                               note="长" * visits.MAX_NOTE)
+                               note="长" * visit_checks.MAX_NOTE)
     # A notebook from before the cap may hold a far longer note.
     Visit.update(note="旧" * 2000).where(Visit.id == line.id).execute()
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=size) as pilot:
         today = await today_up(app, pilot)
         await pilot.press("tab", "a")
@@ -601,9 +573,9 @@ async def test_the_pin_box_stays_on_screen_whatever_the_note(db, county, size):
         assert today is not None
 
 
-async def test_phoned_in_is_undone_only_after_a_question(db, county):
+async def test_phoned_in_is_undone_only_after_a_question(app_for, db, county):
     visits.record_visit(county.manager.id, county.today, county.customers[0].id)
-    app = make_app(db)
+    app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         today = await today_up(app, pilot)
         for key in ("p", "l"):

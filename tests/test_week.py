@@ -11,6 +11,7 @@ from kjtui.models import WeeklyReview
 from kjtui.services import week
 from tests import county_small
 from tests.county_small import MONDAY, TODAY
+from tests.pilot_wait import on_screen, until
 
 
 @pytest.fixture
@@ -80,33 +81,34 @@ def test_an_empty_week(county):
 # --- the screen ------------------------------------------------------------------------------
 
 
-async def _settle(app, pilot):
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+def said(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
 
 
-async def test_week_screen_shows_the_notebook_and_what_to_correct(db, monkeypatch):
-    from kjtui.app import KjtuiApp
+async def week_up(app, pilot):
+    await pilot.press("f7")
+    screen = await on_screen(pilot, "WeekScreen")
+    await until(pilot, lambda: screen.view is not None, "the week")
+    return screen
 
+
+async def test_week_screen_shows_the_notebook_and_what_to_correct(app_for, db, monkeypatch):
     county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f7")
-        await _settle(app, pilot)
-        s = app.screen
-        assert "2026-05-11 至 2026-05-17" in str(s.query_one("#week-title").render())
+        s = await week_up(app, pilot)
+        assert "2026-05-11 至 2026-05-17" in said(s, "#week-title")
         table = s.query_one("#week-days")
         assert table.row_count == 7
         row = [str(c) for c in table.get_row_at(0)]
         assert row[:7] == ["05-11 一", "上梅一线", "同计划", "4", "3/1/1", "2/4 ✗1", "42"]
         assert row[7] == "09:05☎-12:05"
-        chart = str(s.query_one("#week-chart").render())
+        chart = said(s, "#week-chart")
         assert "户数" in chart and "█" in chart and "42 18" in chart
-        totals = str(s.query_one("#week-totals").render())
+        totals = said(s, "#week-totals")
         assert "⚑ 05-11 12:05 远山小卖部：外乡镇" in totals  # what the manager was asked about
-        review = str(s.query_one("#week-review").render())
+        review = said(s, "#week-review")
         assert "退回修改" in review and "请更正两处" in review
         assert "拜访 2026-05-11 11:05 红梅烟酒行 (431322100003) — 到店时间与抽检不符" in review
         assert "日志 2026-05-11 1000–1042 km — 里程偏大" in review
@@ -116,32 +118,26 @@ async def test_week_screen_shows_the_notebook_and_what_to_correct(db, monkeypatc
                             state="reviewed", comment="已更正", at=datetime(2026, 5, 14, 9, 0),
                             supersedes=county.review)
         await pilot.press("t")
-        await _settle(app, pilot)
-        review = str(s.query_one("#week-review").render())
-        assert review.startswith("批阅：已批阅（谭主任 05-14 09:00）已更正")
+        await until(pilot, lambda: said(s, "#week-review").startswith(
+            "批阅：已批阅（谭主任 05-14 09:00）已更正"), "read again")
+        review = said(s, "#week-review")
         assert "此前 批阅：退回修改" in review and "里程偏大" in review
         await pilot.press("left_square_bracket")
-        await _settle(app, pilot)
-        assert "2026-05-04" in str(s.query_one("#week-title").render())
-        assert "尚未批阅" in str(s.query_one("#week-review").render())
+        await until(pilot, lambda: "2026-05-04" in said(s, "#week-title"), "the week before")
+        assert "尚未批阅" in said(s, "#week-review")
         await pilot.press("t")
-        await _settle(app, pilot)
-        assert "2026-05-11" in str(s.query_one("#week-title").render())
+        await until(pilot, lambda: "2026-05-11" in said(s, "#week-title"), "this week")
 
 
-async def test_week_screen_in_english(db, monkeypatch):
-    from kjtui.app import KjtuiApp
-
+async def test_week_screen_in_english(app_for, db, monkeypatch):
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f7")
-        await _settle(app, pilot)
-        review = str(app.screen.query_one("#week-review").render())
+        s = await week_up(app, pilot)
+        review = said(s, "#week-review")
         assert "Review: returned" in review and "Visit 2026-05-11" in review
-        title = str(app.screen.query_one("#week-title").render())
-        assert "Notebook 2026-05-11 to 2026-05-17" in title
+        assert "Notebook 2026-05-11 to 2026-05-17" in said(s, "#week-title")
 
 
 def test_week_plan_and_information_on_postgresql(pg_url):
@@ -160,22 +156,20 @@ def test_week_plan_and_information_on_postgresql(pg_url):
     assert information.counts(information.items(county.manager.id))["fed_back"] == 1
 
 
-async def test_week_is_read_afresh_when_shown_again(db, monkeypatch):
-    from kjtui.app import KjtuiApp
+async def test_week_is_read_afresh_when_shown_again(app_for, db, monkeypatch):
     from kjtui.models import DayLog
 
     county = county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f7")
-        await _settle(app, pilot)
-        table = app.screen.query_one("#week-days")
+        s = await week_up(app, pilot)
+        table = s.query_one("#week-days")
         assert str(table.get_row_at(2)[6]) == ""
         await pilot.press("f2")  # away, and the day is recorded meanwhile
-        await _settle(app, pilot)
+        await on_screen(pilot, "HomeScreen")
         DayLog.create(manager=county.manager, day=TODAY, odometer_start=1060,
                       odometer_end=1101, owner="KJ07")
         await pilot.press("f7")
-        await _settle(app, pilot)
-        assert str(app.screen.query_one("#week-days").get_row_at(2)[6]) == "41"
+        await until(pilot, lambda: app.screen is s and str(table.get_row_at(2)[6]) == "41",
+                    "read again")

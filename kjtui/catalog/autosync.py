@@ -24,8 +24,6 @@ MESSAGES = {
     "sync.failed_here": ("同步：{n} 条变更留在本机，{at} 自动再试（F12 立即同步）。{why}", "Sync: {n} {n|change stays|changes stay} on this laptop; trying again at {at} (F12 now). {why}"),
     "sync.pending": ("同步：{n} 条变更待发送 · 上次同步 {last}", "Sync: {n} {n|change|changes} to send · last synced {last}"),
     "sync.all_sent": ("同步：全部已发到县局 · 上次同步 {last}", "Sync: everything is at the county · last synced {last}"),
-    "sync.waiting": ("县局暂存 {n} 条记录，等管理员处理：{why}", "The county holds {n} {n|record|records} for the administrator: {why}"),
-    "sync.rejected": ("县局已拒绝 {n} 条记录。", "The county rejected {n} {n|record|records}."),
     "sync.missing": ("县局还缺序号 {ranges}，下次同步补发。", "The county still lacks seq {ranges}; the next sync sends them again."),
     "sync.title.pending": ("待同步 {n} 条", "{n} to sync"),
     "sync.title.sent": ("已同步", "synced"),

@@ -31,7 +31,6 @@ MESSAGES = {
     # home
     "home.title": ("首页", "Home"),
     "home.signed_in": ("当前用户", "Signed in"),
-    "home.nobody": ("尚未选择客户经理", "No manager chosen yet"),
     "home.today": ("今日", "Today"),
     "home.empty_db": ("数据库是空的。运行 kjtui demo 生成示范县。", "The database is empty. Run kjtui demo to build a demo county."),
     "fig.households": ("户数", "Households"),
@@ -50,6 +49,7 @@ MESSAGES = {
     "palette.action": ("本页操作", "Action on this screen"),
     "home.scores": ("近几个月得分", "Recent monthly scores"),
     "home.score_rank": ("{total:.1f} 第{rank}/{of}", "{total:.1f} #{rank}/{of}"),
+    "home.score_provisional": ("（暂定）", " (provisional)"),
     "home.mileage": ("每周里程", "Mileage per week"),
     "key.quit": ("退出", "Quit"),
     "key.help": ("按键", "Keys"),

@@ -47,7 +47,6 @@ MESSAGES = {
     "today.route_title": ("{day} 实际走的线路（月计划不变）", "Route ridden on {day} (the plan stays)"),
     "today.route_set": ("今天走 {route}。", "Riding {route} today."),
     "today.no_routes": ("您名下没有线路，请县局先分配线路。", "You have no routes yet; the county office assigns them."),
-    "today.title": ("今日", "Today"),
     "today.no_manager": ("数据库里没有客户经理。运行 kjtui demo 生成示范县。", "There is no customer manager in this database. Run kjtui demo to build a demo county."),
     "today.route": ("线路", "Route"),
     "today.no_route": ("今天没有线路", "no route today"),

@@ -49,7 +49,6 @@ MESSAGES = {
     "plan.nothing_to_submit": ("{month} 还没有排任何线路，无可提交。", "The plan for {month} has no routes yet; nothing to submit."),
     "plan.already_submitted": ("这个月的计划已于 {at} 提交过了。", "This month's plan was already submitted {at}."),
     # customers
-    "cust.title": ("客户", "Customers"),
     "cust.placeholder": ("店名、业主、拼音（wfsd）、许可证号、电话或乡镇；空格分开的词都要相符", "Shop, owner, pinyin (wfsd), licence no., phone or township; every word must match"),
     "cust.key.scope": ("我的/全县", "Mine/county"),
     "cust.scope.mine": ("我的客户（{name}）", "My customers ({name})"),
@@ -67,11 +66,9 @@ MESSAGES = {
     "cust.key.search": ("搜索", "Search"),
     "cust.key.open": ("详情", "Details"),
     "cust.key.propose": ("修改资料", "Propose change"),
-    "cust.detail.title": ("客户详情", "Customer"),
     "cust.detail.fields": ("许可证号 {licence} · {format} · {grade} 档\n业主 {owner} · 电话 {phone}\n{town} {address}\n线路 {route} · 客户经理 {manager}",
                            "Licence {licence} · {format} · grade {grade}\nOwner {owner} · Phone {phone}\n{town} {address}\nRoute {route} · Manager {manager}"),
     "cust.inactive": ("（已停业）", "(inactive)"),
-    "cust.visits": ("拜访记录", "Visits"),
     "cust.no_visits": ("还没有拜访记录。", "No visits yet."),
     "cust.col.date": ("日期", "Date"),
     "cust.col.time": ("时间", "Time"),
@@ -108,7 +105,6 @@ MESSAGES = {
     "customer.none_match": ("没有客户与“{query}”相符。", "No customer matches “{query}”."),
     "customer.many_match": ("有 {count} 位客户与“{query}”相符，请输入许可证号。", "{count} customers match “{query}”; type the licence number."),
     # information
-    "info.title": ("信息", "Information"),
     "info.tab.all": ("全部 {n}", "All {n}"),
     "info.tab.state": ("{state} {n}", "{state} {n}"),
     "info.col.date": ("日期", "Date"),

@@ -269,7 +269,7 @@ class Acknowledgement(SyncModel):
     reason = pw.CharField(max_length=120, default="")
     at = pw.DateTimeField()
     pin = pw.ForeignKeyField(CustomerPin, null=True)
-    proof = pw.CharField(max_length=100, default="")
+    proof = pw.CharField(max_length=160, default="")  # a chain's first proof: 130
 
     immutable_once_signed = True
 
@@ -412,6 +412,8 @@ class MonthlyScore(SyncModel):
     checkin = pw.FloatField()
     spot_check = pw.FloatField()
     training = pw.FloatField()
+    basic_work = pw.FloatField(default=0.0)  # migration 0012
+    satisfaction = pw.FloatField(default=0.0)
     total = pw.FloatField()
     rank = pw.IntegerField()
     computed_at = pw.DateTimeField()

@@ -1,6 +1,6 @@
 """The rules a station's record keeps, each written once: the station's journal checks them on
 write (kjtui.models.journal) and the hub checks them again on import, record by record
-(sync.importer), because the hub trusts no station (DESIGN.md section 8).
+(sync.importer), because the hub trusts no station (docs/SYNC.md).
 
 A rule is one function `(view, rec) -> Violation | None`, registered with `@rule(...)`:
 

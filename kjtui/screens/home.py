@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -18,6 +19,7 @@ from kjtui.widgets.footer import Footer
 from kjtui.widgets.sync_panel import SyncPanel
 
 if TYPE_CHECKING:
+    from kjtui.services.county_wait import CountyWait
     from kjtui.services.day import DayFigures
     from kjtui.services.session import ManagerInfo
     from kjtui.services.trends import MonthScore, WeekMileage
@@ -35,6 +37,17 @@ class TrendsLoaded(Message):
     mileage: list[WeekMileage]  # oldest first
     warning: str = ""  # the bottom-elimination rule one more month would trigger, if any
     warning_months: str = ""
+
+
+@dataclass
+class CountyWaitLoaded(Message):
+    county: CountyWait | None
+
+
+def read_county_wait() -> CountyWaitLoaded:
+    from kjtui.services import county_wait
+
+    return CountyWaitLoaded(county_wait.at_county())
 
 
 def read_home() -> HomeLoaded:
@@ -76,6 +89,7 @@ class HomeScreen(KjtuiScreen):
             yield Static(who, id="who")
             yield Static(figures, id="figures")
             yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
+            yield Static("", id="county-wait")
             with Horizontal(id="trends"):
                 yield Bars(id="scores")
                 yield Bars(id="mileage")
@@ -83,10 +97,18 @@ class HomeScreen(KjtuiScreen):
         self.post_message(loaded)  # home has its data (the message bubbles up to the app)
 
     def on_mount(self) -> None:
+        self.query_one("#county-wait").display = False
         self.load_trends()  # pictures of past months come after the first paint
 
     def load_trends(self) -> None:
         self.call_service(read_trends, group="trends", exclusive=True)
+        self.call_service(read_county_wait, group="county-wait", exclusive=True)
+
+    def on_county_wait_loaded(self, message: CountyWaitLoaded) -> None:
+        text = county_wait_text(message.county)
+        box = self.query_one("#county-wait", Static)
+        box.display = bool(text)
+        box.update(Text(text))
 
     def on_trends_loaded(self, message: TrendsLoaded) -> None:
         title = i18n.t("home.scores")
@@ -95,7 +117,8 @@ class HomeScreen(KjtuiScreen):
         self.query_one("#scores", Bars).show(
             title,
             [(s.month.strftime("%Y-%m"), s.total,
-              i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked))
+              i18n.t("home.score_rank", total=s.total, rank=s.rank, of=s.ranked)
+              + (i18n.t("home.score_provisional") if s.provisional else ""))
              for s in message.scores],
             top=100,
         )
@@ -116,6 +139,9 @@ class HomeScreen(KjtuiScreen):
 
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)
+
+    def on_county_news(self) -> None:
+        self.load_trends()  # a sync brought scores, decisions on held records
 
     def on_home_loaded(self, message: HomeLoaded) -> None:
         for selector, text in zip(("#who", "#figures"), home_texts(message)):
@@ -142,3 +168,27 @@ def render_figures(f) -> str:
         f"{i18n.t('fig.first')}: {hm(f.first_visit_at)} {'☎' if f.first_phoned else ''}   "
         f"{i18n.t('fig.last')}: {hm(f.last_visit_at)} {'☎' if f.last_phoned else ''}"
     )
+
+
+def county_wait_text(county: CountyWait | None, shown: int = 3) -> str:
+    """What of this laptop's records waits at the county and why, and what it rejected: the
+    first `shown` of each, the rest counted ("" when nothing)."""
+    if county is None or not (county.waiting or county.rejected):
+        return ""
+
+    def reason(h) -> str:
+        params = {k: i18n.t(f"record.{v}") if k in ("kind", "target") else v
+                  for k, v in h.params.items()}
+        return i18n.t(h.reason, **params) + (f" — {h.note}" if h.note else "")
+
+    lines = []
+    for held, title in ((county.waiting, "status.waiting"), (county.rejected, "status.rejected")):
+        if not held:
+            continue
+        lines.append(i18n.t(title, n=len(held)))
+        lines += [f"· {reason(h)}" for h in held[:shown]]
+        if len(held) > shown:
+            lines.append(i18n.t("home.county_more", n=len(held) - shown))
+    if county.waiting:
+        lines.append(i18n.t("status.waiting_hint"))
+    return "\n".join(lines)

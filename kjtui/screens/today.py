@@ -8,7 +8,7 @@ acknowledgement dialog. Through the full form it is `enter` `enter`, or `enter` 
 When every stop is visited the cursor is parked on none (it never wraps back onto a visited
 stop); what the notebook asks before saving (a second visit the same day, a deletion…) comes as a
 question (`call_confirmable`). Moving the cursor onto a stop by hand is the arrival there
-(kjtui.services.visits.arrival).
+(kjtui.services.visit_times.arrival).
 """
 
 from __future__ import annotations

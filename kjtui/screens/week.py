@@ -17,8 +17,9 @@ from textual.widgets import DataTable, Header, Static
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.display import paren
-from kjtui.widgets.base import KjtuiScreen
+from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.notice import Notice
 from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
@@ -33,6 +34,18 @@ class WeekLoaded(Message):
     manager: ManagerInfo | None
     view: WeekView | None
     today: date
+
+
+@dataclass
+class ReportWritten(Message):
+    path: str
+
+
+def write_report(code: str, monday: date) -> ReportWritten:
+    from kjtui import reports
+    from kjtui.services import session
+
+    return ReportWritten(str(reports.write_week(code, monday, session.today())))
 
 
 def read_week(monday: date | None) -> WeekLoaded:
@@ -81,12 +94,14 @@ class WeekScreen(KjtuiScreen):
         Key("left_square_bracket", "week(-1)", "week.key.prev"),
         Key("right_square_bracket", "week(1)", "week.key.next"),
         Key("t", "this_week", "week.key.today"),
+        Key("r", "write_report", "week.key.report"),
     )
 
     def __init__(self):
         super().__init__()
         self.monday: date | None = None
         self.view = None
+        self.week_manager = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,6 +115,7 @@ class WeekScreen(KjtuiScreen):
             table.add_column(i18n.t(key), width=width, min_width=narrowest)
         yield table
         with VerticalScroll(id="week-body"):
+            yield Notice("", id="week-msg")
             yield Static("", id="week-chart")
             yield Static("", id="week-totals")
             yield Static("", id="week-review")
@@ -121,11 +137,33 @@ class WeekScreen(KjtuiScreen):
         self.monday = None
         self.load()
 
+    def action_write_report(self) -> None:
+        """The week on screen as a printable page (kjtui.reports), written where it says."""
+        if self.view is None or self.week_manager is None:
+            self.say(i18n.t("scr.no_manager"), True)
+            return
+        code, monday = self.week_manager.code, self.view.monday
+        self.say(i18n.t("week.report_writing"))
+        self.call_service(lambda: write_report(code, monday), group="week-report",
+                          refusable=True)
+
+    def on_report_written(self, message: ReportWritten) -> None:
+        self.say(i18n.t("week.report_written", path=message.path))
+
+    def on_change_refused(self, message: ChangeRefused) -> None:
+        self.query_one("#week-msg", Notice).refused(message.refusal)
+        self.query_one("#week-body").scroll_home(animate=False)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.query_one("#week-msg", Notice).say(text, error)
+        self.query_one("#week-body").scroll_home(animate=False)
+
     def on_week_loaded(self, message: WeekLoaded) -> None:
         v = message.view
         if v is not None and self.monday is not None and v.monday != self.monday:
             return  # a week left behind by quick keys: a newer load is coming
         self.view = v
+        self.week_manager = message.manager
         title = self.query_one("#week-title", Static)
         if v is None:
             title.update(i18n.t("scr.no_manager"))

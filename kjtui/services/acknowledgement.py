@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,7 +33,7 @@ from kjtui.models import (
     new_id,
     pins,
 )
-from kjtui.models.journal import is_station, owner_for, to_payload
+from kjtui.models.journal import is_station, node_id, owner_for, to_payload
 from kjtui.services import pin_state
 from kjtui.services.session import now
 from kjtui.services.visits import VisitLine, corrected, get_visit, visit_row
@@ -65,6 +66,23 @@ def _station_hub_key() -> str | None:
     if is_station() and key is None:
         raise Refused("ack.no_hub_key")
     return key
+
+
+# This program's chain of proofs (kjtui.models.pins.ProofChain), in memory only: the key of the
+# next proof is never written to the database. A new run, station or hub key starts a new chain.
+_chain_lock = threading.Lock()
+_chains: dict[tuple, pins.ProofChain] = {}
+
+
+def _chain_for(hub_key: str) -> tuple[tuple, pins.ProofChain]:
+    """The chain to go on with, if its first proof is in this database as this transaction sees
+    it (a transaction around the acknowledgement may have been rolled back since)."""
+    where = (hub_key, node_id(), getattr(database.obj, "database", None))
+    chain = _chains.get(where)
+    if chain is None or not Acknowledgement.select().where(
+            Acknowledgement.id == chain.head_id).exists():
+        chain = pins.ProofChain(hub_key)
+    return where, chain
 
 
 def _check_new_pin(pin: str, again: str | None) -> None:
@@ -149,20 +167,25 @@ def acknowledge(
         row = pin_state.current_pin(v.customer_id)
         key = _typed_pin(v.customer_id, row, pin)  # before the transaction: a wrong try stays
     ack_id = new_id()
-    with database.atomic():
-        fields = dict(method=method, handbook_page=page, reason=reason, at=now())
-        if method == "pin":
-            if row is None:
-                reset = pin_state.open_reset(v.customer_id)
-                row, key = _store_pin(v.customer_id, pin, v.owner, hub_key,
-                                      reset[0].id if reset else None)
-            fields["pin"] = row.id
-            ack = {"id": ack_id, "visit_id": v.id, "pin_id": row.id, "method": "pin"}
-            if hub_key:
-                fields["proof"] = pins.make_proof(hub_key, key, ack, to_payload(v))
-        journal.create(Acknowledgement, id=ack_id, owner=owner_for(v.owner), visit=v, **fields)
-        if method == "pin" and hub_key is None:
-            _verdict_here(ack_id, v.id, row, key)
+    with _chain_lock:  # one proof at a time: the chain moves on only once its proof is written
+        where, chain = _chain_for(hub_key) if hub_key else (None, None)
+        with database.atomic():
+            fields = dict(method=method, handbook_page=page, reason=reason, at=now())
+            if method == "pin":
+                if row is None:
+                    reset = pin_state.open_reset(v.customer_id)
+                    row, key = _store_pin(v.customer_id, pin, v.owner, hub_key,
+                                          reset[0].id if reset else None)
+                fields["pin"] = row.id
+                ack = {"id": ack_id, "visit_id": v.id, "pin_id": row.id, "method": "pin"}
+                if hub_key:
+                    fields["proof"], chain = pins.make_proof(chain, key, ack, to_payload(v))
+            journal.create(Acknowledgement, id=ack_id, owner=owner_for(v.owner), visit=v,
+                           **fields)
+            if method == "pin" and hub_key is None:
+                _verdict_here(ack_id, v.id, row, key)
+        if where is not None and "proof" in fields:
+            _chains[where] = chain
     return get_visit(visit_id)
 
 

@@ -24,7 +24,7 @@ from kjtui.models import (
 from kjtui.models.journal import owner_for
 from kjtui.services.search import CustomerRow
 from kjtui.services.session import now
-from kjtui.services.visits import departure
+from kjtui.services.visit_times import departure
 
 # --- detail ----------------------------------------------------------------------------------
 

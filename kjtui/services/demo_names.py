@@ -113,6 +113,7 @@ TRAINING_TOPICS = {
 PART_WORDS = {
     "sales": "销量任务完成", "success": "访销成功率", "maintenance": "基础资料维护",
     "review": "工作本批阅", "checkin": "首末签到", "spot_check": "抽检", "training": "学习培训",
+    "basic_work": "基础工作", "satisfaction": "客户满意",
 }
 
 TALK = {

@@ -21,6 +21,7 @@ from kjtui.services.day import live_visits
 from kjtui.services.periods import add_months, month_start
 
 TOP_SHARE = 0.2  # the top fifth of the customers, for the concentration
+SATISFIED = 4  # a rating this high or higher is a satisfied customer (the score's part too)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def month_kpis(month: date) -> Kpis:
                 .where((Visit.arrived_at >= first) & (Visit.arrived_at < after))
                 .tuples())
     rated = [s for _, _, _, s, _, _ in rows if s is not None]
-    satisfied = sum(1 for s in rated if s >= 4)
+    satisfied = sum(1 for s in rated if s >= SATISFIED)
     per_customer: dict[str, int] = {}
     area_of: dict[str, str] = {}
     townships: dict[str, int] = {}

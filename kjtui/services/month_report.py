@@ -25,6 +25,7 @@ from kjtui.models import (
 )
 from kjtui.services import elimination, kpis, month_close, recognition, scoring
 from kjtui.services.day import live_visits
+from kjtui.services.kpis import SATISFIED
 from kjtui.services.periods import add_months, month_end, month_start
 from kjtui.services.rules import Rules
 
@@ -49,7 +50,9 @@ def evidence(month: date, ids: list[str]) -> dict[str, dict[str, dict]]:
                                            SalesActual.quantity)
                         .where((SalesActual.month == first) & SalesActual.manager.in_(ids)
                                & live(SalesActual)).tuples())
-    visits = _by_manager(live_visits().select(Visit.manager, Visit.id, Visit.ordered)
+    checks = [getattr(Visit, name) for name in scoring.BASIC_CHECKS]
+    visits = _by_manager(live_visits().select(Visit.manager, Visit.id, Visit.ordered,
+                                              Visit.satisfaction, *checks)
                          .where(Visit.manager.in_(ids) & (Visit.arrived_at >= first)
                                 & (Visit.arrived_at < after)).order_by(Visit.arrived_at).tuples())
     proposals = _by_manager(
@@ -88,7 +91,13 @@ def evidence(month: date, ids: list[str]) -> dict[str, dict[str, dict]]:
         out[m] = {
             "sales": {"targets": [{"id": i, "quantity": q} for i, q in targets.get(m, [])],
                       "actuals": [{"id": i, "quantity": q} for i, q in sales.get(m, [])]},
-            "success": {"visits": [i for i, _ in v], "ordered": [i for i, o in v if o]},
+            "success": {"visits": [i for i, *_ in v], "ordered": [i for i, o, *_ in v if o]},
+            "basic_work": {"visits": [
+                {"id": i, **{n: c for n, c in zip(scoring.BASIC_CHECKS, cs) if c is not None}}
+                for i, _, _, *cs in v if any(c is not None for c in cs)]},
+            "satisfaction": {"visits": [{"id": i, "rating": r} for i, _, r, *_ in v
+                                        if r is not None],
+                             "satisfied_from": SATISFIED},
             "maintenance": {"accepted_proposals": proposals.get(m, [])},
             "review": {"weeks": [{"id": i, "week": w.isoformat(), "state": s}
                                  for i, w, s in reviews.get(m, [])]},

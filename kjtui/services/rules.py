@@ -14,7 +14,8 @@ from pathlib import Path
 from kjtui.exception import KjtuiError
 
 DEFAULT_PATH = Path(__file__).with_name("scoring_rules.toml")
-PARTS = ("sales", "success", "maintenance", "review", "checkin", "spot_check", "training")
+PARTS = ("sales", "success", "maintenance", "review", "checkin", "spot_check", "training",
+         "basic_work", "satisfaction")
 MISSING_RULES = ("exclude", "zero")
 SETTING = "scoring.rules"
 _ELIMINATION_KEYS = ("bottom_consecutive", "consecutive_months", "bottom_repeated",

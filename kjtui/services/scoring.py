@@ -9,14 +9,18 @@ when the month holds no data for it:
 
     part          default weight  figure                                     missing when
     sales           25    100 × actual / target, capped at 100               no target (or 0)
-    success         20    100 × visits with an order / visits                no visit
+    success         15    100 × visits with an order / visits                no visit
     maintenance     10    per_proposal per accepted proposal, capped at 100  never (0 without)
     review          10    100 × weeks never returned / weeks reviewed        no week reviewed yet
-    checkin         15    100 × days with both check-ins phoned / working    no working day
+    checkin         10    100 × days with both check-ins phoned / working    no working day
     spot_check      10    100 × confirmed / (confirmed + discrepancy);       no check answered
                           unreachable does not count
     training        10    mean of the month's lecture ratings (as lecturer)  no lecture, no exam
                           and exam scores
+    basic_work       5    100 × the four basic-work checks passed / answered no check answered
+                          at the visits (明码标价, 协议销售, 新业态分类, 品牌培育)
+    satisfaction     5    100 × visits rated 4 or 5 / visits rated (1..5);   no visit rated
+                          the county's satisfaction rate (kjtui.services.kpis)
 
 The total is the weighted mean of the parts; a missing part is left out and the weights of the
 parts present are scaled to 100 (`total.missing = "exclude"`), or counted as 0 (`"zero"`). A
@@ -42,85 +46,24 @@ import peewee as pw
 
 from kjtui.models import (
     HUB,
-    CustomerProposal,
-    DayLog,
-    ExamScore,
     Manager,
     ManagerStatusChange,
-    MonthlyPlan,
     MonthlyScore,
-    PlanDay,
-    ProposalDecision,
-    SalesActual,
-    SalesTarget,
-    SpotCheck,
-    TrainingSession,
-    Visit,
-    WeeklyReview,
     database,
     new_id,
 )
 from kjtui.models.hlc import at as hlc_at
 from kjtui.services import rules as rules_file
-from kjtui.services.day import live_visits
-from kjtui.services.periods import add_months, month_end, month_start
+from kjtui.services.periods import month_end, month_start
 from kjtui.services.rules import Rules
+from kjtui.services.score_figures import (  # noqa: F401  (the figures' names, re-exported)
+    BASIC_CHECKS,
+    MISSING_REASON,
+    Figures,
+    figures_for,
+)
 
 PARTS = rules_file.PARTS
-MISSING_REASON = {
-    "sales": "no_target", "success": "no_visit", "review": "no_review",
-    "checkin": "no_working_day", "spot_check": "no_spot_check", "training": "no_training",
-}
-
-
-@dataclass(frozen=True)
-class Figures:
-    manager_id: str
-    month: date
-    target: int = 0
-    actual: int = 0
-    visits: int = 0
-    ordered_visits: int = 0
-    accepted_proposals: int = 0
-    weeks_reviewed: int = 0
-    weeks_returned: int = 0
-    working_days: int = 0
-    both_phoned_days: int = 0
-    spot_confirmed: int = 0
-    spot_discrepancy: int = 0
-    ratings: tuple[float, ...] = field(default_factory=tuple)  # lecture ratings and exam scores
-
-    def missing(self) -> dict[str, str]:
-        """The parts this month holds no data for, with the reason (a catalog key suffix)."""
-        empty = {
-            "sales": self.target <= 0,
-            "success": self.visits == 0,
-            "review": self.weeks_reviewed == 0,
-            "checkin": self.working_days == 0,
-            "spot_check": self.spot_confirmed + self.spot_discrepancy == 0,
-            "training": not self.ratings,
-        }
-        return {p: MISSING_REASON[p] for p, none in empty.items() if none}
-
-    def parts(self, rules: Rules | None = None) -> dict[str, float | None]:
-        """Each part 0..100, None where it is missing (see `missing`)."""
-        rules = rules or rules_file.default()
-        missing = self.missing()
-
-        def ratio(num, den):
-            return 100.0 * num / den
-
-        values = {
-            "sales": lambda: min(100.0, ratio(self.actual, self.target)),
-            "success": lambda: ratio(self.ordered_visits, self.visits),
-            "maintenance": lambda: float(min(100, rules.per_proposal * self.accepted_proposals)),
-            "review": lambda: ratio(self.weeks_reviewed - self.weeks_returned, self.weeks_reviewed),
-            "checkin": lambda: ratio(self.both_phoned_days, self.working_days),
-            "spot_check": lambda: ratio(self.spot_confirmed,
-                                        self.spot_confirmed + self.spot_discrepancy),
-            "training": lambda: sum(self.ratings) / len(self.ratings),
-        }
-        return {p: None if p in missing else values[p]() for p in PARTS}
 
 
 def total(parts: dict[str, float | None], rules: Rules | None = None) -> float:
@@ -134,6 +77,18 @@ def total(parts: dict[str, float | None], rules: Rules | None = None) -> float:
     if weight == 0:
         return 0.0
     return round(sum(w[k] * parts[k] for k in present) / weight, 2)
+
+
+def shares(parts: dict[str, float | None], rules: Rules | None = None) -> dict[str, float]:
+    """What each part adds to the total (they add up to it, before rounding): a missing part
+    adds nothing; the bars of the county office's month are drawn from these."""
+    rules = rules or rules_file.default()
+    w = rules.weights
+    if rules.missing == "zero":
+        return {k: w[k] * (parts[k] or 0.0) / 100.0 for k in PARTS}
+    weight = sum(w[k] for k in PARTS if parts[k] is not None)
+    return {k: 0.0 if parts[k] is None or weight == 0 else w[k] * parts[k] / weight
+            for k in PARTS}
 
 
 @dataclass(frozen=True)
@@ -159,125 +114,6 @@ class Score:
 
 def month_figures(manager_id: str, month: date) -> Figures:
     return figures_for(month_start(month), [manager_id])[manager_id]
-
-
-def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
-    """The month's figures of several managers with one grouped query per figure."""
-    first, end = month_start(month), month_end(month)
-    after = add_months(first, 1)
-    ids = list(manager_ids)
-    acc: dict[str, dict] = {m: {"ratings": []} for m in ids}
-
-    def not_deleted(model):
-        return model.deleted == False
-
-    for row in SalesTarget.select(SalesTarget.manager, SalesTarget.quantity).where(
-        (SalesTarget.month == first) & SalesTarget.manager.in_(ids) & not_deleted(SalesTarget)
-    ).tuples():
-        acc[row[0]]["target"] = row[1]
-    for row in SalesActual.select(SalesActual.manager, SalesActual.quantity).where(
-        (SalesActual.month == first) & SalesActual.manager.in_(ids) & not_deleted(SalesActual)
-    ).tuples():
-        acc[row[0]]["actual"] = row[1]
-
-    ordered = pw.fn.SUM(pw.Case(None, [(Visit.ordered == True, 1)], 0))
-    visits = (
-        live_visits()
-        .select(Visit.manager, pw.fn.COUNT(Visit.id), ordered)
-        .where(Visit.manager.in_(ids) & (Visit.arrived_at >= first) & (Visit.arrived_at < after))
-        .group_by(Visit.manager)
-        .tuples()
-    )
-    for manager, n, n_ordered in visits:
-        acc[manager]["visits"] = n
-        acc[manager]["ordered_visits"] = int(n_ordered or 0)
-
-    accepted = (
-        CustomerProposal.select(CustomerProposal.manager, pw.fn.COUNT(CustomerProposal.id))
-        .join(ProposalDecision, on=(ProposalDecision.proposal == CustomerProposal.id))
-        .where(
-            CustomerProposal.manager.in_(ids)
-            & (CustomerProposal.proposed_at >= first) & (CustomerProposal.proposed_at < after)
-            & (ProposalDecision.accepted == True)
-            & not_deleted(CustomerProposal) & not_deleted(ProposalDecision)
-        )
-        .group_by(CustomerProposal.manager)
-        .tuples()
-    )
-    for manager, n in accepted:
-        acc[manager]["accepted_proposals"] = n
-
-    weeks: dict[str, dict[date, bool]] = {m: {} for m in ids}
-    for manager, week, state in WeeklyReview.select(
-        WeeklyReview.manager, WeeklyReview.week, WeeklyReview.state
-    ).where(
-        WeeklyReview.manager.in_(ids) & (WeeklyReview.week >= first)
-        & (WeeklyReview.week <= end) & not_deleted(WeeklyReview)
-    ).tuples():
-        weeks[manager][week] = weeks[manager].get(week, False) or state == "returned"
-    for m, seen in weeks.items():
-        acc[m]["weeks_reviewed"] = len(seen)
-        acc[m]["weeks_returned"] = sum(seen.values())
-
-    days: dict[str, set] = {m: set() for m in ids}
-    planned = (
-        PlanDay.select(MonthlyPlan.manager, PlanDay.day)
-        .join(MonthlyPlan)
-        .where(
-            MonthlyPlan.manager.in_(ids) & (PlanDay.day >= first) & (PlanDay.day <= end)
-            & PlanDay.route.is_null(False) & not_deleted(PlanDay) & not_deleted(MonthlyPlan)
-        )
-        .tuples()
-    )
-    for manager, d in planned:
-        days[manager].add(d)
-    phoned: dict[str, int] = {m: 0 for m in ids}
-    for manager, d, first_ok, last_ok in DayLog.select(
-        DayLog.manager, DayLog.day, DayLog.first_phoned, DayLog.last_phoned
-    ).where(
-        DayLog.manager.in_(ids) & (DayLog.day >= first) & (DayLog.day <= end)
-        & DayLog.route.is_null(False) & not_deleted(DayLog)
-    ).tuples():
-        days[manager].add(d)
-        phoned[manager] += bool(first_ok and last_ok)
-    for m in ids:
-        acc[m]["working_days"] = len(days[m])
-        acc[m]["both_phoned_days"] = phoned[m]
-
-    for manager, result, n in SpotCheck.select(
-        SpotCheck.manager, SpotCheck.result, pw.fn.COUNT(SpotCheck.id)
-    ).where(
-        SpotCheck.manager.in_(ids) & (SpotCheck.day >= first) & (SpotCheck.day <= end)
-        & not_deleted(SpotCheck)
-    ).group_by(SpotCheck.manager, SpotCheck.result).tuples():
-        if result == "confirmed":
-            acc[manager]["spot_confirmed"] = n
-        elif result == "discrepancy":
-            acc[manager]["spot_discrepancy"] = n
-
-    for manager, rating in TrainingSession.select(
-        TrainingSession.lecturer, TrainingSession.lecture_rating
-    ).where(
-        TrainingSession.lecturer.in_(ids) & TrainingSession.lecture_rating.is_null(False)
-        & (TrainingSession.held_on >= first) & (TrainingSession.held_on <= end)
-        & not_deleted(TrainingSession)
-    ).order_by(TrainingSession.held_on, TrainingSession.id).tuples():
-        acc[manager]["ratings"].append(rating)
-    for manager, score in ExamScore.select(ExamScore.manager, ExamScore.score).join(
-        TrainingSession
-    ).where(
-        ExamScore.manager.in_(ids) & (TrainingSession.held_on >= first)
-        & (TrainingSession.held_on <= end) & not_deleted(ExamScore)
-        & not_deleted(TrainingSession)
-    ).order_by(TrainingSession.held_on, TrainingSession.id).tuples():
-        acc[manager]["ratings"].append(score)
-
-    out = {}
-    for m in ids:
-        values = acc[m]
-        values["ratings"] = tuple(values["ratings"])
-        out[m] = Figures(manager_id=m, month=first, **values)
-    return out
 
 
 # --- who is ranked ------------------------------------------------------------------------------

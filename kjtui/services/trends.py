@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from peewee import fn
 
-from kjtui.models import DayLog, MonthlyScore
+from kjtui.models import DayLog, MonthClose, MonthlyScore
 from kjtui.services.periods import monday_of
 
 
@@ -17,6 +17,7 @@ class MonthScore:
     total: float
     rank: int
     ranked: int  # how many managers were ranked that month
+    provisional: bool = False  # the month's close was reopened: the figures may still change
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,21 @@ def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
         .group_by(MonthlyScore.month)
         .tuples()
     )
-    return [MonthScore(r.month, r.total, r.rank, counts[r.month]) for r in reversed(rows)]
+    reopened = reopened_months([r.month for r in rows])
+    return [MonthScore(r.month, r.total, r.rank, counts[r.month], r.month in reopened)
+            for r in reversed(rows)]
+
+
+def reopened_months(months: list[date]) -> set[date]:
+    """Of `months`, those whose latest close was reopened (the hub sends every close to every
+    station); a month never closed through a close (the demo's history) is not provisional."""
+    latest: dict[date, tuple[int, str]] = {}
+    q = MonthClose.select(MonthClose.month, MonthClose.run, MonthClose.state).where(
+        MonthClose.month.in_(months) & (MonthClose.deleted == False))
+    for month, run, state in q.tuples():
+        if month not in latest or run > latest[month][0]:
+            latest[month] = (run, state)
+    return {m for m, (_, state) in latest.items() if state == "reopened"}
 
 
 def weekly_mileage(manager_id: str, until: date, weeks: int = 8) -> list[WeekMileage]:

@@ -75,6 +75,7 @@ class WeekView:
     review: ReviewView | None  # the current word on the week (not superseded)
     earlier: list[ReviewView]  # superseded reviews, newest first
     flagged: list[visits.VisitLine] = field(default_factory=list)  # visits with FLAGS, in order
+    lines: list[visits.VisitLine] = field(default_factory=list)  # every live visit, in order
 
     @property
     def sunday(self) -> date:
@@ -122,10 +123,11 @@ def week_notebook(manager_id: str, monday: date, today: date) -> WeekView:
             log.odometer_start if log else None, log.odometer_end if log else None,
         ))
     reviews = _reviews(manager_id, monday)
-    flagged = [line for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted
-               for line in visits.visit_lines(log.id) if line.flags and not line.superseded_by_id]
+    lines = [line for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted
+             for line in visits.visit_lines(log.id) if not line.superseded_by_id]
     return WeekView(manager_id, monday, days, information.items(manager_id, monday, sunday),
-                    reviews[0] if reviews else None, reviews[1:], flagged)
+                    reviews[0] if reviews else None, reviews[1:],
+                    [line for line in lines if line.flags], lines)
 
 
 def _reviews(manager_id: str, monday: date) -> list[ReviewView]:

@@ -7,7 +7,7 @@ Two things a plain DataTable cannot tell the Today screen:
   The manager's own move (an arrow, a page key, a click) takes a stop again.
 - **Chosen by hand**: `chosen` is the stop the manager last moved the cursor onto, and when —
   by key or mouse, never the screen placing it after a visit. That moment is what the notebook
-  takes for the arrival at the shop (kjtui.services.visits.arrival).
+  takes for the arrival at the shop (kjtui.services.visit_times.arrival).
 """
 
 from __future__ import annotations

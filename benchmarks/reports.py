@@ -1,0 +1,105 @@
+"""The month's results as XLSX (`kjtui report month --format xlsx`): the demo's last scored
+month of the county (23 managers, a year of records) and of the province (2,300 managers,
+master data only: every part missing, every manager still a row).
+
+Two figures a scale, each against its floor measured in the same run on the same file:
+
+- the report, from the records to the XLSX bytes (`kjtui.reports.build("month")` + render):
+  floor = the same scores computed (`scoring.compute_month`, the reads that cannot be avoided)
+  plus a bare XlsxWriter write of the ranking's rows (one sheet, no format, no width);
+- the rendering alone (the model to XLSX: typed cells, widths, frozen header, every sheet):
+  floor = a bare XlsxWriter write of the same rows of every sheet.
+
+The median of `reps` runs (at least 3). No budget is set yet: the ratio is reported."""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from datetime import date
+
+from benchmarks import stations
+from benchmarks.core import Figure, need
+
+
+def _last_scored_month(path, today) -> date:
+    import sqlite3
+
+    from kjtui.services.periods import add_months
+
+    con = sqlite3.connect(path)
+    try:
+        (month,) = con.execute("SELECT MAX(month) FROM monthly_score").fetchone()
+    finally:
+        con.close()
+    if month is None:
+        return add_months((today or date.today()).replace(day=1), -1)
+    return date.fromisoformat(month[:10])
+
+
+def _bare(tables) -> bytes:
+    """The plainest XLSX of these rows: XlsxWriter, constant memory, no format at all."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "strings_to_numbers": False})
+    for n, (header, rows) in enumerate(tables):
+        ws = wb.add_worksheet(f"s{n}")
+        ws.write_row(0, 0, header)
+        for i, row in enumerate(rows, start=1):
+            ws.write_row(i, 0, ["" if v is None else v for v in row])
+    wb.close()
+    return buf.getvalue()
+
+
+def _median(fn, reps: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, out
+
+
+def _one(ctx, scale: str, label: str) -> list[Figure]:
+    from kjtui import i18n, reports
+    from kjtui.models import close, connect
+    from kjtui.reports.render import render
+    from kjtui.services import scoring
+
+    demo = ctx.demo(scale)
+    month = _last_scored_month(demo, ctx.today)
+    reps = max(3, min(ctx.reps, 5))
+    i18n.set_language("zh")
+    connect(stations.url(demo), create=False)
+    try:
+        full_ms, data = _median(lambda: render(reports.build("month", month=month), "xlsx"), reps)
+        report = reports.build("month", month=month)
+        render_ms, _ = _median(lambda: render(report, "xlsx"), reps)
+        ranking = report.main_table()
+        head = [c.label for c in ranking.columns]
+
+        def floor():
+            scoring.compute_month(month, with_unranked=True)
+            return _bare([(head, ranking.rows)])
+
+        floor_ms, _ = _median(floor, reps)
+        tables = [([c.label for c in t.columns], t.rows) for t in report.tables()]
+        bare_ms, _ = _median(lambda: _bare(tables), reps)
+    finally:
+        close()
+    rows = len(ranking.rows)
+    note = f"{month:%Y-%m}, {rows} managers, {len(data) // 1024} KiB, {len(tables)} sheets"
+    return [
+        Figure(f"month XLSX, {label} ({scale} demo)", full_ms, "ms", floor_ms,
+               "compute_month + bare XlsxWriter of the ranking", "", None, note),
+        Figure(f"month XLSX rendering only, {label} ({scale} demo)", render_ms, "ms", bare_ms,
+               "bare XlsxWriter of the same rows", "", None, note),
+    ]
+
+
+def run(ctx) -> list[Figure]:
+    need("kjtui.reports", "build")
+    return _one(ctx, ctx.county, "county") + _one(ctx, ctx.province, "province")

@@ -29,4 +29,13 @@ MESSAGES = {
     "sync.title.sent": ("已同步", "synced"),
     "sync.title.failed": ("同步未完成", "sync failed"),
     "sync.title.sending": ("同步中", "syncing"),
+    # sync day at the county office (kjtui hub import DIR, the desk's screen)
+    "cli.hub.import": ("同步日：导入文件夹（U 盘）里各笔记本的同步包，并把回复包写回该文件夹", "sync day: import the bundles of every laptop in a folder (a USB stick) and write the return bundles back into it"),
+    "cli.opt.reply_day": ("回复包写到这个文件夹（默认：导入的文件夹）", "write the return bundles into this folder (default: the imported folder)"),
+    "day.unknown": ("发送方不明", "Unknown sender"),
+    "day.importing": ("导入中", "Importing"),
+    "day.station": ("{station}：{bundles} 个包，导入 {applied}，重复 {duplicate}，暂存 {parked}；写入 {records} 条记录，待处理 {held} 条，冲突 {conflicts} 条；拒收 {refused} 个包", "{station}: {bundles} {bundles|bundle|bundles}, {applied} applied, {duplicate} already had, {parked} parked; {records} {records|record|records} written, {held} held, {conflicts} {conflicts|conflict|conflicts}; {refused} refused"),
+    "day.held_why": ("待处理：{why}", "held: {why}"),
+    "day.missing": ("县局还缺序号 {ranges}（暂存的包等它们到了一起导入）", "the hub still lacks seq {ranges} (the parked bundles wait for them)"),
+    "day.total": ("合计：{files} 个包，{stations} 台笔记本；导入 {applied}，重复 {duplicate}，暂存 {parked}，拒收 {refused}。", "In all: {files} {files|bundle|bundles} from {stations} {stations|laptop|laptops}; {applied} applied, {duplicate} already had, {parked} parked, {refused} refused."),
 }

@@ -6,7 +6,6 @@ MESSAGES = {
     "report.bad_kind": ("没有这种报表：{value}；可用：{kinds}", "no such report: {value}; choose one of: {kinds}"),
     "report.bad_format": ("不支持的格式 {value}；可用：{formats}", "unsupported format {value}; choose one of: {formats}"),
     "report.bad_week": ("日期应为 YYYY-MM-DD（该周任一天）：{value}", "a week is a day YYYY-MM-DD (any day of it): {value}"),
-    "report.bad_day": ("日期应为 YYYY-MM-DD：{value}", "a day is YYYY-MM-DD: {value}"),
     "report.bad_months": ("月数应为 1 到 36：{value}", "months are 1 to 36: {value}"),
     "report.not_gbk": ("字符“{char}”无法用 GBK 编码，请改用 UTF-8（--encoding utf-8）", "the character “{char}” has no GBK code: use UTF-8 (--encoding utf-8)"),
     "report.cannot_write": ("无法写入 {path}：{problem}", "cannot write {path}: {problem}"),

@@ -88,8 +88,8 @@ class HomeScreen(KjtuiScreen):
             yield Static(i18n.t("home.title"), id="home-title", classes="title")
             yield Static(who, id="who")
             yield Static(figures, id="figures")
-            yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
             yield Static("", id="county-wait")
+            yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
             with Horizontal(id="trends"):
                 yield Bars(id="scores")
                 yield Bars(id="mileage")
@@ -139,9 +139,6 @@ class HomeScreen(KjtuiScreen):
 
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)
-
-    def on_county_news(self) -> None:
-        self.load_trends()  # a sync brought scores, decisions on held records
 
     def on_home_loaded(self, message: HomeLoaded) -> None:
         for selector, text in zip(("#who", "#figures"), home_texts(message)):

@@ -56,7 +56,7 @@ from kjtui.models import (
     uuid7,
 )
 from kjtui.services import demo_names as N
-from kjtui.services import elimination, recognition, scoring
+from kjtui.services import elimination, periods, recognition, scoring
 from kjtui.services import rules as rules_file
 
 # --- scales ---------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ class Generator:
         self.yesterday = today - timedelta(days=1)
         self.now_limit = datetime.combine(today, time(0, 0))
         self.current = today.replace(day=1)
-        self.months = [scoring.add_months(self.current, i - scale.months)
+        self.months = [periods.add_months(self.current, i - scale.months)
                        for i in range(scale.months)]
         self.start = self.months[0] if self.months else self.current
         self.master_at = datetime.combine(self.start - timedelta(days=30), time(9, 0))
@@ -553,7 +553,7 @@ class Generator:
             target = int(round(expected * 1.25 / 10.0)) * 10
             add(SalesTarget, self.ids(target_at), HUB, target_at, p.id, month, target)
             if complete:
-                actual_at = datetime.combine(scoring.add_months(month, 1), time(6, 0))
+                actual_at = datetime.combine(periods.add_months(month, 1), time(6, 0))
                 actual = sold + round(sold * r.uniform(0.18, 0.32))
                 add(SalesActual, self.ids(actual_at), HUB, actual_at, p.id, month, actual)
             self.information(slot, p, pdays, effort)
@@ -800,7 +800,7 @@ class Generator:
 
     def close_month(self, month: date) -> None:
         r = self.rng
-        day = min(scoring.add_months(month, 1) + timedelta(days=7), self.yesterday)
+        day = min(periods.add_months(month, 1) + timedelta(days=7), self.yesterday)
         now = datetime.combine(day, time(9, 0) if day.day == 8 else time(18, 0))
         scores = scoring.score_month(month, now=now, make_id=self.ids.at(now))
         recognition.grant_awards(month, awarded_on=day, make_id=self.ids.at(now))

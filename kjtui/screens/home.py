@@ -140,6 +140,9 @@ class HomeScreen(KjtuiScreen):
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)
 
+    def on_county_news(self) -> None:
+        self.load_trends()  # a sync brought scores, decisions on held records
+
     def on_home_loaded(self, message: HomeLoaded) -> None:
         for selector, text in zip(("#who", "#figures"), home_texts(message)):
             widget = self.query_one(selector, Static)

@@ -1,8 +1,7 @@
 """Where the laptop's sync stands, in a manager's words: what waits to go to the county, when the
 county last answered, what it still lacks, and why the last try failed (what it holds back and
-why is Home's list beside it). It only
-shows a `SyncStatus` the app's sync worker read (kjtui/services/autosync.py); it reads nothing
-itself."""
+why is Home's list beside it). It only shows a `SyncStatus` the app's sync worker read
+(kjtui/services/autosync.py); it reads nothing itself."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ FAMILIES = {
     "rep.award.*": "reports/month.py: the month's awards",
     "rep.rule.*": "reports/month.py: the elimination rule named",
     "rep.staff.*": "reports/staff.py: the staff figures",
-    "record.*": "screens/home.py: the kind of a record held at the county",
+    "record.*": "display.held_reason: the kind of a record held at the county",
     "score.missing.*": "commands/month.py",
     "score.part.*": "commands/month.py: scoring.PARTS",
     "score.short.*": "screens/desk/month.py: a part's short name in the bars' legend",

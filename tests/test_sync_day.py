@@ -45,7 +45,7 @@ def export(c, code: str, stick: Path, after: int | None = None) -> Path:
 @pytest.fixture
 def stick(county, tmp_path, monkeypatch):
     """The stick as the administrator gets it on sync day."""
-    c, stick = county, tmp_path / "stick"
+    c, stick = county, tmp_path / "U盘"
     stick.mkdir()
     # KJ01: a week in two bundles, a third after a gap (its middle bundle stayed on the laptop)
     c.at("KJ01")
@@ -82,7 +82,7 @@ def stick(county, tmp_path, monkeypatch):
     damaged.write_bytes(bytes(data))
     # a file that is no bundle, one that is no bundle but says so, last week's return bundle
     (stick / "notes.txt").write_text("周一交")
-    (stick / "copy.kjb").write_bytes(b"not a bundle")
+    (stick / "副本.kjb").write_bytes(b"not a bundle")
     c.at("hub")
     exporter.export(str(stick), "KJ04")
     c.at("hub")
@@ -166,6 +166,7 @@ def test_kjtui_hub_import_prints_a_line_per_station(county, stick, kjtui_cmd):
                           str(reply), "--db", hub], capture_output=True, text=True)
     assert out.returncode == 2, out.stderr  # a bundle was refused: said, and the exit says so
     lines = out.stdout.splitlines()
+    assert "  副本.kjb: This is not a kjtui bundle; nothing was changed." in lines
     assert lines[-1] == ("In all: 7 bundles from 3 laptops; 3 applied, 1 already had, "
                          "1 parked, 2 refused.")
     kj01 = next(line for line in lines if line.startswith("KJ01:"))
@@ -177,3 +178,70 @@ def test_kjtui_hub_import_prints_a_line_per_station(county, stick, kjtui_cmd):
     assert len(list(reply.glob("hub-to-*.kjb"))) == 3
     assert out.stderr == ""
     shutil.rmtree(reply)
+
+
+# --- the desk's screen ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(60, 20), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch):
+    from textual.widgets import Input
+
+    from kjtui.app import KjtuiApp
+    from tests.pilot_wait import on_screen, until
+    from tests.screen_cells import text
+    from tests.test_sizes import check_footer
+    from tests.test_words import english_words
+
+    monkeypatch.chdir(stick.parent)  # the folder typed as the office's clerk would: U盘
+    county.at("hub")
+    app = KjtuiApp(db_url=county.hub)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f11")
+        screen = await on_screen(pilot, "SyncDayScreen")
+        await until(pilot, lambda: screen.query_one("#day-folder", Input).has_focus)
+        assert not english_words(app)
+        screen.query_one("#day-folder", Input).value = "U盘"
+        await pilot.press("enter")
+        table = screen.query_one("#day-table")
+        await until(pilot, lambda: table.row_count == 4 and not screen.busy, "the summary")
+        shown = text(app)
+        assert "合计：7 个包，3 台笔记本；导入 3，重复 1，暂存 1，拒收 2。" in shown
+        assert [table.get_row_at(i)[0].plain for i in range(4)] == ["发送方不明", "KJ01", "KJ02",
+                                                                     "KJ03"]
+        assert table.get_row_at(1)[1:5] == ["3", "2", "0", "1"]
+        detail = str(screen.query_one("#day-detail").render()).splitlines()
+        assert detail[:2] == ["发送方不明 副本被拒收：", "  这不是工作本的同步包，未做任何改动。"]
+        assert detail[2] == "KJ01 县局还缺序号 8–9（暂存的包等它们到了一起导入）"
+        assert detail[3] == "KJ02 有记录待管理员处理："
+        assert detail[5:7] == ["KJ03 序号 1–2 的包被拒收：",
+                               "  同步包内容与清单不符（已被改动或损坏），已拒收，未做任何改动。"]
+        assert detail[-1].startswith("已把 3 个回复包写回文件夹")
+        assert table.max_scroll_x == 0 and table.region.right <= size[0]
+        assert not english_words(app), english_words(app)
+        check_footer(app)
+        await pilot.press("f1")
+        await until(pilot, lambda: app.screen.query("HelpPanel"))
+        assert not english_words(app), english_words(app)
+    assert len(list(stick.glob("hub-to-KJ0[123]-*.kjb"))) == 3
+
+
+async def test_the_sync_day_screen_says_a_missing_folder(county, tmp_path):
+    from textual.widgets import Input
+
+    from kjtui.app import KjtuiApp
+    from tests.pilot_wait import on_screen, until
+    from tests.screen_cells import text
+
+    county.at("hub")
+    app = KjtuiApp(db_url=county.hub, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        screen = await on_screen(pilot, "SyncDayScreen")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: "Type the stick's folder first." in text(app))
+        screen.query_one("#day-folder", Input).value = str(tmp_path / "nowhere")
+        await pilot.press("enter")
+        notice = screen.query_one("#day-msg")
+        await until(pilot, lambda: "nowhere does not exist" in str(notice.render()), "the refusal")
+        assert not screen.busy

@@ -312,6 +312,8 @@ def run_import(args) -> int:
 
 
 def sync_day_lines(day) -> list[str]:
+    from kjtui.display import held_reason
+
     lines = []
     for s in day.stations:
         lines.append(i18n.t("day.station", station=s.station or i18n.t("day.unknown"), bundles=s.bundles,
@@ -319,7 +321,7 @@ def sync_day_lines(day) -> list[str]:
                             records=s.records, held=s.held, conflicts=s.conflicts,
                             refused=len(s.refused)))
         for key, params in s.held_reasons[:3]:
-            lines.append("  " + i18n.t("day.held_why", why=i18n.t(key, **params)))
+            lines.append("  " + i18n.t("day.held_why", why=held_reason(key, params)))
         if s.missing:
             lines.append("  " + i18n.t("day.missing", ranges=", ".join(
                 f"{a}–{b}" for a, b in s.missing)))

@@ -17,18 +17,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kjtui.exception import BundleError, KjtuiError, Refused
+from kjtui.services import settings
+
+FOLDER = "sync_day.folder"  # the hub's setting: the folder imported last
 
 # sync.bundle.file_name: SENDER-to-RECIPIENT-iINC-FIRST-LAST-ID.kjb
 NAME = re.compile(r"^(?P<sender>.+?)-to-(?P<recipient>.+?)-i(?P<inc>\d+)-(?P<first>\d+)-(?P<last>\d+)-")
 
 
 @dataclass(frozen=True)
-class Refusal:
-    """A bundle the hub did not take, and why (a catalog key and its parameters)."""
+class RefusedBundle:
+    """A bundle the hub did not take, and why (a catalog key and its parameters); which one by
+    its seqs when its manifest or its name says, else by its name."""
 
     file: str
     key: str
     params: dict = field(default_factory=dict)
+    first: int = 0
+    last: int = 0
+
+    @property
+    def label(self) -> str:
+        return os.path.splitext(self.file)[0]
 
 
 @dataclass
@@ -42,7 +52,7 @@ class StationDay:
     held: int = 0  # records held for the administrator's decision
     held_reasons: list[tuple[str, dict]] = field(default_factory=list)  # why, one a record
     conflicts: int = 0  # values that lost, kept for the administrator
-    refused: list[Refusal] = field(default_factory=list)
+    refused: list[RefusedBundle] = field(default_factory=list)
     missing: list[list[int]] = field(default_factory=list)  # seqs the hub still lacks
     returned: list[str] = field(default_factory=list)  # the return bundles written (paths)
     incarnations: set[int] = field(default_factory=set)
@@ -94,17 +104,22 @@ def _refusal(exc: BaseException, path: str) -> KjtuiError:
     raise exc
 
 
-def _sender_of(data: bytes | None, name: str) -> str:
-    """Who sent a refused bundle: its manifest says, if it can be read; else its file name."""
+def _refused(exc: BaseException, path: str, data: bytes | None) -> tuple[str, RefusedBundle]:
+    """Who sent a refused bundle and what it was: its manifest says, if it can be read; else
+    its file name."""
     from sync import bundle
 
+    refusal, name = _refusal(exc, path), os.path.basename(path)
+    sender, first, last = "", 0, 0
+    if (m := NAME.match(name)) is not None:
+        sender, first, last = m["sender"], int(m["first"]), int(m["last"])
     if data is not None:
         try:
-            return bundle.parse(data).sender
+            b = bundle.parse(data)
+            sender, first, last = b.sender, b.first, b.last
         except KjtuiError:
             pass
-    m = NAME.match(name)
-    return m["sender"] if m else ""
+    return sender, RefusedBundle(name, refusal.key, dict(refusal.params), first, last)
 
 
 def import_folder(folder: str, reply_to: str | None = None,
@@ -129,10 +144,10 @@ def import_folder(folder: str, reply_to: str | None = None,
             data = bundle.read_file(path)
             result = importer.import_bytes(data, reply=False)
         except Exception as exc:  # each failure is said, then the next file
-            refusal = _refusal(exc, path)
-            day = days.setdefault(_sender_of(data, name), StationDay(_sender_of(data, name)))
+            sender, refusal = _refused(exc, path, data)
+            day = days.setdefault(sender, StationDay(sender))
             day.bundles += 1
-            day.refused.append(Refusal(name, refusal.key, dict(refusal.params)))
+            day.refused.append(refusal)
         else:
             day = days.setdefault(result.sender, StationDay(result.sender))
             day.bundles += 1
@@ -149,7 +164,13 @@ def import_folder(folder: str, reply_to: str | None = None,
     for code, day in days.items():
         day.conflicts = after.get(code, 0) - conflicts_before.get(code, 0)
         _reply(day, reply_to or folder)
+    settings.put(FOLDER, folder)
     return SyncDay(folder, len(paths), [days[k] for k in sorted(days)])
+
+
+def last_folder() -> str | None:
+    """The folder the last sync day imported (the office's stick mounts at the same place)."""
+    return settings.get(FOLDER) or None
 
 
 def _conflicts(model) -> dict[str, int]:
@@ -171,5 +192,5 @@ def _reply(day: StationDay, folder: str) -> None:
             name, data = exporter.return_bundle(peer)
             day.returned.append(bundle.write_atomic(folder, name, data))
         except OSError as exc:
-            day.refused.append(Refusal("", "bundle.write_failed",
+            day.refused.append(RefusedBundle("", "bundle.write_failed",
                                        {"path": folder, "reason": exc.strerror or str(exc)}))

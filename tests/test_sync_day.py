@@ -184,10 +184,9 @@ def test_kjtui_hub_import_prints_a_line_per_station(county, stick, kjtui_cmd):
 
 
 @pytest.mark.parametrize("size", [(60, 20), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch):
+async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch, app_for):
     from textual.widgets import Input
 
-    from kjtui.app import KjtuiApp
     from tests.pilot_wait import on_screen, until
     from tests.screen_cells import text
     from tests.test_sizes import check_footer
@@ -195,7 +194,7 @@ async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch):
 
     monkeypatch.chdir(stick.parent)  # the folder typed as the office's clerk would: U盘
     county.at("hub")
-    app = KjtuiApp(db_url=county.hub)
+    app = app_for(county.hub.removeprefix("sqlite:///"))
     async with app.run_test(size=size) as pilot:
         await pilot.press("f11")
         screen = await on_screen(pilot, "SyncDayScreen")
@@ -226,15 +225,14 @@ async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch):
     assert len(list(stick.glob("hub-to-KJ0[123]-*.kjb"))) == 3
 
 
-async def test_the_sync_day_screen_says_a_missing_folder(county, tmp_path):
+async def test_the_sync_day_screen_says_a_missing_folder(county, tmp_path, app_for):
     from textual.widgets import Input
 
-    from kjtui.app import KjtuiApp
     from tests.pilot_wait import on_screen, until
     from tests.screen_cells import text
 
     county.at("hub")
-    app = KjtuiApp(db_url=county.hub, lang="en")
+    app = app_for(county.hub.removeprefix("sqlite:///"), "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f11")
         screen = await on_screen(pilot, "SyncDayScreen")

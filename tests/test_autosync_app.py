@@ -13,6 +13,7 @@ import sync_support as sup
 from sync_stations import Serving, free_port
 
 from kjtui import i18n
+from kjtui.app import KjtuiApp
 from kjtui.models import HUB, SyncPeer
 from kjtui.services import autosync
 from kjtui.widgets.sync_panel import SyncPanel
@@ -33,8 +34,6 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def pair(template, tmp_path, monkeypatch):
-    from kjtui.app import KjtuiApp
-
     monkeypatch.setattr(KjtuiApp, "AUTOSYNC_S", 0.2)
     return sup.copy(template, tmp_path)
 
@@ -117,9 +116,9 @@ def with_hub(pair, url: str) -> str:
     return pair.station
 
 
-async def test_the_app_syncs_by_itself_and_says_so(pair, kjtui_cmd, app_for):
+async def test_the_app_syncs_by_itself_and_says_so(app_for, pair, kjtui_cmd):
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
-        app = app_for(with_hub(pair, hub.url), lang="en")
+        app = app_for(with_hub(pair, hub.url), "en")
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: "everything is at the county" in panel_text(app),
                         "the outbox sent")
@@ -134,25 +133,25 @@ async def test_the_app_syncs_by_itself_and_says_so(pair, kjtui_cmd, app_for):
     assert count(pair, "sync_received") == 2  # nothing sent twice
 
 
-async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_next(
-        pair, kjtui_cmd, app_for):
+async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_next(app_for, pair,
+                                                                                  kjtui_cmd):
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
         gate = Gate(hub.port)
         gate.start()
-        app = app_for(with_hub(pair, gate.url), lang="en")
+        app = app_for(with_hub(pair, gate.url), "en")
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await until(pilot, gate.arrived.is_set, "the push on the wire", busy=True)
+                await until(pilot, gate.arrived.is_set, "the push on the wire", idle=False)
                 await until(pilot, lambda: "sending to the county (0/13)" in panel_text(app),
-                            "the push on the panel", busy=True)
+                            "the push on the panel", idle=False)
                 await pilot.press("f3")  # handled while the push waits for the hub
                 await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen", "Today",
-                            busy=True)
+                            idle=False)
                 assert gate.requests == 1 and count(pair, "visit") == 0  # still in flight
                 sup.visits(1, start=6)  # saved during the push
                 await pilot.press("f2")
                 await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "Home",
-                            busy=True)
+                            idle=False)
                 assert not app._sync_worker.is_finished  # all of it while the push waited
                 gate.open()
                 await until(pilot, lambda: count(pair, "visit") == 7, "both pushes at the hub")
@@ -164,30 +163,26 @@ async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_nex
     assert hub_ack(pair) == 13 + 2  # the visit and its acknowledgement came after
 
 
-async def test_an_unreachable_hub_is_said_in_chinese_and_f12_tries_at_once(pair, monkeypatch,
-                                                                            app_for):
-    calls, looks = [], []
-    real, look = client.push, autosync.AutoSync.check
+async def test_an_unreachable_hub_is_said_in_chinese_and_f12_tries_at_once(app_for, pair, monkeypatch):
+    calls = []
+    real = client.push
     monkeypatch.setattr(client, "push", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(autosync.AutoSync, "check",
-                        lambda self, **k: looks.append(1) or look(self, **k))
     app = app_for(with_hub(pair, f"http://127.0.0.1:{free_port()}"))
     async with app.run_test(size=(60, 20)) as pilot:
         await until(pilot, lambda: i18n.t("sync.unreachable") in panel_text(app), "the failure")
         shown = panel_text(app)
         assert "13 条变更留在本机" in shown and "F12" in shown
         assert not english_words(app)
-        tried, looked = len(calls), len(looks)
-        # five more looks, 0.2 s apart: none pushes, the wait after a failure is 5 s or more
-        await until(pilot, lambda: len(looks) >= looked + 5, "five more looks")
-        assert len(calls) == tried
+        tried = len(calls)
+        wait = app._autosync.not_before - app._autosync.clock()
+        assert wait >= 4.0 and not app._autosync.due(13, now=app._autosync.clock())  # 5 s or more
         await pilot.press("f12")
         await until(pilot, lambda: len(calls) == tried + 1, "the push the key asked for")
     sup.use(pair.station)
     assert hub_ack(pair) == 0
 
 
-async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch, app_for):
+async def test_quitting_during_a_push_loses_nothing(app_for, pair, kjtui_cmd, monkeypatch):
     ended = threading.Event()
     real = autosync.AutoSync.check
 
@@ -204,7 +199,7 @@ async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch
         app = app_for(with_hub(pair, gate.url))
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await until(pilot, gate.arrived.is_set, "the push on the wire", busy=True)
+                await until(pilot, gate.arrived.is_set, "the push on the wire", idle=False)
                 await pilot.press("ctrl+q")
             assert app.return_code == 0 and not ended.is_set()  # gone with the push in flight
             gate.open()  # the hub answers after the notebook is gone
@@ -219,8 +214,8 @@ async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch
     assert count(pair, "visit") == 6 and count(pair, "sync_received") == 1
 
 
-async def test_what_the_county_holds_shows_on_home_after_a_sync_by_itself(pair, kjtui_cmd,
-                                                                           app_for):
+async def test_what_the_county_holds_shows_on_home_after_a_sync_by_itself(app_for, pair,
+                                                                           kjtui_cmd):
     """A change the county holds back comes home with the push's answer: Home reads its list of
     what waits at the county again, with no key pressed."""
     from sync_stations import forge, payload_of
@@ -228,7 +223,7 @@ async def test_what_the_county_holds_shows_on_home_after_a_sync_by_itself(pair, 
     from kjtui.models import Visit
 
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
-        app = app_for(with_hub(pair, hub.url), lang="en")
+        app = app_for(with_hub(pair, hub.url), "en")
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: "everything is at the county" in panel_text(app))
             assert not app.screen.query_one("#county-wait").display

@@ -28,6 +28,12 @@ def clip(text: str, width: int, ellipsis: bool = False) -> str:
     return out + "…" if ellipsis else out
 
 
+def held_reason(key: str, params: dict) -> str:
+    """Why the county holds a record, its kinds of record named in the reader's words."""
+    words = {k: i18n.t(f"record.{v}") if k in ("kind", "target") else v for k, v in params.items()}
+    return i18n.t(key, **words)
+
+
 def issue_message(issue) -> str:
     """Why a cell of a sheet is wrong (kjtui.services.county_import.Issue), in the reader's
     language: a choice's allowed values in that language too."""

@@ -43,7 +43,7 @@ def test_the_sheets_of_a_folder_newest_first(hub):
 
 
 async def pick(app, pilot, folder, name):
-    await pilot.press("f11")
+    await pilot.press("ctrl+d")
     await until(pilot, lambda: app.screen.query("#data-path"))
     app.screen.query_one("#data-path").value = str(folder)
     await pilot.press("enter")
@@ -54,7 +54,8 @@ async def pick(app, pilot, folder, name):
     await pilot.press("enter")
 
 
-async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_rows(app_for, hub):
+async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_rows(app_for,
+                                                                                   hub):
     db, folder = hub
     before = dump(db.database)
     app = app_for(db, "en")

@@ -99,7 +99,7 @@ READ = {
 }
 PLACES = {"f3": "TodayScreen", "f4": "PlanScreen", "f5": "CustomersScreen",
           "f6": "InformationScreen", "f7": "WeekScreen", "f10": "MonthScreen",
-          "f11": "CountyDataScreen"}
+          "ctrl+d": "CountyDataScreen"}
 
 
 async def go(app, pilot, key: str, size: tuple[int, int]):
@@ -230,7 +230,7 @@ async def test_the_desks_screens_at_every_size(app_for, db, county, size, lang, 
         assert all(cell_len(line.rstrip()) <= chart.content_region.width for line in bars)
         await footer_laid_out(app, pilot)
 
-        data = await go(app, pilot, "f11", size)
+        data = await go(app, pilot, "ctrl+d", size)
         box = data.query_one("#data-path", Input)
         assert fully_shown(app, box)
         box.value = str(tmp_path / "c.xlsx")

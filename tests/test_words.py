@@ -262,7 +262,7 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
         await look("decide closed", "escape", ready=month)
         await look("month closed", "c", ready=lambda: "已结账" in text(app))
 
-        await look("county data", "f11", ready=up("CountyDataScreen"))
+        await look("county data", "ctrl+d", ready=up("CountyDataScreen"))
         await with_keys_panel("county data")
         app.screen.query_one("#data-path").value = "表格"
         await look("county data folder", "enter", ready=lambda: "客户.xlsx" in text(app))

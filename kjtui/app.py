@@ -33,6 +33,7 @@ NAV = (
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "ctrl+d",
      "nav.county_data"),
+    ("master", "kjtui.screens.desk.master_data", "MasterDataScreen", "ctrl+e", "nav.master"),
 )
 
 

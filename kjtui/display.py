@@ -38,7 +38,7 @@ def issue_message(issue) -> str:
     """Why a cell of a sheet is wrong (kjtui.services.county_import.Issue), in the reader's
     language: a choice's allowed values in that language too."""
     params = dict(issue.params)
-    if "codes" in params:
+    if "field" in params:  # a choice (an ambiguous township names its codes too)
         params["choices"] = " / ".join(i18n.choice(params["field"], c) for c in params["codes"])
     message = i18n.t(issue.key, **params)
     if issue.key == "import.bad_choice":

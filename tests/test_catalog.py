@@ -46,6 +46,7 @@ FAMILIES = {
     "import.kind.*": "commands/template.py, services/county_import.py: import_columns.KINDS",
     "import.step.*": "commands/importing.py",
     "kind.*": "screens/week.py: the kinds of record",
+    "md.what.*": "screens/desk/master_data.py: the kind of record a form makes or changes",
     "month.award.*": "commands/month.py",
     "month.outcome.*": "commands/month.py",
     "month.warning.*": "commands/month.py",

@@ -83,15 +83,26 @@ def _must_be_hub() -> None:
         raise KjtuiError("import.not_hub", node=journal.node_id())
 
 
-def check(kind: str, path: str, progress: Progress = quiet) -> Plan:
-    """Read `path` as a sheet of `kind` and check every row; nothing is written."""
+def _known(kind: str) -> None:
     if kind not in KINDS:
         raise KjtuiError("import.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     _must_be_hub()
-    spec = KINDS[kind]
+
+
+def check(kind: str, path: str, progress: Progress = quiet) -> Plan:
+    """Read `path` as a sheet of `kind` and check every row; nothing is written."""
+    _known(kind)
     progress("read", 0, 1)
     sheet = sheets.read(path)
     progress("read", 1, 1)
+    return check_sheet(kind, sheet, progress)
+
+
+def check_sheet(kind: str, sheet: sheets.Sheet, progress: Progress = quiet) -> Plan:
+    """Check a sheet already read (from a file, or the rows a form on the desk makes: the same
+    checks whichever way the county's data comes in); nothing is written."""
+    _known(kind)
+    spec = KINDS[kind]
     work = WORK[kind](spec)
     index = header_index(spec)
     columns, ignored = [], []

@@ -50,6 +50,8 @@ MESSAGES = {
     "home.scores": ("近几个月得分", "Recent monthly scores"),
     "home.score_rank": ("{total:.1f} 第{rank}/{of}", "{total:.1f} #{rank}/{of}"),
     "home.score_provisional": ("（暂定）", " (provisional)"),
+    "home.my_score": ("{month} 我的得分 {total:.1f}，{rank}", "{month}: my score {total:.1f}, {rank}"),
+    "home.my_rank": ("全县第 {rank} 名（共 {of} 人）", "#{rank} of {of} in the county"),
     "home.mileage": ("每周里程", "Mileage per week"),
     "key.quit": ("退出", "Quit"),
     "key.help": ("按键", "Keys"),

@@ -90,6 +90,8 @@ class HomeScreen(KjtuiScreen):
             yield Static(figures, id="figures")
             yield Static("", id="county-wait")
             yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
+            # his last month's parts and rank first: still in view at 60×20
+            yield Static("", id="my-score")
             with Horizontal(id="trends"):
                 yield Bars(id="scores")
                 yield Bars(id="mileage")
@@ -122,6 +124,8 @@ class HomeScreen(KjtuiScreen):
              for s in message.scores],
             top=100,
         )
+        self.query_one("#my-score", Static).update(
+            Text(score_breakdown(message.scores[-1])) if message.scores else "")
         self.query_one("#mileage", Bars).show(
             i18n.t("home.mileage"),
             [(w.monday.strftime("%m-%d"), w.km, f"{w.km} km") for w in message.mileage],
@@ -168,6 +172,21 @@ def render_figures(f) -> str:
         f"{i18n.t('fig.first')}: {hm(f.first_visit_at)} {'☎' if f.first_phoned else ''}   "
         f"{i18n.t('fig.last')}: {hm(f.last_visit_at)} {'☎' if f.last_phoned else ''}"
     )
+
+
+def score_breakdown(s: MonthScore) -> str:
+    """His last closed month: his rank among all the county ranked, then each part of his score
+    (— for a part the month had no data for)."""
+    from kjtui.services.rules import PARTS
+
+    head = i18n.t("home.my_score", month=s.month.strftime("%Y-%m"), total=s.total,
+                  rank=i18n.t("home.my_rank", rank=s.rank, of=s.ranked) if s.rank
+                  else i18n.t("desk.note.unranked"))
+    if s.provisional:
+        head += i18n.t("home.score_provisional")
+    parts = [f"{i18n.t(f'score.short.{p}')} "
+             + ("—" if s.parts.get(p) is None else f"{s.parts[p]:.0f}") for p in PARTS]
+    return head + "\n" + " · ".join(parts)
 
 
 def county_wait_text(county: CountyWait | None, shown: int = 3) -> str:

@@ -295,3 +295,22 @@ def test_a_form_is_checked_as_a_sheet_row(hub):
                                         "owner_name": "b", "township": "T0",
                                         "retail_format": "grocery"}, new=False)
     assert err.value.key == "md.gone"
+
+
+async def test_lists_come_a_page_at_a_time(app_for, hub):
+    town = Customer.get(Customer.licence_no == "431322100001").township
+    for n in range(200):
+        Customer.create(licence_no=f"4313224{n:05d}", shop_name=f"分页{n}号店", owner_name="店主",
+                        township=town, area="rural", retail_format="grocery")
+    app = app_for(hub, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tab(app, pilot, 0, "#md-customers-table")
+        table = screen.query_one("#md-customers-table")
+        assert table.row_count == 200 and "209 records, 1–200" in said(app)
+        await pilot.press("f9")
+        await until(pilot, lambda: table.row_count == 9 and "209 records, 201–209" in said(app))
+        await pilot.press("f9")  # no page after the last
+        await until(pilot, lambda: True)
+        assert "201–209" in said(app)
+        await pilot.press("f8")
+        await until(pilot, lambda: table.row_count == 200)

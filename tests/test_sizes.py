@@ -241,3 +241,37 @@ async def test_the_desks_screens_at_every_size(app_for, db, county, size, lang, 
         first = issues.get_row_at(0)
         assert first[0] == "2" and first[1] in text(app)
         await footer_laid_out(app, pilot)
+
+
+READ["MasterDataScreen"] = lambda s: "customers" in s.pages
+PLACES["ctrl+e"] = "MasterDataScreen"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_master_data_at_every_size(app_for, db, county, size, lang):
+    """基础数据: every tab's list keeps every column, its keys in the footer, and the longest
+    form (a customer's) shows every box inside the screen."""
+    app = app_for(db, lang)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: i18n.t("home.signed_in") in text(app), "home")
+        screen = await go(app, pilot, "ctrl+e", size)
+        for tab, table in (("customers", "#md-customers-table"), ("managers", "#md-managers-table"),
+                           ("routes", "#md-stops-table"), ("targets", "#md-targets-table"),
+                           ("training", "#md-training-table")):
+            widget = screen.query_one(table)
+            await until(pilot, lambda t=tab, w=widget: screen.tab == t and (
+                t in screen.pages or screen.month) and w.region.height >= 3
+                and fully_shown(app, w), f"the {tab} tab laid out")
+            assert widget.max_scroll_x == 0, tab
+            if tab == "routes":
+                await until(pilot, lambda w=widget: w.row_count == 14, "R01's 14 stops")
+            await footer_laid_out(app, pilot)
+            await pilot.press("ctrl+t")
+        await until(pilot, lambda: screen.tab == "customers", "round to the customers")
+        await pilot.press("ctrl+n")
+        form = await on_screen(pilot, "RowDialog")
+        await until(pilot, lambda: form.query_one("#f-route_code").region.width, "the form")
+        assert all(fully_shown(app, w) for w in form.query(Input))
+        assert all(fully_shown(app, w) for w in form.query("Select"))
+        await footer_laid_out(app, pilot)

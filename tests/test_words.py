@@ -274,3 +274,75 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
         await look("county data retire answered", "n", ready=up("CountyDataScreen"))
 
     assert leaks == {}
+
+
+async def test_no_english_word_in_master_data_in_chinese(app_for, db, county):
+    """基础数据: each tab with F1, each form, a choice's list, a refusal, the route picker, the
+    rating of a lecture and an exam score, in Chinese."""
+    app = app_for(db)
+    leaks: dict[str, set[str]] = {}
+
+    def up(name: str, read=lambda screen: True):
+        return lambda: type(app.screen).__name__ == name and read(app.screen)
+
+    def panel(shown: bool):
+        return lambda: bool(app.screen.query("HelpPanel")) is shown
+
+    def tab(name: str):
+        return up("MasterDataScreen", lambda s: s.tab == name)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
+            if words := english_words(app):
+                leaks[where] = words
+
+        async def with_keys_panel(where: str) -> None:
+            await look(where)
+            await look(where + " F1", "f1", ready=panel(True))
+            await look(where + " F1 closed", "f1", ready=panel(False))
+
+        async def form(where: str, *keys: str) -> None:
+            await look(where, *keys, ready=up("RowDialog"))
+            await with_keys_panel(where)
+
+        await until(pilot, up("HomeScreen"), "home")
+        await look("master data", "ctrl+e", ready=up("MasterDataScreen",
+                                                     lambda s: "customers" in s.pages))
+        await with_keys_panel("customers")
+        await form("new customer", "ctrl+n")
+        await look("customer refused", "ctrl+s", ready=lambda: app.screen.query_one(
+            "#dialog-msg").has_class("error"))
+        app.screen.query_one("#f-retail_format").focus()
+        await look("a choice's list", "enter",
+                   ready=lambda: any(s.expanded for s in app.screen.query(Select)))
+        await look("the list closed", "escape", "escape", ready=up("MasterDataScreen"))
+        await look("managers", "ctrl+t", ready=tab("managers"))
+        await with_keys_panel("managers")
+        await form("manager", "tab", "ctrl+o")
+        await look("manager closed", "escape", ready=up("MasterDataScreen"))
+        await look("routes", "ctrl+t", ready=tab("routes"))
+        await with_keys_panel("routes")
+        await look("stops", "tab", "ctrl+r", ready=up("RoutePicker"))
+        await look("stops closed", "escape", ready=up("MasterDataScreen"))
+        await form("route", "ctrl+n")
+        await look("route closed", "escape", ready=up("MasterDataScreen"))
+        await look("targets", "ctrl+t", ready=tab("targets"))
+        await with_keys_panel("targets")
+        await form("target", "ctrl+n")
+        await look("target closed", "escape", ready=up("MasterDataScreen"))
+        await look("training", "ctrl+t", ready=tab("training"))
+        await with_keys_panel("training")
+        await look("not a meeting", "ctrl+l")
+        await form("session", "ctrl+n")
+        app.screen.query_one("#f-topic").value = "卷烟营销政策"
+        await look("session saved", "ctrl+s", ready=up("MasterDataScreen",
+                                                       lambda s: len(s.sessions) == 1))
+        await form("rating", "ctrl+l")
+        await look("rating closed", "escape", ready=up("MasterDataScreen"))
+        await form("exam score", "ctrl+g")
+        await look("exam score closed", "escape", ready=up("MasterDataScreen"))
+
+    assert leaks == {}

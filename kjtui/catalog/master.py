@@ -55,6 +55,8 @@ MESSAGES = {
     "md.what.routes": ("线路", "route"),
     "md.what.targets": ("月度销量目标", "monthly target"),
     "md.choose": ("请选择", "Choose"),
+    "md.hint.date": ("日期，如 2026-05-13", "a date, e.g. 2026-05-13"),
+    "md.hint.month": ("月份，如 2026-05", "a month, e.g. 2026-05"),
     "md.taken": ("{code} 已经有了：要修改请在列表中选中它再按 ctrl+o", "{code} exists already: to change it, choose it in the list and press ctrl+o"),
     "md.gone": ("{code} 已不在县局数据中", "{code} is no longer in the county's data"),
     "md.no_figure": ("目标量和销量至少填一项", "fill in the target, the sales, or both"),

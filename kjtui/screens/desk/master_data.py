@@ -44,6 +44,8 @@ COLUMNS = {  # a width of None: as wide as its words (a choice's words differ by
     "targets": (("sheet.col.month", 7, 7), ("md.col.manager", None, 4), ("md.col.name", None, 6),
                 ("md.col.target", None, 6), ("md.col.actual", None, 6), ("md.col.done", None, 5)),
 }
+# a box's hint: a day or a month by an example (the sheet's pattern has English letters)
+HINTS = {"fmt.text": "", "fmt.date": "md.hint.date", "fmt.month": "md.hint.month"}
 
 
 @dataclass
@@ -91,7 +93,8 @@ def form_fields(kind: str, cells: dict, *, new: bool, only: tuple[str, ...] = ()
             out.append(Field(c.key, label, value, ((i18n.t("import.yes"), "1"),
                                                    (i18n.t("import.no"), "0")), blank=True))
         else:
-            hint = i18n.t(c.hint[0]) if c.hint[0] != "fmt.text" else ""
+            key = HINTS.get(c.hint[0], c.hint[0])
+            hint = i18n.t(key) if key else ""
             out.append(Field(c.key, label, value, hint=hint))
     return out
 

@@ -150,9 +150,12 @@ async def test_a_paste_ending_in_a_line_break_saves_what_it_typed(app_for, hub):
 async def test_a_manager_is_changed_and_a_wrong_birth_date_refused(app_for, hub):
     app = app_for(hub, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_tab(app, pilot, 1, "#md-managers-table")
-        assert "周丽娜" in text(app) and "contract" in text(app)
-        screen.query_one("#md-managers-table").focus()
+        screen = await open_tab(app, pilot, 0, "#md-customers-table")
+        await pilot.click("#--content-tab-md-managers")  # by mouse
+        table = screen.query_one("#md-managers-table")
+        await until(pilot, lambda: table.row_count == 2 and "contract" in text(app))
+        assert "周丽娜" in text(app)
+        await pilot.click(table, offset=(2, 1))  # the first manager's row: highlighted
         await pilot.press("ctrl+o")
         dialog = await on_screen(pilot, "RowDialog")
         await until(pilot, lambda: dialog.query("#f-phone"), "the form")

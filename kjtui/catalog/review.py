@@ -1,0 +1,41 @@
+"""Words of who is at the county office's keyboard (accounts, sign-in) and of the review queue
+with the week under review (issue 11)."""
+
+MESSAGES = {
+    # accounts on the command line
+    "cli.cmd.account": ("县局账号：添加、列出、停用、改密码", "county accounts: add, list, disable, change password"),
+    "cli.account.add": ("添加账号（密码从提示输入，或 --password-stdin）", "add an account (password from a prompt, or --password-stdin)"),
+    "cli.account.list": ("列出账号", "list the accounts"),
+    "cli.account.disable": ("停用账号", "disable an account"),
+    "cli.account.passwd": ("设置新密码（也解除锁定）", "set a new password (also lifts a lockout)"),
+    "cli.opt.account_sup": ("主任编号（主管账号必填）", "supervisor code (a supervisor's account needs one)"),
+    "cli.opt.password_stdin": ("从标准输入读一行密码", "read the password as one line of standard input"),
+    "cli.opt.account": ("做决定的县局账号（管理员）", "the county account deciding (an administrator)"),
+    "account.prompt": ("密码：", "Password: "),
+    "account.prompt_again": ("再输一次：", "Again: "),
+    "account.mismatch": ("两次输入的密码不一致，未保存", "The two passwords differ: nothing saved"),
+    "account.no_terminal": ("没有终端可输入密码：请用 --password-stdin", "No terminal to type a password: use --password-stdin"),
+    "account.added": ("已添加账号 {name}：{role}", "Account {name} added: {role}"),
+    "account.none": ("还没有账号。第一个管理员：kjtui account add 名字 --role admin", "No account yet. The first administrator: kjtui account add NAME --role admin"),
+    "account.disabled_now": ("账号 {name} 已停用", "Account {name} disabled"),
+    "account.password_set": ("账号 {name} 的密码已更新", "Password of {name} changed"),
+    "account.role.admin": ("管理员", "administrator"),
+    "account.role.supervisor": ("主管", "supervisor"),
+    "account.state.disabled": ("已停用", "disabled"),
+    # refusals
+    "account.station": ("这是笔记本的数据库：县局账号只在县局", "This is a station's notebook: county accounts exist only at the hub"),
+    "account.bad_name": ("账号名不合适：{name}", "Not a usable account name: {name}"),
+    "account.bad_role": ("没有这种角色：{role}", "No such role: {role}"),
+    "account.needs_supervisor": ("主管账号要写主任编号（--supervisor）", "A supervisor's account names its supervisor (--supervisor)"),
+    "account.unknown_supervisor": ("没有编号为 {code} 的主任", "No supervisor with code {code}"),
+    "account.admin_no_supervisor": ("管理员账号不对应主任", "An administrator's account names no supervisor"),
+    "account.short_password": ("密码至少 {n} 个字符", "A password has at least {n} characters"),
+    "account.exists": ("账号 {name} 已存在", "Account {name} exists already"),
+    "account.unknown": ("没有账号 {name}", "No account {name}"),
+    "account.wrong": ("账号或密码不对", "Wrong account or password"),
+    "account.disabled": ("账号 {name} 已停用", "Account {name} is disabled"),
+    "account.locked": ("密码错误次数过多，账号锁定到 {until}（还有 {s} 秒）", "Too many wrong passwords: locked until {until} ({s} s)"),
+    "account.now_locked": ("密码错误次数过多，账号锁定 {s} 秒", "Too many wrong passwords: locked for {s} s"),
+    "account.not_admin": ("{name} 不是管理员账号", "{name} is not an administrator"),
+    "account.not_supervisor": ("{name} 不是主管账号：只有主管批阅", "{name} is not a supervisor: only supervisors review"),
+}

@@ -1,6 +1,6 @@
 """The app's screen as a person sees it, read through Pilot: one list of terminal cells a line (a
 wide character is its glyph then "" for its second cell), the way the compositor draws it, dialogs
-over the screen below them included. Waits are for conditions, never for a time."""
+over the screen below them included. Wait for what it shows with pilot_wait.until."""
 
 from __future__ import annotations
 
@@ -33,21 +33,6 @@ def text(app) -> str:
     """Everything on the screen, notifications included."""
     toasts = [f"{n.title} {n.message}" for n in app._notifications]
     return "\n".join([*lines(app), *toasts])
-
-
-async def settle(app, pilot, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def wait_until(pilot, condition, rounds: int = 200) -> None:
-    """Pause until `condition()` holds (a bound only turns a hang into a failure)."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    assert condition()
 
 
 def long_route(visited: int = 9) -> county_small.County:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 
 import pytest
 from textual import events
@@ -18,6 +17,7 @@ from kjtui.models.migrations import upgrade
 from kjtui.services import search
 from tests import county_small
 from tests.county_small import TODAY
+from tests.pilot_wait import until
 
 # (licence, shop, owner): 长 (chang/zhang), 乐 (le/yue), 重 (zhong/chong) are read every way.
 MORE = [
@@ -265,23 +265,6 @@ def test_pinyin_words_and_scope_on_postgresql(pg_url):
 # --- the screens ------------------------------------------------------------------------------
 
 
-async def until(pilot, condition, what: str, timeout: float = 60.0) -> None:
-    """Wait, with the app at rest between looks, until `condition()` holds."""
-    app = pilot.app
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited for {what} on {type(app.screen).__name__}")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.01)
-
-
-def _app(db, lang: str = "zh"):
-    from kjtui.app import KjtuiApp
-
-    return KjtuiApp(db_url="sqlite:///" + db.database, lang=lang)
-
-
 def _count(screen) -> str:
     return str(screen.query_one("#cust-count").render())
 
@@ -298,9 +281,9 @@ async def _customers(app, pilot):
     return app.screen
 
 
-async def test_the_list_opens_on_his_own_customers_and_the_county_is_one_key_away(db):
+async def test_the_list_opens_on_his_own_customers_and_the_county_is_one_key_away(app_for, db):
     county = county_small.build(with_week=False)
-    app = _app(db)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _customers(app, pilot)
         table = screen.query_one("#cust-table")
@@ -322,9 +305,9 @@ async def test_the_list_opens_on_his_own_customers_and_the_county_is_one_key_awa
                     "城北 among his own")
 
 
-async def test_typing_on_the_list_goes_to_the_filter(db):
+async def test_typing_on_the_list_goes_to_the_filter(app_for, db):
     county_small.build(with_week=False)
-    app = _app(db)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _customers(app, pilot)
         table = screen.query_one("#cust-table")
@@ -350,7 +333,7 @@ async def test_typing_on_the_list_goes_to_the_filter(db):
         assert box.value == "梅林"
 
 
-async def test_f9_pressed_again_before_the_page_came_pages_again(db, monkeypatch):
+async def test_f9_pressed_again_before_the_page_came_pages_again(app_for, db, monkeypatch):
     county_small.build(with_week=False)
     monkeypatch.setattr(search, "PAGE", 2)
     gate = threading.Event()
@@ -360,7 +343,7 @@ async def test_f9_pressed_again_before_the_page_came_pages_again(db, monkeypatch
         gate.wait(30)
         return real(*args, **kwargs)
 
-    app = _app(db, "en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _customers(app, pilot)
         await until(pilot, lambda: "8 customers, showing 1–2" in _count(screen), "page one")
@@ -378,11 +361,11 @@ async def test_f9_pressed_again_before_the_page_came_pages_again(db, monkeypatch
         await until(pilot, lambda: "showing 3–4" in _count(screen), "page two")
 
 
-async def test_an_ambiguous_customer_is_picked_from_a_list_when_collecting(db, monkeypatch):
+async def test_an_ambiguous_customer_is_picked_from_a_list_when_collecting(app_for, db, monkeypatch):
     county = county_small.build()
     add_more(county)
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
-    app = _app(db)
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         await until(pilot, lambda: type(app.screen).__name__ == "InformationScreen"

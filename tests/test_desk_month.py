@@ -11,7 +11,6 @@ import pytest
 from pilot_wait import until
 from screen_cells import text
 
-from kjtui.app import KjtuiApp
 from kjtui.models import (
     Manager,
     ManagerStatusChange,
@@ -65,8 +64,8 @@ def test_the_month_as_the_desk_reads_it(desk):
     assert (last.rank, last.ranked, last.bottom) == (4, 4, 2)
 
 
-async def test_close_sort_reopen_and_decide_by_keys(desk):
-    app = KjtuiApp(db_url="sqlite:///" + desk.database, lang="en")
+async def test_close_sort_reopen_and_decide_by_keys(app_for, desk):
+    app = app_for(desk, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f10")
         await until(pilot, lambda: "2026-11 · not closed · sorted by total" in text(app))
@@ -97,8 +96,8 @@ async def test_close_sort_reopen_and_decide_by_keys(desk):
     assert Manager.get(Manager.code == "KJ04").status == "dismissed"
 
 
-async def test_a_refusal_is_one_line_under_the_table(desk):
-    app = KjtuiApp(db_url="sqlite:///" + desk.database, lang="en")
+async def test_a_refusal_is_one_line_under_the_table(app_for, desk):
+    app = app_for(desk, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f10")
         await until(pilot, lambda: "not closed" in text(app))

@@ -109,14 +109,14 @@ def visit_at_station(folder: Path, code: str, licence: str) -> str:
     """A visit of the customer on the laptop, acknowledged with a new PIN, sent to the hub."""
     from datetime import date, datetime
 
-    from kjtui.services import acknowledgement, visits
+    from kjtui.services import acknowledgement, visit_checks, visits
 
     sup.use(folder / f"{code}.db")
     me = Manager.get(Manager.code == code)
     c = Customer.get(Customer.licence_no == licence)
     day = date.today()
     v = visits.record_visit(me.id, day, c.id, arrived_at=datetime.combine(day, datetime.min.time()),
-                            confirmed=visits.VISIT_QUESTIONS)
+                            confirmed=visit_checks.VISIT_QUESTIONS)
     acknowledgement.acknowledge(v.id, pin="246813", new_pin="246813")
     out = folder / "up"
     out.mkdir(exist_ok=True)

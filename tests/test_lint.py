@@ -35,3 +35,13 @@ def test_nothing_cites_a_design_file_the_repository_lacks():
              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if f"{design}.md" in line or f"{design} §" in line]
     assert not cited, cited
+
+
+def test_pilot_tests_wait_for_conditions_only():
+    """One wait, pilot_wait.until: no test pauses a number of times or waits for the workers
+    alone (a result's message may still be on its way), and no test makes its own app."""
+    patterns = ("pilot.pause(", "workers.wait_for_complete(", "def settle(", "KjtuiApp(")
+    found = [f"{p.name}: {what}" for p in (ROOT / "tests").glob("*.py")
+             if p.name not in ("pilot_wait.py", "conftest.py", "test_lint.py")
+             for what in patterns if what in p.read_text(encoding="utf-8")]
+    assert not found, found

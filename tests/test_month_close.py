@@ -117,8 +117,7 @@ def test_a_month_not_over_and_a_station_are_refused(db):
     assert err.value.key == "month.hub_only"
 
 
-async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_path):
-    from kjtui.app import KjtuiApp
+async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(app_for, tmp_path):
     from kjtui.services import session, settings, trends
     from sync import exporter, importer
 
@@ -146,18 +145,17 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(tmp_
     assert elimination.warning_for(me.id).rule == "consecutive_bottom_two"
     settings.put(session.SIGNED_IN, "KJ01")
     sup.close()
-    app = KjtuiApp(db_url="sqlite:///" + str(pair.station), lang="en")
+    app = app_for(pair.station, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "#3/3" in str(app.screen.query_one("#scores").render()),
+                    "the scores drawn")
         scores = str(app.screen.query_one("#scores").render())
     assert f"{mine.total:.1f} #3/3" in scores
     assert "warning: bottom two (2026-11)" in scores
 
 
-async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again(tmp_path):
+async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again(app_for, tmp_path):
     """Every close and reopen travels to every station: its Home marks a reopened month."""
-    from kjtui.app import KjtuiApp
     from kjtui.services import session, settings, trends
     from sync import exporter, importer
 
@@ -184,7 +182,7 @@ async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again
     assert (c.state, c.reason) == ("reopened", "核对销量")
     settings.put(session.SIGNED_IN, "KJ01")
     sup.close()
-    app = KjtuiApp(db_url="sqlite:///" + str(pair.station), lang="en")
+    app = app_for(pair.station, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "#1/2" in str(app.screen.query_one("#scores").render()))
         assert "#1/2 (provisional)" in str(app.screen.query_one("#scores").render())

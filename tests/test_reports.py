@@ -381,14 +381,13 @@ def test_a_bad_argument_is_refused_with_exit_2_and_nothing_written(county_file, 
 # --- the Week screen ------------------------------------------------------------------------
 
 
-async def test_the_week_screen_writes_the_weeks_notebook_and_says_where(db, monkeypatch):
-    from kjtui.app import KjtuiApp
+async def test_the_week_screen_writes_the_weeks_notebook_and_says_where(app_for, db, monkeypatch):
     from tests import county_small
     from tests.pilot_wait import until
 
     county_small.build()
     monkeypatch.setattr("kjtui.services.session.today", lambda: county_small.TODAY)
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     folder = Path(db.database).parent / "reports"
     written = folder / f"工作本-{county_small.MONDAY.isoformat()}-KJ07.html"
 

@@ -444,14 +444,13 @@ def test_a_rule_the_county_cannot_waive_is_refused_and_the_record_stays_held(cou
     assert "Rejected by the county: 1" in out and "forged" in out
 
 
-async def test_the_notebook_shows_what_waits_at_the_county_and_why(county):
+async def test_the_notebook_shows_what_waits_at_the_county_and_why(app_for, county):
     """Before: only `kjtui sync status` said what the county held; the notebook showed nothing.
     Home shows what waits and why in the manager's words, then what the county rejected."""
     from pilot_wait import until
 
     from kjtui import i18n
-    from kjtui.app import KjtuiApp
-    from kjtui.models import close, new_id, resolve_url
+    from kjtui.models import close, new_id
     from sync import conflicts
 
     c = county
@@ -470,7 +469,7 @@ async def test_the_notebook_shows_what_waits_at_the_county_and_why(county):
     close()
 
     async def home(lang: str) -> str:
-        app = KjtuiApp(db_url=resolve_url(c.stations["KJ02"]), lang=lang)
+        app = app_for(c.stations["KJ02"], lang)
         async with app.run_test(size=(80, 24)) as pilot:
             box = app.screen.query_one("#county-wait")
             await until(pilot, lambda: box.display and str(box.render()), "the county's line")

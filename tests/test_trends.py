@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from kjtui.app import KjtuiApp
+from pilot_wait import until
+
 from kjtui.models import DayLog, Manager, MonthlyScore, Post, Township
 from kjtui.services import trends
 from kjtui.widgets.bars import bar
@@ -50,14 +51,14 @@ def test_bar_lengths():
     assert bar(1, 8, 1) == "▏"
 
 
-async def test_home_draws_both_pictures(db):
+async def test_home_draws_both_pictures(app_for, db):
     m = _manager()
     _score(m, date(2026, 10, 1), 88.4, 3)
     DayLog.create(manager=m, day=date.today(), odometer_start=100, odometer_end=142)
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "2026-10" in str(app.screen.query_one("#scores").render()),
+                    "the scores drawn")
         scores = str(app.screen.query_one("#scores").render())
         mileage = str(app.screen.query_one("#mileage").render())
     assert "2026-10" in scores and "88.4 #3/1" in scores and "█" in scores

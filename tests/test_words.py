@@ -33,10 +33,9 @@ from textual.widgets import (
 from textual.widgets._select import SelectOverlay
 
 from kjtui import i18n
-from kjtui.app import KjtuiApp
 from kjtui.bindings import textual_words
 from tests.pilot_wait import until
-from tests.screen_cells import TODAY, long_route, settle, text, wait_until
+from tests.screen_cells import TODAY, long_route, text
 
 KEY_NAMES = {"ctrl", "shift", "alt", "super", "esc", "tab", "enter", "space", "backspace",
              "delete", "del", "insert", "home", "end", "pgup", "pgdn", "up", "down", "left",
@@ -91,8 +90,8 @@ def test_counted_words_agree_in_english():
         "合计：1 户 · 订货 1 户 2 条 · 里程 3 km · 信息 1 条")
 
 
-async def test_the_week_in_english_has_english_parentheses(db, county):
-    app = KjtuiApp(db_url="sqlite:///" + db.database, lang="en")
+async def test_the_week_in_english_has_english_parentheses(app_for, db, county):
+    app = app_for(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f7")
         wanted = "illegal sales (fed back); brand demand (collected)"
@@ -101,94 +100,107 @@ async def test_the_week_in_english_has_english_parentheses(db, county):
         assert not re.search("[（）；、]", shown)
 
 
-async def test_no_english_word_anywhere_in_chinese(db, county):
+async def test_no_english_word_anywhere_in_chinese(app_for, db, county):
     """Each screen and dialog, F1 on them, the palette and the ctrl+c notice, in Chinese."""
-    app = KjtuiApp(db_url="sqlite:///" + db.database)
+    app = app_for(db)
     leaks: dict[str, set[str]] = {}
+
+    def up(name: str, read=lambda screen: True):
+        """The screen on top is a `name`, with its data read."""
+        return lambda: type(app.screen).__name__ == name and read(app.screen)
+
+    def view(screen) -> bool:
+        return screen.view is not None
+
+    def expanded(shown: bool):
+        """A Select's list is open (or closed)."""
+        return lambda: any(s.expanded for s in app.screen.query(Select)) is shown
+
+    def panel(shown: bool):
+        return lambda: bool(app.screen.query("HelpPanel")) is shown
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str) -> None:
-            for key in keys:
-                await pilot.press(key)
-                await settle(app, pilot)
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            """Press `keys`, wait until `ready()` holds with nothing running, read the screen."""
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
             if words := english_words(app):
                 leaks[where] = words
 
         async def with_keys_panel(where: str) -> None:
             await look(where)
-            await look(where + " F1", "f1")
-            assert app.screen.query("HelpPanel"), where
-            await look(where + " F1 closed", "f1")
+            await look(where + " F1", "f1", ready=panel(True))
+            await look(where + " F1 closed", "f1", ready=panel(False))
 
-        await settle(app, pilot)
+        await until(pilot, up("HomeScreen"), "home")
         await with_keys_panel("home")
-        await pilot.press("ctrl+c")
-        await wait_until(pilot, lambda: app._notifications)
-        await look("ctrl+c notice")
+        await look("ctrl+c notice", "ctrl+c", ready=lambda: app._notifications)
         app.clear_notifications()
 
-        await look("palette", "ctrl+p")
+        await look("palette", "ctrl+p", ready=up("Palette"))
         palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        await wait_until(pilot, lambda: palette.query_one(CommandList).option_count)
-        await look("palette opened")
-        await look("palette F1", "f1")
-        await pilot.press(*"0000")
-        await wait_until(pilot, lambda: palette.query_one(CommandList).option_count == 1
-                         and palette.query_one(CommandList).get_option_at_index(0).id
-                         == palette._NO_MATCHES)
-        await look("palette, nothing matches")
-        await look("palette closed", "escape")
+        await look("palette opened", ready=lambda: palette.query_one(CommandList).option_count)
+        await look("palette F1", "f1", ready=panel(True))
+        await look("palette, nothing matches", *"0000", ready=lambda: palette.query_one(
+            CommandList).option_count == 1 and palette.query_one(CommandList).get_option_at_index(
+            0).id == palette._NO_MATCHES)
+        await look("palette closed", "escape", ready=lambda: app.screen is not palette)
         assert not isinstance(app.screen, CommandPalette)
 
-        await look("today", "f3")
+        await look("today", "f3", ready=up("TodayScreen", view))
         await with_keys_panel("today")
-        await look("visit form", "enter")
+        await look("visit form", "enter", ready=up("VisitForm"))
         await with_keys_panel("visit form")
-        await look("visit form closed", "escape")
-        await look("odometer", "s")
-        await look("odometer F1", "f1")
-        await look("odometer closed", "escape")
-        await look("off-route picker", "n")
+        await look("visit form closed", "escape", ready=up("TodayScreen"))
+        await look("odometer", "s", ready=up("OdometerDialog"))
+        await look("odometer F1", "f1", ready=panel(True))
+        await look("odometer closed", "escape", ready=up("TodayScreen"))
+        await look("off-route picker", "n", ready=up("CustomerPicker"))
         await look("off-route picker, nothing found", *"0000000")
-        await look("off-route picker closed", "escape")
-        await look("route ridden", "r")
-        await look("route ridden closed", "escape")
+        await look("off-route picker closed", "escape", ready=up("TodayScreen"))
+        await look("route ridden", "r", ready=up("RoutePicker"))
+        await look("route ridden closed", "escape", ready=up("TodayScreen"))
         # the visits below the route: the last of the morning was signed on paper
         await look("visits", "tab", *["down"] * 8)
         await look("new PIN", "k")
-        await look("new PIN closed", "escape")
+        await look("new PIN closed", "escape", ready=up("TodayScreen"))
         await look("back on the route", "shift+tab")
-        await look("acknowledgement", "v")
+        await look("acknowledgement", "v", ready=up("AckDialog"))
         await with_keys_panel("acknowledgement")
-        await look("acknowledgement closed", "escape")
+        await look("acknowledgement closed", "escape", ready=up("TodayScreen"))
 
-        await look("plan", "f4")
+        await look("plan", "f4", ready=up("PlanScreen", view))
         await with_keys_panel("plan")
-        await look("plan route picker", "r")
-        await look("plan route picker closed", "escape")
+        await look("plan route picker", "r", ready=up("RoutePicker"))
+        await look("plan route picker closed", "escape", ready=up("PlanScreen"))
 
-        await look("customers", "f5")
+        await look("customers", "f5", ready=up("CustomersScreen", lambda s: s.result))
         await with_keys_panel("customers")
-        await look("customer", "down", "enter")
+        await look("customer", "down", "enter",
+                   ready=up("CustomerDetailScreen", lambda s: s.detail))
         await with_keys_panel("customer")
-        await look("proposal", "e")
-        await look("proposal field list", "shift+tab", "enter")
-        await look("proposal field list closed", "escape")
-        await look("proposal closed", "escape")
-        await look("customers again", "escape")
+        await look("proposal", "e", ready=up("ProposalDialog"))
+        await look("proposal field list", "shift+tab", "enter",
+                   ready=expanded(True))
+        await look("proposal field list closed", "escape",
+                   ready=expanded(False))
+        await look("proposal closed", "escape", ready=up("CustomerDetailScreen"))
+        await look("customers again", "escape", ready=up("CustomersScreen"))
 
-        await look("information", "f6")
+        await look("information", "f6", ready=up("InformationScreen", lambda s: s.today))
         await with_keys_panel("information")
-        await look("collect", "n")
-        await look("collect category list", "shift+tab", "shift+tab", "enter")
-        await look("collect category list closed", "escape")
-        await look("collect closed", "escape")
-        await look("organize", "o")
-        await look("organize closed", "escape")
+        await look("collect", "n", ready=up("CollectDialog"))
+        await look("collect category list", "shift+tab", "shift+tab", "enter",
+                   ready=expanded(True))
+        await look("collect category list closed", "escape",
+                   ready=expanded(False))
+        await look("collect closed", "escape", ready=up("InformationScreen"))
+        await look("organize", "o", ready=lambda: up("OrganizeDialog")() or str(
+            app.screen.query_one("#info-msg").render()) == i18n.t("info.already_fed_back"))
+        await look("organize closed", "escape", ready=up("InformationScreen"))
 
-        await look("week", "f7")
+        await look("week", "f7", ready=up("WeekScreen", view))
         await with_keys_panel("week")
 
     assert leaks == {}

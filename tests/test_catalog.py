@@ -59,6 +59,7 @@ FAMILIES = {
     "rep.kpi.*": "reports/kpis.py, month.py: the county's figures",
     "rep.rule.*": "reports/month.py: the elimination rules",
     "rep.staff.*": "reports/staff.py: the team's figures",
+    "review.week_state.*": "screens/week.py: review.ReviewWeek.state",
     "review.concern.*": "services/review_checks.py: Concern.key, its reasons and visits.FLAGS",
     "score.missing.*": "commands/month.py",
     "score.part.*": "commands/month.py: scoring.PARTS",

@@ -59,6 +59,18 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class RecordLine:
+    """A record the supervisor may mark for correction: a day's log or a visit."""
+
+    kind: str  # day_log, visit
+    record_id: str
+    day: date
+    at: datetime | None
+    what: str  # the odometer (a day), the shop and how it was acknowledged (a visit)
+    concerns: tuple[review_checks.Concern, ...]
+
+
+@dataclass(frozen=True)
 class ReviewWeek:
     code: str
     name: str
@@ -66,6 +78,7 @@ class ReviewWeek:
     week: week_service.WeekView
     concerns: list[review_checks.Concern]
     arrived: int
+    records: list[RecordLine]
 
 
 # --- what a week holds ------------------------------------------------------------------------
@@ -205,8 +218,38 @@ def open_week(manager_id: str, monday: date, today: date, account: str | None = 
     state = _state(manager_id, monday, current_review(manager_id, monday), prints)
     if account:
         _remember(account, manager_id, monday, prints, _at(now))
-    return ReviewWeek(m.code, m.name, state, view, review_checks.concerns(manager_id, monday, view),
-                      _arrived(prints, seen))
+    concerns = review_checks.concerns(manager_id, monday, view)
+    return ReviewWeek(m.code, m.name, state, view, concerns, _arrived(prints, seen),
+                      _records(manager_id, monday, view, concerns))
+
+
+def _records(manager_id: str, monday: date, view, concerns) -> list[RecordLine]:
+    by_record: dict[str, list] = {}
+    for c in concerns:
+        by_record.setdefault(c.record_id, []).append(c)
+    out = []
+    for log in (DayLog.select().where((DayLog.manager == manager_id)
+                                      & DayLog.day.between(monday, monday + timedelta(days=6))
+                                      & (DayLog.deleted == False))):
+        km = "–".join("" if r is None else str(r) for r in (log.odometer_start, log.odometer_end))
+        out.append(RecordLine("day_log", log.id, log.day, None, f"{km} km",
+                              tuple(by_record.get(log.id, ()))))
+    for line in view.lines:
+        out.append(RecordLine("visit", line.id, line.arrived_at.date(), line.arrived_at,
+                              line.shop_name, tuple(by_record.get(line.id, ()))))
+    out.sort(key=lambda r: (r.day, r.at is not None, r.at or datetime.min))
+    return out
+
+
+def parse_score(text: str) -> int:
+    """The notebook's score as typed: a whole number 0–100."""
+    try:
+        score = int(str(text).strip())
+    except ValueError:
+        raise Refused("review.bad_score", score=str(text).strip()) from None
+    if not 0 <= score <= 100:
+        raise Refused("review.bad_score", score=score)
+    return score
 
 
 def _at(now: datetime | None) -> datetime:
@@ -216,7 +259,9 @@ def _at(now: datetime | None) -> datetime:
 # --- the decision -------------------------------------------------------------------------------
 
 
-def _supervisor(account: str) -> Supervisor:
+def _supervisor(account: str | None) -> Supervisor:
+    if not account:
+        raise Refused("review.no_account")
     a = accounts.acting(account, "supervisor")
     sup = Supervisor.get_or_none(Supervisor.code == a.supervisor)
     if sup is None:

@@ -24,16 +24,18 @@ from sync import bundle, node
 CHUNK = 400
 
 
-def head_proof(ack_id: str) -> str | None:
-    """The proof of the acknowledgement that starts a chain of proofs, as the hub holds it: the
-    acknowledgement itself, or the station's record a rule held (the chain's later proofs do
-    not depend on the county's decision about its first)."""
+def head_proof(ack_id: str, station: str) -> str | None:
+    """The proof of `station`'s acknowledgement that starts a chain of proofs, as the hub holds
+    it: the acknowledgement itself, or the station's record a rule held (the chain's later
+    proofs do not depend on the county's decision about its first). Only that station's: no
+    other can put a first proof under a chain of its."""
     proof = Acknowledgement.select(Acknowledgement.proof).where(
-        Acknowledgement.id == ack_id).scalar()
+        (Acknowledgement.id == ack_id) & (Acknowledgement.owner == station)).scalar()
     if proof:
         return proof
     for (incoming,) in HeldRecord.select(HeldRecord.incoming).where(
             (HeldRecord.table_name == "acknowledgement") & (HeldRecord.record_id == ack_id)
+            & (HeldRecord.station == station)
     ).order_by(HeldRecord.held_at.desc()).tuples():
         try:
             proof = json.loads(incoming).get("proof")
@@ -49,7 +51,7 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
     Returns {ack id: (visit id, None when it passed or the catalog key of why it failed)}."""
     out: dict[str, tuple[str, str | None]] = {}
     secrets: dict[str, object] = {}
-    chains = ChainKeys(kem_private, head_proof)
+    chains: dict[str, ChainKeys] = {}  # a station's chains, each station's own
     ack_ids = sorted(ack_ids)
     for i in range(0, len(ack_ids), CHUNK):
         acks = list(Acknowledgement.select().where(
@@ -63,8 +65,11 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
                 continue
             if ack.pin_id not in secrets:
                 secrets[ack.pin_id] = hub_pins.secret(ack.pin_id, kem_private)
+            if ack.owner not in chains:
+                chains[ack.owner] = ChainKeys(
+                    kem_private, lambda head, station=ack.owner: head_proof(head, station))
             out[ack.id] = (visit.id, verify_acknowledgement(
-                to_payload(ack), to_payload(visit), secrets[ack.pin_id], chains))
+                to_payload(ack), to_payload(visit), secrets[ack.pin_id], chains[ack.owner]))
     return out
 
 

@@ -262,6 +262,8 @@ def create_app() -> Starlette:
         head = first + await body.take(bundle.head_length(first) - len(first))
         manifest, signed, signature = bundle.parse_head(head)
         who[0] = f"{manifest['sender']}/{manifest['sender_inc']}"
+        if len(manifest["seq"]) == 2:  # the log line of a refusal names the seqs too
+            who[0] += " seq {}-{}".format(*manifest["seq"])
         await in_worker(importer.check_head, manifest, signed, signature)
         total = len(head) + manifest["members"][bundle.PAYLOAD]["size"]
         if total > bundle.MAX_FILE:

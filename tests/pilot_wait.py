@@ -12,15 +12,16 @@ from textual import events
 DEADLINE = 60.0  # seconds: only turns a hang into a failure on a busy machine, never asserted
 
 
-async def until(pilot, condition, what: str = ""):
+async def until(pilot, condition, what: str = "", *, idle: bool = True):
     """Wait until `condition()` holds with no worker running, and return its value. A condition
-    that raises (a screen not there yet) does not hold yet."""
+    that raises (a screen not there yet) does not hold yet. `idle=False`: while workers run too
+    (what a worker in flight shows, e.g. a push held open by the hub)."""
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + DEADLINE
     while True:
         await pilot.pause()
-        if not any(not w.is_finished for w in app.workers):
+        if not idle or not any(not w.is_finished for w in app.workers):
             try:
                 value = condition()
             except Exception:

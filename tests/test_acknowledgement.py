@@ -447,7 +447,8 @@ def test_proofs_form_a_chain_whose_keys_never_reach_the_laptops_file(pair):
     for v, reason in forged.items():
         assert verdicts[v] == reason, v
     # Every key of the chain, opened at the hub, is nowhere in the laptop's file.
-    chains = pins.ChainKeys(node.keys()["kem"], acknowledgements.head_proof)
+    chains = pins.ChainKeys(node.keys()["kem"],
+                            lambda head: acknowledgements.head_proof(head, "KJ01"))
     secret_keys = [chains.key(head, i) for i in range(3)]
     assert all(secret_keys)
     for k in secret_keys:
@@ -459,7 +460,9 @@ def test_proofs_form_a_chain_whose_keys_never_reach_the_laptops_file(pair):
                       table_name="acknowledgement", record_id="f" * 32, record_rev=1,
                       reason="write.sealed", incoming=json.dumps({"proof": held_head.proof}),
                       held_at=datetime.now())
-    assert acknowledgements.head_proof("f" * 32) == held_head.proof
+    assert acknowledgements.head_proof("f" * 32, "KJ01") == held_head.proof
+    assert acknowledgements.head_proof("f" * 32, "KJ02") is None  # another station's: never
+    assert acknowledgements.head_proof(head, "KJ02") is None
     sup.close()
 
 

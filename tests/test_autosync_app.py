@@ -113,12 +113,12 @@ def count(pair, table: str) -> int:
 def with_hub(pair, url: str) -> str:
     sup.use(pair.station)
     autosync.set_hub_url(url)
-    return "sqlite:///" + str(pair.station)
+    return pair.station
 
 
-async def test_the_app_syncs_by_itself_and_says_so(pair, kjtui_cmd):
+async def test_the_app_syncs_by_itself_and_says_so(app_for, pair, kjtui_cmd):
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
-        app = KjtuiApp(db_url=with_hub(pair, hub.url), lang="en")
+        app = app_for(with_hub(pair, hub.url), "en")
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: "everything is at the county" in panel_text(app),
                         "the outbox sent")
@@ -133,23 +133,25 @@ async def test_the_app_syncs_by_itself_and_says_so(pair, kjtui_cmd):
     assert count(pair, "sync_received") == 2  # nothing sent twice
 
 
-async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_next(pair,
+async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_next(app_for, pair,
                                                                                   kjtui_cmd):
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
         gate = Gate(hub.port)
         gate.start()
-        app = KjtuiApp(db_url=with_hub(pair, gate.url), lang="en")
+        app = app_for(with_hub(pair, gate.url), "en")
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await soon(pilot, gate.arrived.is_set, "the push on the wire")
-                await soon(pilot, lambda: "sending to the county (0/13)" in panel_text(app),
-                           "the push on the panel")
+                await until(pilot, gate.arrived.is_set, "the push on the wire", idle=False)
+                await until(pilot, lambda: "sending to the county (0/13)" in panel_text(app),
+                            "the push on the panel", idle=False)
                 await pilot.press("f3")  # handled while the push waits for the hub
-                await soon(pilot, lambda: type(app.screen).__name__ == "TodayScreen", "Today")
+                await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen", "Today",
+                            idle=False)
                 assert gate.requests == 1 and count(pair, "visit") == 0  # still in flight
                 sup.visits(1, start=6)  # saved during the push
                 await pilot.press("f2")
-                await soon(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "Home")
+                await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "Home",
+                            idle=False)
                 assert not app._sync_worker.is_finished  # all of it while the push waited
                 gate.open()
                 await until(pilot, lambda: count(pair, "visit") == 7, "both pushes at the hub")
@@ -161,39 +163,26 @@ async def test_keys_work_while_a_push_waits_and_a_visit_saved_meanwhile_goes_nex
     assert hub_ack(pair) == 13 + 2  # the visit and its acknowledgement came after
 
 
-async def soon(pilot, condition, what: str) -> None:
-    """Wait for `condition()` while a worker runs (pilot_wait.until waits for workers to end,
-    and the push held at the gate is one)."""
-    for _ in range(1200):
-        try:
-            if condition():
-                return
-        except Exception:
-            pass
-        await pilot.pause(0.05)
-    pytest.fail(f"waited 60 s for {what}")
-
-
-async def test_an_unreachable_hub_is_said_in_chinese_and_f12_tries_at_once(pair, monkeypatch):
+async def test_an_unreachable_hub_is_said_in_chinese_and_f12_tries_at_once(app_for, pair, monkeypatch):
     calls = []
     real = client.push
     monkeypatch.setattr(client, "push", lambda *a, **k: calls.append(1) or real(*a, **k))
-    app = KjtuiApp(db_url=with_hub(pair, f"http://127.0.0.1:{free_port()}"))
+    app = app_for(with_hub(pair, f"http://127.0.0.1:{free_port()}"))
     async with app.run_test(size=(60, 20)) as pilot:
         await until(pilot, lambda: i18n.t("sync.unreachable") in panel_text(app), "the failure")
         shown = panel_text(app)
         assert "13 条变更留在本机" in shown and "F12" in shown
         assert not english_words(app)
         tried = len(calls)
-        await pilot.pause(1.0)  # five looks at 0.2 s: the wait after a failure is 5 s or more
-        assert len(calls) == tried
+        wait = app._autosync.not_before - app._autosync.clock()
+        assert wait >= 4.0 and not app._autosync.due(13, now=app._autosync.clock())  # 5 s or more
         await pilot.press("f12")
         await until(pilot, lambda: len(calls) == tried + 1, "the push the key asked for")
     sup.use(pair.station)
     assert hub_ack(pair) == 0
 
 
-async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch):
+async def test_quitting_during_a_push_loses_nothing(app_for, pair, kjtui_cmd, monkeypatch):
     ended = threading.Event()
     real = autosync.AutoSync.check
 
@@ -207,10 +196,10 @@ async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch
     with Serving(kjtui_cmd, str(pair.hub)) as hub:
         gate = Gate(hub.port)
         gate.start()
-        app = KjtuiApp(db_url=with_hub(pair, gate.url))
+        app = app_for(with_hub(pair, gate.url))
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await soon(pilot, gate.arrived.is_set, "the push on the wire")
+                await until(pilot, gate.arrived.is_set, "the push on the wire", idle=False)
                 await pilot.press("ctrl+q")
             assert app.return_code == 0 and not ended.is_set()  # gone with the push in flight
             gate.open()  # the hub answers after the notebook is gone
@@ -223,3 +212,25 @@ async def test_quitting_during_a_push_loses_nothing(pair, kjtui_cmd, monkeypatch
         (again,) = client.push(hub.url)
         assert again.empty and again.hub_status == "duplicate"
     assert count(pair, "visit") == 6 and count(pair, "sync_received") == 1
+
+
+async def test_what_the_county_holds_shows_on_home_after_a_sync_by_itself(app_for, pair,
+                                                                           kjtui_cmd):
+    """A change the county holds back comes home with the push's answer: Home reads its list of
+    what waits at the county again, with no key pressed."""
+    from sync_stations import forge, payload_of
+
+    from kjtui.models import Visit
+
+    with Serving(kjtui_cmd, str(pair.hub)) as hub:
+        app = app_for(with_hub(pair, hub.url), "en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "everything is at the county" in panel_text(app))
+            assert not app.screen.query_one("#county-wait").display
+            signed = Visit.select().order_by(Visit.arrived_at).first()
+            # the laptop's file edited: an acknowledged visit's order changed behind the form
+            forge("KJ01", "visit", {**payload_of(Visit, signed.id), "quantity": 4321,
+                                    "ordered": True, "hlc": 0}, rev=2)
+            await until(pilot, lambda: "Waiting at the county: 1" in text(app),
+                        "the held change on Home")
+            assert "everything is at the county" in panel_text(app)

@@ -1,6 +1,6 @@
 """The county office at the keyboard (issue 11): opening the hub's database asks for an account
 and password (a wrong one, a lockout and a disabled account each say so), then the review queue
-(F11) opens a week under review on the Week screen, whose records are marked with notes and
+(ctrl+y) opens a week under review on the Week screen, whose records are marked with notes and
 returned, or approved with a comment and a score; at 60×20 and 80×24, in Chinese and English,
 with no English word on a Chinese screen."""
 
@@ -74,7 +74,7 @@ async def test_sign_in_then_return_and_approve_weeks(app_for, hub, size, lang):
 
         screen = await on_screen(pilot, "SignInScreen")
         seen("sign-in")
-        await pilot.press("f11")  # the places stay shut until someone signs in
+        await pilot.press("ctrl+y")  # the places stay shut until someone signs in
         assert app.screen is screen
 
         async def sign_in(name: str, password: str) -> None:
@@ -101,7 +101,7 @@ async def test_sign_in_then_return_and_approve_weeks(app_for, hub, size, lang):
         await until(pilot, lambda: app.account is not None and app.screen is not screen,
                     "signed in")
 
-        await pilot.press("f11")
+        await pilot.press("ctrl+y")
         queue = await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen"
                             and app.screen.rows and app.screen, "the queue")
         assert [r.code for r in queue.rows] == ["KJ01", "KJ02"]

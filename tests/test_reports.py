@@ -156,14 +156,14 @@ def test_month_xlsx_reads_back_as_the_services_compute_it(county, tmp_path):
     got = sheets(path)
     ranking = got["排名"]
     assert ranking[0][:4] == ["名次", "编号", "姓名", "总分"]
-    end = 4 + len(scoring.PARTS)
-    assert ranking[0][4:end] == [i18n.t(f"score.part.{p}") for p in scoring.PARTS]
+    parts = slice(4, 4 + len(scoring.PARTS))
+    assert ranking[0][parts] == [i18n.t(f"score.part.{p}") for p in scoring.PARTS]
     rows = ranking[1:]
     assert len(rows) == len(scores)
     for row, s in zip(rows, scores):
         assert row[1] == s.code and row[3] == s.total  # numbers as numbers
         assert row[0] == (float(s.rank) if s.rank else "")
-        assert row[4:end] == [("" if s.parts[p] is None else s.parts[p]) for p in scoring.PARTS]
+        assert row[parts] == [("" if s.parts[p] is None else s.parts[p]) for p in scoring.PARTS]
     k = kpis.month_kpis(LAST_MONTH)
     figures = dict((r[0], r[1]) for r in got["全县指标"][1:])
     assert figures["客户满意率（%）"] == k.satisfaction_rate
@@ -247,17 +247,25 @@ def test_the_weeks_of_every_manager_print_a_page_each(county, tmp_path):
 # --- a manager, the staff, the KPIs, the checks -----------------------------------------------
 
 
-def test_a_managers_twelve_months(county, tmp_path):
+def test_a_managers_twelve_months_are_the_desks(county, tmp_path):
+    from kjtui.services import staff, trends
+
     report = reports.build("manager", manager="XH07", month=LAST_MONTH)
-    rows = sheets(render(report, "xlsx"))["各月得分"][1:]
+    got = sheets(render(report, "xlsx"))["各月得分"]
+    checked, total = got[0].index("抽检次数"), got[0].index("总分")
+    rows = got[1:]
     assert [r[0] for r in rows] == [add_months(LAST_MONTH, i - 11).strftime("%Y-%m")
                                     for i in range(12)]
+    m = staff.manager("XH07")
+    written = {w.month: w for w in trends.recent_scores(m.id, 12, until=LAST_MONTH)}
+    assert written  # the demo's closed months: the figures the desk and Home show
     for row in rows:
         first = date.fromisoformat(row[0] + "-01")
-        s = next(x for x in scoring.compute_month(first, with_unranked=True) if x.code == "XH07")
-        assert row[3] == s.total and row[1] == (float(s.rank) if s.rank else "")
-        checks = oversight.spot_checks(first, s.manager_id)
-        assert row[6 + len(scoring.PARTS)] == float(len(checks))  # after the parts, missing, unranked
+        s = written.get(first) or next(
+            x for x in scoring.compute_month(first, with_unranked=True) if x.code == "XH07")
+        assert row[1] == ("已结账" if first in written else "未结账，按目前记录")
+        assert row[total] == s.total and row[2] == (float(s.rank) if s.rank else "")
+        assert row[checked] == float(len(oversight.spot_checks(first, m.id)))
 
 
 def test_staff_figures_and_roster(county):
@@ -415,3 +423,28 @@ def test_the_quick_report_benchmark_runs(tmp_path):
     ctx.say = lambda text: None
     figures = bench.run(ctx)
     assert len(figures) == 4 and all(f.value and f.floor for f in figures), figures
+
+
+async def test_the_month_desk_exports_the_months_workbook(app_for, demo_db_path, tmp_path,
+                                                          monkeypatch):
+    from tests.pilot_wait import until
+
+    path = shutil.copy(demo_db_path, tmp_path / "hub.db")
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    app = app_for(path, "en")
+    written = tmp_path / "reports" / f"month-{LAST_MONTH:%Y-%m}.xlsx"
+
+    def notice():
+        return str(app.screen.query_one("#desk-msg").render())
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await until(pilot, lambda: f"{LAST_MONTH:%Y-%m}" in str(app.screen.query_one(
+            "#desk-title").render()), "the month on the desk")
+        await pilot.press("x")
+        await until(pilot, lambda: "The month's results written" in notice(), "the export")
+        assert str(written) in notice()
+    connect(resolve_url(path), create=False)
+    ranking = sheets(written)["Ranking"]
+    assert [r[1] for r in ranking[1:]] == [s.code for s in scoring.compute_month(
+        LAST_MONTH, with_unranked=True)]

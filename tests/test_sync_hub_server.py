@@ -270,6 +270,25 @@ def test_ten_pushes_at_once_from_one_laptop_all_succeed_and_apply_once(county, k
     assert all(isinstance(x["ms"], int) and x["at"] for x in lines)
 
 
+def test_a_refused_bundle_is_one_log_line_with_its_station_and_seqs(county, kjtui_cmd):
+    """The hub's log says of a refused bundle, too, whose it was and which seqs (before: only
+    the station and the refusal), and nothing else."""
+    from sync import enroll
+
+    c = county
+    c.at("hub")
+    enroll.revoke("KJ02")
+    with county_.Serving(kjtui_cmd, c.hub.removeprefix("sqlite:///")) as hub:
+        refused = subprocess.run([*kjtui_cmd, "--lang", "en", "sync", "push", "--db",
+                                  str(c.stations["KJ02"]), "--hub", hub.url],
+                                 capture_output=True, text=True, timeout=120)
+        assert refused.returncode != 0 and "revoked" in refused.stderr
+    lines = [x for x in hub.log.splitlines() if " KJ0" in x]
+    assert len(lines) == 1, lines
+    assert "KJ02/1 seq 1-3 refused bundle.revoked_sender" in lines[0], lines
+    assert lines[0].rstrip().endswith(" ms")
+
+
 # --- 7. the memory of concurrent maximal uploads ------------------------------------------------
 
 

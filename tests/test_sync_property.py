@@ -6,7 +6,9 @@ laptops sync, and then:
 - no laptop is stranded: the hub acknowledges everything each one wrote;
 - every honest record (what a laptop holds of its own) is at the hub exactly as the laptop has
   it, or (a PIN two managers of one customer both set) held there with its reason;
-- no forged record is ever applied.
+- no forged record is ever applied;
+- every honest PIN acknowledgement at the hub was checked, and its proof held (issue 9: a
+  chain of proofs whose first is lost, or a link checked without it, would fail as `mismatch`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 from kjtui.models import (
     OWNED_BY_STATION,
     Acknowledgement,
+    AckVerdict,
     Customer,
     CustomerPin,
     HeldRecord,
@@ -233,6 +236,11 @@ class World:
         for rid in self.forged:
             for model in OWNED_BY_STATION:
                 assert not model.select().where(model.id == rid).exists(), ("forged", rid)
+        verdicts = {v.ack_id: v.reason for v in AckVerdict.select()}
+        for ack in Acknowledgement.select().where(Acknowledgement.method == "pin"):
+            if ack.id not in self.forged:  # a proof that fails is the PIN's, never the chain's
+                assert verdicts.get(ack.id, "unchecked") not in (
+                    "unchecked", "ackcheck.mismatch", "ackcheck.no_proof"), (ack.id, verdicts)
 
 
 @settings(max_examples=int(os.environ.get("KJTUI_PROPERTY_EXAMPLES", "10")), deadline=None,

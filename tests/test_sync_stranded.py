@@ -128,9 +128,11 @@ def test_a_pin_set_before_the_old_station_heard_never_blocks_either(any_county):
     c = any_county
     first, second = L(0, 0, 4), L(0, 0, 5)
     c.at("KJ01")
+    a_visits = []
     for lic, hour in ((first, 9), (second, 10)):
         v = county_.visit("KJ01", lic, AT.replace(hour=hour))
         county_.ack_pin(v, "135700", first=True)  # A's customers choose PINs, A does not sync yet
+        a_visits.append(v)
     c.at("hub")
     handover.reassign_customer(first, "KJ02", "KJ02-R1")
     handover.reassign_customer(second, "KJ02", "KJ02-R1")
@@ -151,6 +153,12 @@ def test_a_pin_set_before_the_old_station_heard_never_blocks_either(any_county):
     assert latest(first).owner == "KJ02"  # B's customer chose the newer PIN
     assert latest(second).owner == "KJ01"
     assert Visit.select().where(Visit.owner == "KJ01").count() == 2  # A's visits all arrived
+    # The county's check passes all three: A's two (a chain's first proof and a link), and B's,
+    # whose PIN was the first the county knew of that customer when it was checked.
+    from kjtui.models import AckVerdict
+
+    verdicts = {a.visit_id: a.reason for a in AckVerdict.select()}
+    assert verdicts == {a_visits[0]: "", a_visits[1]: "", v: ""}
     flows(c, "KJ01")
     flows(c, "KJ02")
 
@@ -468,15 +476,19 @@ async def test_the_notebook_shows_what_waits_at_the_county_and_why(app_for, coun
     c.push("KJ02")
     close()
 
-    async def home(lang: str) -> str:
+    async def home(lang: str, size=(80, 24)) -> str:
         app = app_for(c.stations["KJ02"], lang)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             box = app.screen.query_one("#county-wait")
             await until(pilot, lambda: box.display and str(box.render()), "the county's line")
             text = str(box.render())
+            # all of it on screen, above the footer, at the smallest size too
+            assert box.region.height >= len(text.splitlines())
+            assert box.region.bottom <= size[1] - 1, (box.region, size)
         close()
         return text
 
+    assert await home("zh", (60, 20))
     text = await home("zh")
     assert "在县局等待处理：2 条记录" in text
     assert "这条拜访记录引用的客户不归这位客户经理负责。" in text

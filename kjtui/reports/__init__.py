@@ -88,3 +88,12 @@ def write_week(manager_code: str, monday, today=None) -> Path:
     screen's `r`): the file to print, sign and file."""
     report = build("week", week_of=monday, manager=manager_code, today=today)
     return save(report, "html", default_folder(), folder=True)
+
+
+def write_month(month) -> Path:
+    """The month's results as a workbook in default_folder() (the month desk's `x`), scored by
+    the rules the county closes with: the file the general office 综合室 receives."""
+    from kjtui.services import month_desk
+
+    report = build("month", month=month, rules=month_desk.county_rules())
+    return save(report, "xlsx", default_folder(), folder=True)

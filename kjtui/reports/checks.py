@@ -38,7 +38,7 @@ def build(month: date | None = None) -> Report:
     tables = [
         Table("summary", t("rep.table.checks_summary"),
               [*who, Column(t("rep.checks.count"), "int"),
-               *(Column(t(f"choice.spot_result.{r}"), "int") for r in RESULTS),
+               *(Column(i18n.choice("spot_result", r), "int") for r in RESULTS),
                Column(t("rep.talk.held_on"), "date"), Column(t("rep.talk.by"))], summary),
         Table("checks", t("rep.table.checks"),
               [Column(t("week.col.day"), "date"), *who, Column(t("rep.checks.method")),

@@ -9,11 +9,11 @@ from datetime import date
 from kjtui import i18n
 from kjtui.reports.manager import MONTHS, last_month
 from kjtui.reports.model import Chart, Column, Report, Section, Table
+from kjtui.reports.month import KPI_WORDS
 from kjtui.services import kpis
 from kjtui.services.periods import add_months, month_start
 
-FIGURES = ("satisfaction_rate", "rated_visits", "satisfied_visits", "urban_per_customer",
-           "rural_per_customer", "urban_rural_ratio", "ordering_customers", "concentration")
+FIGURES = tuple(KPI_WORDS)
 
 
 def build(month: date | None = None, months: int = MONTHS) -> Report:
@@ -25,7 +25,7 @@ def build(month: date | None = None, months: int = MONTHS) -> Report:
     rows = [(label, *(getattr(k, f) for f in FIGURES), sum(k.sales_by_township.values()))
             for label, k in zip(labels, ks)]
     columns = [Column(t("rep.col.month")),
-               *(Column(t(f"rep.kpi.{f}"), "float", None) for f in FIGURES),
+               *(Column(t(KPI_WORDS[f]), "float", None) for f in FIGURES),
                Column(t("rep.kpi.cartons"), "int")]
     towns = sorted({name for k in ks for name in k.sales_by_township})
     by_town = Table("townships", t("rep.table.townships"),

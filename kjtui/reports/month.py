@@ -17,11 +17,20 @@ def months_text(months: list[str]) -> str:
     return i18n.t("scr.list_sep").join(months)
 
 
+# The KPI figures (kjtui.services.kpis.Kpis) in the order a report shows them, with their words.
+KPI_WORDS = {
+    "satisfaction_rate": "rep.kpi.satisfaction_rate", "rated_visits": "rep.kpi.rated_visits",
+    "satisfied_visits": "rep.kpi.satisfied_visits",
+    "urban_per_customer": "rep.kpi.urban_per_customer",
+    "rural_per_customer": "rep.kpi.rural_per_customer",
+    "urban_rural_ratio": "rep.kpi.urban_rural_ratio",
+    "ordering_customers": "rep.kpi.ordering_customers", "concentration": "rep.kpi.concentration",
+}
+
+
 def kpi_rows(k: dict) -> list[tuple]:
     """The KPI figures of a month as (label, value) rows (kjtui.services.kpis.Kpis.as_dict)."""
-    return [(i18n.t(f"rep.kpi.{name}"), k[name]) for name in (
-        "satisfaction_rate", "rated_visits", "satisfied_visits", "urban_per_customer",
-        "rural_per_customer", "urban_rural_ratio", "ordering_customers", "concentration")]
+    return [(i18n.t(key), k[name]) for name, key in KPI_WORDS.items()]
 
 
 def kpi_columns() -> list[Column]:

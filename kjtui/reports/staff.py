@@ -16,9 +16,12 @@ def build(on: date | None = None) -> Report:
     on = on or session.today()
     f = staff_figures(on)
     people = roster(on)
-    figures = [(t(f"rep.staff.{k}"), getattr(f, k)) for k in (
-        "head_count", "men", "women", "urban", "rural", "stationed", "average_age",
-        "college_or_above")] + [(t("rep.staff.college_share"), round(100 * f.college_share, 2))]
+    figures = [(t("rep.staff.head_count"), f.head_count), (t("rep.staff.men"), f.men),
+               (t("rep.staff.women"), f.women), (t("rep.staff.urban"), f.urban),
+               (t("rep.staff.rural"), f.rural), (t("rep.staff.stationed"), f.stationed),
+               (t("rep.staff.average_age"), f.average_age),
+               (t("rep.staff.college_or_above"), f.college_or_above),
+               (t("rep.staff.college_share"), round(100 * f.college_share, 2))]
     figures += [(t("rep.staff.education", level=i18n.choice("education", k)), n)
                 for k, n in f.by_education.items()]
     figures += [(t("rep.staff.employment", kind=i18n.choice("employment", k)), n)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from peewee import fn
@@ -18,6 +18,8 @@ class MonthScore:
     rank: int
     ranked: int  # how many managers were ranked that month
     provisional: bool = False  # the month's close was reopened: the figures may still change
+    parts: dict[str, float | None] = field(default_factory=dict)  # as written; None: missing
+    missing: dict[str, str] = field(default_factory=dict)  # part -> reason (scoring)
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,16 @@ class WeekMileage:
     days: int  # days with both odometer readings
 
 
-def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
-    """The last `months` scored months, oldest first."""
-    rows = list(
-        MonthlyScore.select()
-        .where((MonthlyScore.manager == manager_id) & (MonthlyScore.deleted == False))
-        .order_by(MonthlyScore.month.desc())
-        .limit(months)
-    )
+def recent_scores(manager_id: str, months: int = 6, until: date | None = None) -> list[MonthScore]:
+    """The last `months` scored months (up to `until`'s month), oldest first, as the close wrote
+    them."""
+    from kjtui.services.rules import PARTS
+
+    q = MonthlyScore.select().where((MonthlyScore.manager == manager_id)
+                                    & (MonthlyScore.deleted == False))
+    if until is not None:
+        q = q.where(MonthlyScore.month <= until)
+    rows = list(q.order_by(MonthlyScore.month.desc()).limit(months))
     if not rows:
         return []
     counts = dict(
@@ -44,8 +48,13 @@ def recent_scores(manager_id: str, months: int = 6) -> list[MonthScore]:
         .tuples()
     )
     reopened = reopened_months([r.month for r in rows])
-    return [MonthScore(r.month, r.total, r.rank, counts[r.month], r.month in reopened)
-            for r in reversed(rows)]
+    out = []
+    for r in reversed(rows):
+        missing = dict(x.split(":", 1) for x in r.missing.split(",") if ":" in x)
+        parts = {p: None if p in missing else getattr(r, p) for p in PARTS}
+        out.append(MonthScore(r.month, r.total, r.rank, counts[r.month], r.month in reopened,
+                              parts, missing))
+    return out
 
 
 def reopened_months(months: list[date]) -> set[date]:

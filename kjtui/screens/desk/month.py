@@ -103,6 +103,7 @@ class MonthScreen(KjtuiScreen):
         Key("c", "close", "desk.key.close"),
         Key("r", "reopen", "desk.key.reopen"),
         Key("d", "decide", "desk.key.decide"),
+        Key("x", "write_report", "desk.key.report"),
     )
 
     def __init__(self):
@@ -214,6 +215,21 @@ class MonthScreen(KjtuiScreen):
         self.dialog_open = True
         self.app.push_screen(DecideDialog(row.code, row.name, row.choices, session.today(),
                                           save), done)
+
+    def action_write_report(self) -> None:
+        """The month as a workbook for the general office (kjtui.reports), said where."""
+        month = self.month
+        if month is None:
+            return
+
+        def write() -> MonthChanged:
+            from kjtui import reports
+
+            path = reports.write_month(month)
+            return MonthChanged(i18n.t("desk.report_written", path=str(path)), month)
+
+        self.say(i18n.t("desk.report_writing", month=f"{month:%Y-%m}"))
+        self.call_service(write, group="desk-report", refusable=True)
 
     # --- messages -----------------------------------------------------------------------------
 

@@ -216,7 +216,7 @@ def open_week(manager_id: str, monday: date, today: date, account: str | None = 
     prints = fingerprint(manager_id, monday)
     seen = _seen(account, manager_id, monday) if account else None
     state = _state(manager_id, monday, current_review(manager_id, monday), prints)
-    if account:
+    if account and seen != prints:  # a week opened again unchanged writes nothing
         _remember(account, manager_id, monday, prints, _at(now))
     concerns = review_checks.concerns(manager_id, monday, view)
     return ReviewWeek(m.code, m.name, state, view, concerns, _arrived(prints, seen),

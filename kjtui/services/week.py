@@ -111,11 +111,12 @@ def week_notebook(manager_id: str, monday: date, today: date) -> WeekView:
     live = [log.id for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted]
     of_day = visits.visit_lines_of(live)
     acks = _acks(of_day, {d: log for d, log in logs.items() if not log.deleted})
+    figures = day_service.days_figures(manager_id, monday, sunday)
     days = []
     for p in plans:
         a, log = acks.get(p.day, {}), logs.get(p.day)
         days.append(WeekDay(
-            p.day, p, day_service.day_figures(manager_id, p.day), a.get("acknowledged", 0),
+            p.day, p, figures[p.day], a.get("acknowledged", 0),
             a.get("declined", 0), a.get("unacknowledged", 0),
             log.odometer_start if log else None, log.odometer_end if log else None,
         ))

@@ -142,8 +142,16 @@ def test_a_return_travels_is_corrected_comes_back_and_is_approved_then_sealed(co
     row = DayLog.get_by_id(log.id)
     county_.forge("KJ01", "day_log", {**county_.payload_of(DayLog, log.id),
                                       "odometer_end": row.odometer_end + 50}, rev=row.rev + 1)
+    # A visit written before the approval reached the laptop (its older stamp): a late
+    # arrival, not an edit of what the supervisor read; it applies.
+    from kjtui.models import new_id
+
+    late = new_id()
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, visit.id), "id": late,
+                                    "hlc": Visit.get_by_id(visit.id).hlc})
     county.push("KJ01")
     county.at("hub")
     (h,) = HeldRecord.select().where(HeldRecord.record_id == log.id)
     assert h.reason == "write.week_sealed"
     assert DayLog.get_by_id(log.id).odometer_end == row.odometer_end
+    assert Visit.get_or_none(Visit.id == late) is not None

@@ -81,3 +81,33 @@ def test_quick_start_up_run_in_fresh_processes(tmp_path):
     assert {f["status"] for f in figures} <= {"PASS", "MISS", "N/A", "—"}
     start = [f for f in figures if f["name"].startswith("start:")]
     assert start and all(f["floor"] is None or f["floor"] > 0 for f in start)
+
+
+def test_quick_hub_load_applies_every_bundle_exactly_once():
+    """The real sync-day and province-evening figures: `hub serve` processes (two on PostgreSQL
+    when a server is set), the stations' bundles uploaded over HTTP at once, then checked at
+    the hub: each applied exactly once. No time is asserted."""
+    import os
+
+    from benchmarks import hubload
+    from benchmarks.core import Context
+
+    ctx = Context(quick=True, reps=1, pg_url=os.environ.get("KJTUI_TEST_PG_URL"))
+    ctx.say = lambda text: None
+    figures = hubload.run(ctx)
+    measured = [f for f in figures if f.value is not None]
+    assert len(measured) == (8 if ctx.pg_url else 4), figures
+    assert all(f.value > 0 and f.floor > 0 for f in measured), figures
+    assert all("WRONG" not in f.note for f in figures), figures
+    assert sum("each applied exactly once" in f.note for f in measured) == len(measured) // 2
+
+
+def test_the_hub_load_check_says_wrong_for_a_bundle_applied_twice():
+    from benchmarks.hubload import Answer, Station, _wrong
+
+    st = Station("XH01", b"", {"visit": ["a" * 32]}, 1)
+    twice = [Answer("XH01", 200, "applied", 1, 0.1, 0), Answer("XH01", 200, "applied", 1, 0.1, 0)]
+    assert "XH01" in _wrong("sqlite:///unused.db", [st], twice)
+    assert "no answer" in _wrong("sqlite:///unused.db", [st], [])
+    busy = [Answer("XH01", 503, "hub.busy", 0, 0.1, 20)]
+    assert "503" in _wrong("sqlite:///unused.db", [st], busy)

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
 
 from kjtui import i18n
@@ -29,11 +31,20 @@ NAV = (
     ("info", "kjtui.screens.information", "InformationScreen", "f6", "nav.info"),
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
     # the county office's desk (F8 and F9 turn the customers' pages)
+    ("desk_review", "kjtui.screens.desk.review", "ReviewScreen", "ctrl+y", "nav.desk_review"),
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "ctrl+d",
      "nav.county_data"),
 )
+
+
+class SignInAsked(Message):
+    """The database asks who is at the keyboard (a hub); `any_account`: one exists to sign in."""
+
+    def __init__(self, any_account: bool):
+        super().__init__()
+        self.any_account = any_account
 
 
 def _available():
@@ -71,6 +82,10 @@ class KjtuiApp(App):
     # (kjtui/services/autosync.py decides; a failure's backoff is its own).
     AUTOSYNC_S = 5.0
     sync_status = None  # the last SyncStatus the sync worker read
+    # Who is at the keyboard of a hub (kjtui.services.accounts.AccountInfo); until someone signs
+    # in there, `signing_in` keeps every place shut. A station asks for nobody.
+    account = None
+    signing_in = False
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
@@ -93,6 +108,38 @@ class KjtuiApp(App):
         # From now on F2 and the palette switch back to the home screen like to any other mode.
         self.add_mode("home", self.get_default_screen)
         self._autosync_start()
+        self._sign_in_check()
+
+    # --- who is at the keyboard ---------------------------------------------------------------
+
+    @work(thread=True, group="signin")
+    def _sign_in_check(self) -> None:
+        from kjtui.services import accounts, session
+
+        session.open_notebook(self.db_url)
+        if accounts.required():
+            self.post_message(SignInAsked(bool(accounts.accounts())))
+
+    def on_sign_in_asked(self, message: SignInAsked) -> None:
+        from kjtui.screens.signin import SignInScreen
+
+        self.signing_in = True
+        self.push_screen(SignInScreen(message.any_account))
+
+    def signed_in(self, account) -> None:
+        from kjtui.screens.signin import SignInScreen
+
+        self.account, self.signing_in = account, False
+        role = i18n.t("account.role.admin" if account.role == "admin"
+                      else "account.role.supervisor")
+        self.sub_title = i18n.t("signin.signed_in", name=account.name, role=role)
+        if isinstance(self.screen, SignInScreen):
+            self.pop_screen()
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        if self.signing_in:  # nothing of the county's shows before someone signed in
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -56,6 +56,8 @@ FAMILIES = {
     "record.*": "display.held_reason: the kind of a record held at the county",
     "rep.award.*": "reports/month.py: monthly star, quarterly excellent, ...",
     "rep.rule.*": "reports/month.py: the elimination rules",
+    "review.week_state.*": "screens/week.py: review.ReviewWeek.state",
+    "review.concern.*": "services/review_checks.py: Concern.key, its reasons and visits.FLAGS",
     "score.missing.*": "commands/month.py",
     "score.part.*": "commands/month.py: scoring.PARTS",
     "score.short.*": "screens/desk/month.py: a part's short name in the bars' legend",

@@ -241,3 +241,48 @@ async def test_the_desks_screens_at_every_size(app_for, db, county, size, lang, 
         first = issues.get_row_at(0)
         assert first[0] == "2" and first[1] in text(app)
         await footer_laid_out(app, pilot)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_review_desk_at_every_size(app_for, db, county, size, lang):
+    """The sign-in a hub asks for, the review queue and the week under review with its records,
+    and the mark and decision dialogs: inside the screen, every column kept, the footer whole."""
+    from kjtui.services import accounts
+    from tests.test_words import last_week
+
+    last_week(county)
+    accounts.add("liu", "admin", "correct horse")
+    app = app_for(db, lang)
+    async with app.run_test(size=size) as pilot:
+        signin = await on_screen(pilot, "SignInScreen")
+        await until(pilot, lambda: tuple(signin.region.size) == size, "the sign-in at its size")
+        assert all(fully_shown(app, w) for w in signin.query(Input))
+        await footer_laid_out(app, pilot)
+        await pilot.press(*"liu", "enter", *"correct horse", "enter")
+        await until(pilot, lambda: app.account is not None and app.screen is not signin,
+                    "signed in")
+
+        await pilot.press("ctrl+y")
+        queue = await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen"
+                            and app.screen.rows and app.screen, "the queue")
+        table = queue.query_one("#review-table")
+        assert table.max_scroll_x == 0 and "KJ07" in text(app)
+        await footer_laid_out(app, pilot)
+
+        await pilot.press("enter")
+        week = await until(pilot, lambda: type(app.screen).__name__ == "WeekScreen"
+                           and app.screen.review and app.screen, "the week under review")
+        records = week.query_one("#week-records")
+        await until(pilot, lambda: 0 < records.region.right <= size[0], "the records laid out")
+        assert records.max_scroll_x == 0 and week.query_one("#week-days").max_scroll_x == 0
+        await footer_laid_out(app, pilot)
+        records.focus()
+        for key, name in (("m", "MarkDialog"), ("a", "DecisionDialog")):
+            await pilot.press(key)
+            dialog = await on_screen(pilot, name)
+            await until(pilot, lambda d=dialog: d.query(Input).first().region.width, "laid out")
+            assert all(fully_shown(app, w) for w in dialog.query(Input))
+            await footer_laid_out(app, pilot)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is week, "back on the week")

@@ -277,3 +277,85 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
         await look("county data retire answered", "n", ready=up("CountyDataScreen"))
 
     assert leaks == {}
+
+
+def last_week(county) -> None:
+    """A day of KJ07's the week before TODAY's, visited and not acknowledged: a week waiting in
+    the county's review queue with a concern."""
+    from datetime import datetime
+
+    from kjtui.models import DayLog, Visit
+
+    log = DayLog.create(manager=county.manager, day=TODAY.replace(day=6), owner="KJ07",
+                        odometer_start=900, odometer_end=960)
+    for n, customer in enumerate(county.customers.values()):
+        at = datetime(2026, 5, 6, 9 + n)
+        Visit.create(day=log, manager=county.manager, customer=customer, owner="KJ07",
+                     on_route=True, arrived_at=at, departed_at=at, satisfaction=5)
+
+
+async def test_no_english_word_in_review_in_chinese(app_for, db, county):
+    """The county's review queue, the week under review (its records and concerns), marking a
+    record, approving and returning, with F1 on each, in Chinese; and the sign-in a hub asks
+    for, with a wrong password said."""
+    from kjtui.services import accounts
+
+    last_week(county)
+    app = app_for(db)
+    leaks: dict[str, set[str]] = {}
+
+    def panel(shown: bool):
+        return lambda: bool(app.screen.query("HelpPanel")) is shown
+
+    def up(name: str, read=lambda screen: True):
+        return lambda: type(app.screen).__name__ == name and read(app.screen)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
+            if words := english_words(app):
+                leaks[where] = words
+
+        async def with_keys_panel(where: str) -> None:
+            await look(where)
+            await look(where + " F1", "f1", ready=panel(True))
+            await look(where + " F1 closed", "f1", ready=panel(False))
+
+        await until(pilot, up("HomeScreen"), "home")
+        await look("review queue", "ctrl+y", ready=up("ReviewScreen", lambda s: s.rows))
+        await with_keys_panel("review queue")
+        await look("week under review", "enter", ready=up("WeekScreen", lambda s: s.review))
+        await with_keys_panel("week under review")
+        app.screen.query_one("#week-records").focus()
+        await look("mark", "m", ready=up("MarkDialog"))
+        await with_keys_panel("mark")
+        await look("marked", *"漏签", "enter", ready=up("WeekScreen", lambda s: s.marks))
+        await look("return", "x", ready=up("DecisionDialog"))
+        await with_keys_panel("return")
+        await look("return refused", "enter", ready=lambda: i18n.t("review.no_account") in
+                   text(app))
+        await look("return closed", "escape", ready=up("WeekScreen"))
+        await look("approve", "a", ready=up("DecisionDialog"))
+        await with_keys_panel("approve")
+        await look("approve closed", "escape", ready=up("WeekScreen"))
+        await look("queue again", "escape", ready=up("ReviewScreen"))
+    assert leaks == {}
+
+    accounts.add("刘明", "admin", "correct horse")  # a hub now: it asks who is there
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
+            if words := english_words(app):
+                leaks[where] = words
+
+        await look("sign-in", ready=up("SignInScreen"))
+        await look("sign-in F1", "f1", ready=panel(True))
+        await look("sign-in F1 closed", "f1", ready=panel(False))
+        await look("sign-in wrong", *"刘明", "enter", *"nopenope", "enter",
+                   ready=lambda: i18n.t("account.wrong") in text(app))
+    assert leaks == {}

@@ -30,6 +30,8 @@ NAV = (
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
     # the county office's desk (F8 and F9 turn the customers' pages)
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
+    # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
+    ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
 )
 
 
@@ -68,6 +70,9 @@ class KjtuiApp(App):
     # (kjtui/services/autosync.py decides; a failure's backoff is its own).
     AUTOSYNC_S = 5.0
     sync_status = None  # the last SyncStatus the sync worker read
+    # The supervisor the county office's desk acts as (a Supervisor id), set by the sign-in;
+    # None: kjtui.services.acting's stand-in (the director) until the sign-in lands.
+    desk_supervisor: str | None = None
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)

@@ -1,0 +1,87 @@
+"""The county office's desk as services (issue 11 §3–4): the spot checks' sample and outcomes,
+feedback on information, proposals decided, talks after a month's results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from county_small import MONDAY, build
+
+from kjtui.exception import Refused
+from kjtui.models import Acknowledgement, AckVerdict, SpotCheck
+from kjtui.services import acting, county_word, score_figures, settings, spot_desk, spotcheck
+
+
+@pytest.fixture
+def county(db):
+    return build()
+
+
+def test_the_stand_in_for_the_signed_in_supervisor_is_the_director(county):
+    from kjtui.models import Supervisor
+
+    Supervisor.create(code="S00", name="副主任", title="deputy")
+    assert acting.supervisor_until_sign_in().code == "S01"
+    assert acting.acting(None).code == "S01"
+    with pytest.raises(Refused) as no:
+        acting.acting("f" * 32)
+    assert no.value.key == "office.no_supervisor"
+
+
+def test_the_weeks_sample_is_reproducible_and_takes_a_failed_pin_first(county):
+    week = spot_desk.week(MONDAY)
+    assert week.share == 10.0 and len(week.rows) == 1  # 10% of 4 visits: at least one
+    assert [r.visit_id for r in spot_desk.week(MONDAY).rows] == [week.rows[0].visit_id]
+    assert week.rows[0].phone and week.rows[0].sampled and week.rows[0].current is None
+
+    pin = county.visits[3]  # acknowledged by PIN; the hub's check of its proof failed
+    ack = Acknowledgement.get(Acknowledgement.visit == pin.id)
+    AckVerdict.create(ack=ack, visit=pin, passed=False, reason="ackcheck.bad_proof",
+                      checked_at=datetime(2026, 5, 12))
+    rows = spot_desk.week(MONDAY).rows
+    assert pin.id in [r.visit_id for r in rows]
+    assert next(r for r in rows if r.visit_id == pin.id).why == "pin_failed"
+
+    settings.put(spot_desk.SHARE_SETTING, "100")
+    rows = spot_desk.week(MONDAY).rows
+    assert {r.why for r in rows} == {"pin_failed", "declined", "open", "drawn"}
+    assert [r.arrived_at for r in rows] == sorted(r.arrived_at for r in rows)
+
+
+def test_the_draw_weighs_paper_and_moves_no_visit_for_a_late_one():
+    weights = {f"v{i:02d}": (spotcheck.PIN_WEIGHT, "drawn") for i in range(40)}
+    weights.update({f"p{i:02d}": (spotcheck.PAPER_WEIGHT, "paper") for i in range(40)})
+    papers = sum(v.startswith("p") for seed in range(50)
+                 for v in spotcheck.sample(weights, 10, f"s{seed}"))
+    assert papers > 0.65 * 50 * 8  # three times the weight: three in four drawn are paper
+    drawn = spotcheck.sample(weights, 10, "seed")
+    assert len(drawn) == 8 and drawn == spotcheck.sample(dict(weights), 10, "seed")
+    late = {**weights, "zz": (spotcheck.PIN_WEIGHT, "drawn")}
+    assert set(spotcheck.sample(late, 10, "seed")) >= set(drawn[:7])
+    assert spotcheck.sample_size(0, 10) == 0 and spotcheck.sample_size(3, 10) == 1
+
+
+def test_a_later_outcome_supersedes_an_earlier_one_both_kept_the_latest_counts(county):
+    sup = acting.supervisor_until_sign_in().id
+    visit = spot_desk.week(MONDAY).rows[0].visit_id
+    with pytest.raises(Refused) as why:
+        spot_desk.record(visit, "phone", "discrepancy", " ", sup)
+    assert why.value.key == "office.say_what_differs"
+    with pytest.raises(Refused):
+        spot_desk.record(visit, "phone", "confirmed", "", "nobody")
+    spot_desk.record(visit, "phone", "unreachable", "无人接听", sup, now=datetime(2026, 5, 12, 9))
+    spot_desk.record(visit, "onsite", "discrepancy", "店主说当天没来", sup,
+                     now=datetime(2026, 5, 12, 15))
+    row = spot_desk.week(MONDAY).rows[0]
+    assert [(o.result, o.standing, o.supervisor) for o in row.outcomes] == [
+        ("discrepancy", True, "谭主任"), ("unreachable", False, "谭主任")]
+    f = score_figures.figures_for(MONDAY, [county.manager.id])[county.manager.id]
+    assert (f.spot_confirmed, f.spot_discrepancy) == (0, 1)
+    spot_desk.record(visit, "inquiry", "confirmed", "", sup, now=datetime(2026, 5, 14, 10))
+    f = score_figures.figures_for(MONDAY, [county.manager.id])[county.manager.id]
+    assert (f.spot_confirmed, f.spot_discrepancy) == (1, 0)
+    assert SpotCheck.select().count() == 3
+    word = county_word.for_manager(county.manager.id, date(2026, 5, 20))
+    assert [(s.result, s.method) for s in word.spots] == [("confirmed", "inquiry")]
+    assert word.month_counts == {"confirmed": 1}

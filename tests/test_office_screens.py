@@ -1,0 +1,56 @@
+"""The county office's desk by keyboard and mouse (issue 11 §3–4): a spot check's outcome, an
+answer to information, a proposal decided, a talk held — at 80×24 and 60×20."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from county_small import TODAY, build
+from pilot_wait import on_screen, until
+from screen_cells import text
+
+from kjtui.models import SpotCheck, Supervisor
+
+SIZES = [(80, 24), (60, 20)]
+
+
+@pytest.fixture
+def county(db, monkeypatch):
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    return build()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_spot_checks_outcome_by_keys_then_a_later_one(app_for, county, size):
+    Supervisor.create(code="S02", name="李副主任", title="deputy")
+    app = app_for(county.manager._meta.database, "en")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("alt+s")
+        screen = await on_screen(pilot, "SpotChecksScreen")
+        await until(pilot, lambda: "week of 2026-05-04" in text(app), "last week's sample")
+        assert "No visit to check this week." in text(app)
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: "week of 2026-05-11" in text(app) and screen.shown)
+        assert "谭主任" in text(app)  # the stand-in for the signed-in supervisor: the director
+        row = screen.shown[0]
+        await pilot.press("o")
+        await on_screen(pilot, "SpotDialog")
+        assert f"phone {row.phone}" in text(app)
+        await pilot.press("tab", *"all good", "ctrl+s")
+        await on_screen(pilot, "SpotChecksScreen")
+        await until(pilot, lambda: f"Check recorded: “{row.shop}” confirmed." in text(app))
+        await until(pilot, lambda: "1/1 checked" in text(app))
+
+        await pilot.press("enter")  # enter on the row: the outcome again
+        dialog = await on_screen(pilot, "SpotDialog")
+        await pilot.press("enter", "down", "enter")  # the outcome's list: not confirmed
+        await until(pilot, lambda: dialog.query_one("#spot-result").value == "discrepancy")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Not confirmed: say in the note what differs." in text(app))
+        await pilot.press("tab", *"closed", "ctrl+s")
+        await until(pilot, lambda: "discrepancy." in text(app) and app.screen is screen)
+    checks = list(SpotCheck.select().order_by(SpotCheck.at, SpotCheck.hlc))
+    assert [(c.result, c.note, c.supervisor.code) for c in checks] == [
+        ("confirmed", "all good", "S01"), ("discrepancy", "closed", "S01")]
+    assert all(c.visit_id == row.visit_id and c.day == date(2026, 5, 11) for c in checks)

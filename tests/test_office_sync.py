@@ -1,0 +1,66 @@
+"""The county office's word carried to the station through bundles (issue 11 §3–4): a spot
+check's outcome and a talk's advice reach the manager's laptop and show on its Home; feedback on
+his information shows on his Information screen as fed back; a proposal's decision comes back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import sync_sample
+import sync_stations as county_
+from pilot_wait import until
+from screen_cells import text
+
+from kjtui.models import Manager, SpotCheck
+from kjtui.services import acting, county_word, spot_desk
+
+MONDAY = county_.MONDAY
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    c = county_.build(tmp_path_factory.mktemp("county"), codes=("KJ01",))
+    c.at("KJ01")
+    sync_sample.record_week("KJ01", MONDAY, per_day=3)
+    c.push("KJ01")
+    county_.close()
+    return c
+
+
+@pytest.fixture
+def county(template, tmp_path):
+    return county_.copy(template, tmp_path / "c")
+
+
+def manager_id(code: str) -> str:
+    return Manager.get(Manager.code == code).id
+
+
+async def test_a_spot_checks_outcome_reaches_the_station_and_its_home(county, app_for,
+                                                                      monkeypatch):
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    county.at("hub")
+    week = spot_desk.week(MONDAY)
+    assert len(week.rows) == 2  # 10% of 18 visits, rounded up
+    assert {r.why for r in week.rows} == {"paper"}  # every visit was signed on paper
+    sup = acting.supervisor_until_sign_in().id
+    first = week.rows[0]
+    spot_desk.record(first.visit_id, "phone", "unreachable", "", sup,
+                     now=datetime(2026, 11, 30, 9))
+    spot_desk.record(first.visit_id, "onsite", "confirmed", "手册页码相符", sup,
+                     now=datetime(2026, 11, 30, 15))
+    county.push("KJ01")
+
+    county.at("KJ01")
+    assert SpotCheck.select().count() == 2  # both outcomes kept on the laptop too
+    word = county_word.for_manager(manager_id("KJ01"), TODAY)
+    assert [(s.result, s.note) for s in word.spots] == [("confirmed", "手册页码相符")]
+    assert word.month_counts == {}  # a November visit: nothing this month (December) yet
+    app = app_for(county.stations["KJ01"], "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "The county's spot checks" in text(app), "the county's word")
+        shown = text(app)
+        assert f"{first.day:%m-%d} {first.shop}, on-site check: confirmed — 手册页码相符" in shown
+        assert "unreachable" not in shown  # superseded

@@ -16,11 +16,11 @@ from textual.worker import Worker, get_current_worker
 
 from kjtui import i18n
 from kjtui.bindings import Key, KeyBinding, install_keys
-from kjtui.widgets.sync_panel import SyncChecked, SyncPanel, SyncProgressed
+from kjtui.widgets.sync_panel import CountyNews, SyncChecked, SyncPanel, SyncProgressed
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
-# (F2–F7, F10, F12) are bound app-wide, from here and nowhere else.
+# (F2–F7, F10, F11, F12) are bound app-wide, from here and nowhere else.
 NAV = (
     ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
     ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
@@ -30,6 +30,7 @@ NAV = (
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
     # the county office's desk (F8 and F9 turn the customers' pages)
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
+    ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
     ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
 )
@@ -174,12 +175,16 @@ class KjtuiApp(App):
         self.post_message(SyncChecked(self._autosync.check(force=force, progress=progress)))
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
+        if not self.screen_stack:  # quitting
+            return
         self.sub_title = i18n.t("sync.title.sending")
         for panel in self.screen.query(SyncPanel):
             panel.show_progress(self.sync_status, message.done, message.total)
 
     def on_sync_checked(self, message: SyncChecked) -> None:
         s = self.sync_status = message.status
+        if not self.screen_stack:  # quitting
+            return
         if not s.station or not s.hub_url:
             self.sub_title = ""
         elif s.error is not None:
@@ -190,6 +195,8 @@ class KjtuiApp(App):
             self.sub_title = i18n.t("sync.title.sent")
         for panel in self.screen.query(SyncPanel):
             panel.show(s)
+        if s.pushed and s.received:
+            self.screen.post_message(CountyNews())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self._sync_worker and event.worker.is_finished and self._sync_again:

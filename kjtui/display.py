@@ -26,3 +26,9 @@ def clip(text: str, width: int, ellipsis: bool = False) -> str:
             break
         out += ch
     return out + "…" if ellipsis else out
+
+
+def held_reason(key: str, params: dict) -> str:
+    """Why the county holds a record, its kinds of record named in the reader's words."""
+    words = {k: i18n.t(f"record.{v}") if k in ("kind", "target") else v for k, v in params.items()}
+    return i18n.t(key, **words)

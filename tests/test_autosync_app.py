@@ -212,3 +212,25 @@ async def test_quitting_during_a_push_loses_nothing(app_for, pair, kjtui_cmd, mo
         (again,) = client.push(hub.url)
         assert again.empty and again.hub_status == "duplicate"
     assert count(pair, "visit") == 6 and count(pair, "sync_received") == 1
+
+
+async def test_what_the_county_holds_shows_on_home_after_a_sync_by_itself(app_for, pair,
+                                                                           kjtui_cmd):
+    """A change the county holds back comes home with the push's answer: Home reads its list of
+    what waits at the county again, with no key pressed."""
+    from sync_stations import forge, payload_of
+
+    from kjtui.models import Visit
+
+    with Serving(kjtui_cmd, str(pair.hub)) as hub:
+        app = app_for(with_hub(pair, hub.url), "en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "everything is at the county" in panel_text(app))
+            assert not app.screen.query_one("#county-wait").display
+            signed = Visit.select().order_by(Visit.arrived_at).first()
+            # the laptop's file edited: an acknowledged visit's order changed behind the form
+            forge("KJ01", "visit", {**payload_of(Visit, signed.id), "quantity": 4321,
+                                    "ordered": True, "hlc": 0}, rev=2)
+            await until(pilot, lambda: "Waiting at the county: 1" in text(app),
+                        "the held change on Home")
+            assert "everything is at the county" in panel_text(app)

@@ -55,7 +55,7 @@ FAMILIES = {
     "odo.*_title": "widgets/odometer_dialog.py: start, end",
     "plan.skip.*": "screens/plan.py",
     "push.status.*": "commands/sync.py",
-    "record.*": "screens/home.py: the kind of a record held at the county",
+    "record.*": "display.held_reason: the kind of a record held at the county",
     "rep.award.*": "reports/month.py: monthly star, quarterly excellent, ...",
     "rep.rule.*": "reports/month.py: the elimination rules",
     "score.missing.*": "commands/month.py",

@@ -1,4 +1,4 @@
-"""`kjtui hub init|enroll|revoke|serve|conflicts|resolve|pin-resets|pin-reset`: the county office's
+"""`kjtui hub init|enroll|revoke|serve|conflicts|resolve|pin-resets|pin-reset|import`: the county office's
 side of sync, and its decisions on customers' PIN resets."""
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ def register(sub) -> None:
     a.add_argument("--note", default="", help=i18n.t("cli.opt.note"))
     a.add_argument("--supervisor", metavar="CODE", help=i18n.t("cli.opt.supervisor"))
     a.set_defaults(func=run_pin_reset)
+    a = s.add_parser("import", help=i18n.t("cli.hub.import"))
+    add_common(a)
+    a.add_argument("folder", metavar="DIR")
+    a.add_argument("--reply", metavar="DIR", help=i18n.t("cli.opt.reply_day"))
+    a.set_defaults(func=run_import)
 
 
 def _connect(args, create=False):
@@ -278,3 +283,55 @@ def run_pin_reset(args) -> int:
     key = "hub.pin_reset_approved" if args.approve else "hub.pin_reset_refused"
     print(i18n.t(key, shop=r.shop_name, licence=r.licence_no, station=r.station))
     return 0
+
+
+def run_import(args) -> int:
+    """Sync day: every bundle on the stick, a progress bar (on a terminal), a line per station,
+    the refused files and why, the return bundles written back onto the stick."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kjtui.commands.sync import guarded
+    from kjtui.services import sync_day
+
+    _connect(args)
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[file]}"), console=console, transient=True,
+                   disable=not console.is_terminal)
+    task = bar.add_task(i18n.t("day.importing"), total=None, file="")
+    with bar:
+        day = guarded(sync_day.import_folder, args.folder, args.reply,
+                      lambda done, total, name: bar.update(task, completed=done, total=total,
+                                                           file=name))
+    if not day.files:
+        print(i18n.t("sync.nothing_found", path=args.folder))
+    for line in sync_day_lines(day):
+        print(line)
+    return 2 if day.total("refused") else 0
+
+
+def sync_day_lines(day) -> list[str]:
+    from kjtui.display import held_reason
+
+    lines = []
+    for s in day.stations:
+        lines.append(i18n.t("day.station", station=s.station or i18n.t("day.unknown"), bundles=s.bundles,
+                            applied=s.applied, duplicate=s.duplicate, parked=s.parked,
+                            records=s.records, held=s.held, conflicts=s.conflicts,
+                            refused=len(s.refused)))
+        for key, params in s.held_reasons[:3]:
+            lines.append("  " + i18n.t("day.held_why", why=held_reason(key, params)))
+        if s.missing:
+            lines.append("  " + i18n.t("day.missing", ranges=", ".join(
+                f"{a}–{b}" for a, b in s.missing)))
+        for r in s.refused:
+            why = i18n.t(r.key, **r.params)
+            lines.append("  " + (i18n.t("sync.failed", file=r.file, message=why) if r.file
+                                 else why))
+        for path in s.returned:
+            lines.append("  " + i18n.t("sync.reply", path=path))
+    lines.append(i18n.t("day.total", files=day.files, stations=sum(1 for s in day.stations if s.station),
+                        applied=day.total("applied"), duplicate=day.total("duplicate"),
+                        parked=day.total("parked"), refused=day.total("refused")))
+    return lines

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from kjtui import i18n
-from kjtui.display import hm
+from kjtui.display import held_reason, hm
 from kjtui.widgets.bars import Bars
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
@@ -163,6 +163,9 @@ class HomeScreen(KjtuiScreen):
     def reload(self) -> None:
         self.call_service(read_home, group="home", exclusive=True)
 
+    def on_county_news(self) -> None:
+        self.load_trends()  # a sync brought scores, decisions on held records
+
     def on_home_loaded(self, message: HomeLoaded) -> None:
         for selector, text in zip(("#who", "#figures"), home_texts(message)):
             widget = self.query_one(selector, Static)
@@ -197,9 +200,7 @@ def county_wait_text(county: CountyWait | None, shown: int = 3) -> str:
         return ""
 
     def reason(h) -> str:
-        params = {k: i18n.t(f"record.{v}") if k in ("kind", "target") else v
-                  for k, v in h.params.items()}
-        return i18n.t(h.reason, **params) + (f" — {h.note}" if h.note else "")
+        return held_reason(h.reason, h.params) + (f" — {h.note}" if h.note else "")
 
     lines = []
     for held, title in ((county.waiting, "status.waiting"), (county.rejected, "status.rejected")):

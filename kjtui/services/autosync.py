@@ -82,6 +82,7 @@ class SyncStatus:
     running: bool = False  # a push is under way (set by the app while its worker runs)
     sent: int = 0  # changes the last push took to the hub
     received: int = 0  # records its answers wrote here
+    pushed: bool = False  # this look pushed (and succeeded)
 
 
 def _local(iso: str | None) -> datetime | None:
@@ -158,17 +159,18 @@ class AutoSync:
         if not state.station or not state.hub_url:
             return state
         now = self.clock()
+        pushed = False
         if self.due(state.pending, now=now, force=force):
-            self._push(state.hub_url, progress)
+            pushed = self._push(state.hub_url, progress)
             state = read_status()
         retry_at = None
         if self.error is not None:
             retry_at = datetime.now().replace(microsecond=0) + _seconds(self.not_before - now)
         return SyncStatus(state.station, state.hub_url, state.pending, state.last_success,
                           state.waiting, state.reasons, state.rejected, state.missing,
-                          self.error, retry_at, False, self.sent, self.received)
+                          self.error, retry_at, False, self.sent, self.received, pushed)
 
-    def _push(self, url: str, progress) -> None:
+    def _push(self, url: str, progress) -> bool:
         import peewee
 
         from sync import client
@@ -176,16 +178,17 @@ class AutoSync:
         try:
             pushed = client.push(url, retries=1, timeout=self.timeout, progress=progress)
         except Stopped:
-            return
+            return False
         except (KjtuiError, OSError, peewee.PeeweeException) as exc:
             self.failures += 1
             self.error = _failure(exc)
             self.not_before = self.clock() + self.backoff(self.failures)
-            return
+            return False
         self.failures, self.error = 0, None
         self.not_before, self.last_push = 0.0, self.clock()
         self.sent = sum(max(0, p.last - p.first + 1) for p in pushed)
         self.received = sum(p.reply.changes for p in pushed)
+        return True
 
 
 def _seconds(s: float) -> timedelta:

@@ -1,7 +1,7 @@
 """Where the laptop's sync stands, in a manager's words: what waits to go to the county, when the
-county last answered, what the county holds back and why, and why the last try failed. It only
-shows a `SyncStatus` the app's sync worker read (kjtui/services/autosync.py); it reads nothing
-itself."""
+county last answered, what it still lacks, and why the last try failed (what it holds back and
+why is Home's list beside it). It only shows a `SyncStatus` the app's sync worker read
+(kjtui/services/autosync.py); it reads nothing itself."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ class SyncChecked(Message):
     """The sync worker looked (and pushed, if it was due)."""
 
     status: SyncStatus
+
+
+class CountyNews(Message):
+    """A push brought records from the county: a screen that shows them reads again."""
 
 
 @dataclass
@@ -67,12 +71,8 @@ def sync_words(s: SyncStatus | None, progress: tuple[int, int] | None = None,
         first = i18n.t("sync.pending", n=s.pending, last=when(s.last_success, today or date.today()))
     else:
         first = i18n.t("sync.all_sent", last=when(s.last_success, today or date.today()))
+    # What the county holds and why is Home's own list (county_wait), read again on news.
     lines = [first]
-    if s.waiting:
-        why = i18n.t(s.reasons[0].key, **s.reasons[0].params) if s.reasons else ""
-        lines.append(i18n.t("sync.waiting", n=s.waiting, why=why))
-    if s.rejected:
-        lines.append(i18n.t("sync.rejected", n=s.rejected))
     if s.missing:
         ranges = i18n.t("scr.list_sep").join(f"{a}–{b}" for a, b in s.missing)
         lines.append(i18n.t("sync.missing", ranges=ranges))

@@ -33,6 +33,8 @@ NAV = (
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
     ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
+    ("desk_feedback", "kjtui.screens.desk.feedback", "FeedbackScreen", "alt+f",
+     "nav.desk_feedback"),
 )
 
 

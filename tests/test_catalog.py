@@ -50,6 +50,8 @@ FAMILIES = {
     "month.outcome.*": "commands/month.py",
     "month.warning.*": "commands/month.py",
     "nav.*": "app.py: the binding ids of the places (their keys are written out too)",
+    "office.feedback.none.*": "screens/desk/feedback.py: waiting, answered",
+    "office.feedback.title.*": "screens/desk/feedback.py: waiting, answered",
     "office.talk.*": "widgets/office_dialogs.py, screens/desk/talks.py: a talk's five fields",
     "office.why.*": "screens/desk/spot_checks.py: why spotcheck.priorities weighs a visit",
     "odo.*_title": "widgets/odometer_dialog.py: start, end",

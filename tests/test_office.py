@@ -85,3 +85,22 @@ def test_a_later_outcome_supersedes_an_earlier_one_both_kept_the_latest_counts(c
     word = county_word.for_manager(county.manager.id, date(2026, 5, 20))
     assert [(s.result, s.method) for s in word.spots] == [("confirmed", "inquiry")]
     assert word.month_counts == {"confirmed": 1}
+
+
+def test_feedback_answers_an_item_which_shows_fed_back_to_the_manager(county):
+    from kjtui.services import feedback_desk, information
+
+    q = feedback_desk.queue()
+    assert [r.line.id for r in q.rows] == [county.info[0].id] and q.waiting == 1
+    assert q.rows[0].manager_code == "KJ07"
+    sup = acting.supervisor_until_sign_in().id
+    with pytest.raises(Refused) as empty:
+        feedback_desk.answer(county.info[0].id, "  ", sup)
+    assert empty.value.key == "office.answer_empty"
+    feedback_desk.answer(county.info[0].id, "已联系厂家补货", sup, now=datetime(2026, 5, 13, 9))
+    assert feedback_desk.queue().rows == []
+    answered = feedback_desk.queue("answered")
+    assert [r.line.id for r in answered.rows] == [county.info[0].id, county.info[1].id]
+    line = next(i for i in information.items(county.manager.id) if i.id == county.info[0].id)
+    assert line.state == "fed_back" and not line.can_organize
+    assert [(f.text, f.supervisor) for f in line.feedback] == [("已联系厂家补货", "谭主任")]

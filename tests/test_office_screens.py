@@ -54,3 +54,35 @@ async def test_a_spot_checks_outcome_by_keys_then_a_later_one(app_for, county, s
     assert [(c.result, c.note, c.supervisor.code) for c in checks] == [
         ("confirmed", "all good", "S01"), ("discrepancy", "closed", "S01")]
     assert all(c.visit_id == row.visit_id and c.day == date(2026, 5, 11) for c in checks)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_an_answer_to_information_by_keys_and_mouse(app_for, county, size):
+    from kjtui.models import InfoFeedback
+
+    app = app_for(county.manager._meta.database, "en")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("alt+f")
+        screen = await on_screen(pilot, "FeedbackScreen")
+        await until(pilot, lambda: "Feedback · 1 waiting" in text(app) and screen.shown)
+        assert "客户想要芙蓉王硬盒" in text(app)
+        await pilot.press("a")
+        await on_screen(pilot, "TextDialog")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "The answer is empty." in text(app))
+        await pilot.press(*"restocked", "enter")
+        await until(pilot, lambda: "Answered KJ07: 客户想要芙蓉王硬盒" in text(app)
+                    and app.screen is screen)
+        await until(pilot, lambda: "No information waits for an answer." in text(app))
+        await pilot.press("s")
+        await until(pilot, lambda: "2 answered in 90 days · 0 waiting" in text(app))
+        # the mouse: a click takes the second row, a second click opens its answer
+        await pilot.click("#office-table", offset=(2, 2))
+        await until(pilot, lambda: "已转专卖稽查" in text(app), "the second row's detail")
+        await pilot.click("#office-table", offset=(2, 2))
+        await on_screen(pilot, "TextDialog")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    answers = [(f.item_id, f.text, f.supervisor.code) for f in InfoFeedback.select()
+               .where(InfoFeedback.item == county.info[0].id)]
+    assert answers == [(county.info[0].id, "restocked", "S01")]

@@ -13,7 +13,7 @@ from pilot_wait import until
 from screen_cells import text
 
 from kjtui.models import Manager, SpotCheck
-from kjtui.services import acting, county_word, spot_desk
+from kjtui.services import acting, county_word, feedback_desk, information, spot_desk
 
 MONDAY = county_.MONDAY
 TODAY = date(2026, 12, 2)
@@ -24,6 +24,7 @@ def template(tmp_path_factory):
     c = county_.build(tmp_path_factory.mktemp("county"), codes=("KJ01",))
     c.at("KJ01")
     sync_sample.record_week("KJ01", MONDAY, per_day=3)
+    information.collect(manager_id("KJ01"), "competitor", "邻县烟草在集市低价促销", MONDAY)
     c.push("KJ01")
     county_.close()
     return c
@@ -64,3 +65,24 @@ async def test_a_spot_checks_outcome_reaches_the_station_and_its_home(county, ap
         shown = text(app)
         assert f"{first.day:%m-%d} {first.shop}, on-site check: confirmed — 手册页码相符" in shown
         assert "unreachable" not in shown  # superseded
+
+
+async def test_an_answer_reaches_the_managers_information_screen_fed_back(county, app_for,
+                                                                          monkeypatch):
+    monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
+    county.at("hub")
+    row = feedback_desk.queue().rows[0]
+    assert row.manager_code == "KJ01" and row.line.state == "collected"
+    feedback_desk.answer(row.line.id, "已报市场部核实", acting.supervisor_until_sign_in().id,
+                         now=datetime(2026, 11, 30, 11))
+    county.push("KJ01")
+
+    county.at("KJ01")
+    line = information.items(manager_id("KJ01"))[0]
+    assert (line.state, [f.text for f in line.feedback]) == ("fed_back", ["已报市场部核实"])
+    app = app_for(county.stations["KJ01"], "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: "County feedback (刘主任 11-30): 已报市场部核实" in text(app),
+                    "the county's answer under the item")
+        assert "fed back 1" in text(app) and "collected 0" in text(app)

@@ -4,6 +4,7 @@ station's Home shows of them."""
 
 MESSAGES = {
     "nav.desk_spot": ("抽检", "Spot checks"),
+    "nav.desk_feedback": ("信息反馈", "Feedback"),
     "office.no_supervisor": ("没有可署名的主任：请先在县局建立主任（督导）。", "No supervisor to sign with: the county has none on record."),
     "office.nothing_selected": ("请先选中一行。", "Select a line first."),
     "office.note": ("说明", "Note"),
@@ -48,4 +49,21 @@ MESSAGES = {
     "office.talk.shortcomings": ("不足", "Lacks"),
     "office.talk.causes": ("原因", "Causes"),
     "office.talk.advice": ("整改", "Advice"),
+    # feedback on information
+    "office.more": ("（另有 {n} 条未列出）", "({n} more not listed)"),
+    "office.key.answer": ("反馈", "Answer"),
+    "office.key.switch_list": ("待反馈/已反馈", "Waiting/answered"),
+    "office.col.collected": ("日期", "date"),
+    "office.col.category": ("类别", "category"),
+    "office.col.state": ("状态", "state"),
+    "office.col.content": ("内容", "content"),
+    "office.answer_empty": ("反馈内容不能为空。", "The answer is empty."),
+    "office.feedback.title.waiting": ("信息反馈 · 待反馈 {n} 条 · {who}", "Feedback · {n} waiting · {who}"),
+    "office.feedback.title.answered": ("信息反馈 · 近 90 天已反馈 {n} 条 · 待反馈 {waiting} 条 · {who}", "Feedback · {n} answered in 90 days · {waiting} waiting · {who}"),
+    "office.feedback.none.waiting": ("没有待反馈的信息。", "No information waits for an answer."),
+    "office.feedback.none.answered": ("近 90 天没有已反馈的信息。", "Nothing answered in the last 90 days."),
+    "office.feedback.item": ("{code} {name} · {date} · {category} · {customer}", "{code} {name} · {date} · {category} · {customer}"),
+    "office.feedback.dialog": ("反馈 {code} {name} 的信息", "Answer {code} {name}"),
+    "office.feedback.answer": ("反馈", "Answer"),
+    "office.feedback.answered": ("已反馈 {code}：{what}", "Answered {code}: {what}"),
 }

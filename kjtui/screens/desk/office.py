@@ -48,13 +48,16 @@ class OfficeScreen(KjtuiScreen):
         yield Header()
         yield Static("", id="office-title", classes="title")
         table = Table(id="office-table", cursor_type="row")
-        for key, width, narrowest in self.COLUMNS:
+        for key, width, narrowest in self.columns():
             table.add_column(i18n.t(key), width=width, min_width=narrowest)
         yield table
         yield Notice("", id="office-msg")
         with VerticalScroll(id="office-body"):
             yield Static("", id="office-detail")
         yield Footer(compact=True)
+
+    def columns(self) -> Sequence[tuple[str, int, int]]:
+        return self.COLUMNS
 
     def on_mount(self) -> None:
         self.load()

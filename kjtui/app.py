@@ -20,7 +20,7 @@ from kjtui.widgets.sync_panel import CountyNews, SyncChecked, SyncPanel, SyncPro
 
 # The notebook's places: (mode, module, class, key, catalog label). Each screen is imported
 # only when first shown, so start-up draws the home screen without loading the others. Their keys
-# (F2–F7, F10, F11, F12) are bound app-wide, from here and nowhere else.
+# (F2–F7, F10, F11, ctrl+d) are bound app-wide, from here and nowhere else; F12 syncs now.
 NAV = (
     ("home", "kjtui.screens.home", "HomeScreen", "f2", "nav.home"),
     ("today", "kjtui.screens.today", "TodayScreen", "f3", "nav.today"),
@@ -31,6 +31,8 @@ NAV = (
     # the county office's desk (F8 and F9 turn the customers' pages)
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
+    ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "ctrl+d",
+     "nav.county_data"),
     # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
     ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
     ("desk_feedback", "kjtui.screens.desk.feedback", "FeedbackScreen", "alt+f",

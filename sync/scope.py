@@ -47,9 +47,9 @@ CHUNK = 500
 def condition(model, manager: Manager):
     """A where-clause for `model` selecting what this manager's station holds (None: all)."""
     code = manager.code
-    if model is CustomerPin:  # a customer's PIN, whichever laptop set it (moved customers)
-        return CustomerPin.customer.in_(
-            Customer.select(Customer.id).where(condition(Customer, manager)))
+    if model is CustomerPin:  # the PIN of a customer it serves, whichever laptop set it; not
+        # of one handed away (the old laptop keeps the customer its visits name, not his PIN)
+        return CustomerPin.customer.in_(Customer.select(Customer.id).where(served(manager)))
     if model in OWNED_BY_STATION:
         return model.owner == code
     if model in SHARED:
@@ -66,10 +66,7 @@ def condition(model, manager: Manager):
     if model is Route:
         return (Route.manager == manager.id) | Route.id.in_(handed)
     if model is Customer:
-        stops = RouteStop.select(RouteStop.customer).where(
-            RouteStop.route.in_(my_routes) & (RouteStop.deleted == False))
-        return ((Customer.manager == manager.id) | Customer.route.in_(my_routes)
-                | Customer.id.in_(stops) | Customer.id.in_(handed))
+        return served(manager) | Customer.id.in_(handed)
     if model is Handover:
         return (Handover.from_station == code) | (Handover.to_station == code)
     if model is HeldRecord:
@@ -90,6 +87,15 @@ def condition(model, manager: Manager):
     if "manager" in model._meta.fields:
         return model.manager == manager.id
     return pw.SQL("1 = 0")  # anything new stays at the hub until someone decides otherwise
+
+
+def served(manager: Manager):
+    """Where-clause: the customers this manager serves now (his own, on his routes)."""
+    my_routes = Route.select(Route.id).where(Route.manager == manager.id)
+    stops = RouteStop.select(RouteStop.customer).where(
+        RouteStop.route.in_(my_routes) & (RouteStop.deleted == False))
+    return ((Customer.manager == manager.id) | Customer.route.in_(my_routes)
+            | Customer.id.in_(stops))
 
 
 def snapshot(manager: Manager) -> dict[tuple[str, str], dict]:

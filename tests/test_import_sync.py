@@ -105,8 +105,9 @@ def test_a_customer_reassigned_by_import_leaves_the_old_managers_route(county):
     assert stops == []
 
 
-def visit_at_station(folder: Path, code: str, licence: str) -> str:
-    """A visit of the customer on the laptop, acknowledged with a new PIN, sent to the hub."""
+def visit_at_station(folder: Path, code: str, licence: str, **ack) -> str:
+    """A visit of the customer on the laptop, acknowledged (with a new PIN unless `ack` says
+    otherwise), sent to the hub."""
     from datetime import date, datetime
 
     from kjtui.services import acknowledgement, visit_checks, visits
@@ -117,7 +118,7 @@ def visit_at_station(folder: Path, code: str, licence: str) -> str:
     day = date.today()
     v = visits.record_visit(me.id, day, c.id, arrived_at=datetime.combine(day, datetime.min.time()),
                             confirmed=visit_checks.VISIT_QUESTIONS)
-    acknowledgement.acknowledge(v.id, pin="246813", new_pin="246813")
+    acknowledgement.acknowledge(v.id, **(ack or dict(pin="246813", new_pin="246813")))
     out = folder / "up"
     out.mkdir(exist_ok=True)
     for p in exporter.export(str(out)):
@@ -143,7 +144,9 @@ def test_a_customer_reassigned_by_import_takes_its_pin_out_of_the_old_scope(coun
     def held(model, manager, where):
         return model.select().where(where & scope.condition(model, manager)).exists()
 
-    assert not held(Customer, kj01, Customer.id == c.id)
+    # the old laptop keeps hearing of the customer its visits name (handed over), not his PIN
+    assert not held(Customer, kj01, Customer.id.in_(
+        Customer.select(Customer.id).where(scope.served(kj01))) & (Customer.id == c.id))
     assert not held(CustomerPin, kj01, CustomerPin.customer == c.id)
     assert held(Customer, kj02, Customer.id == c.id)
     assert held(CustomerPin, kj02, CustomerPin.customer == c.id)
@@ -151,6 +154,32 @@ def test_a_customer_reassigned_by_import_takes_its_pin_out_of_the_old_scope(coun
     deliver(county)
     sup.use(county / "KJ01.db")
     assert Visit.get_by_id(visit).customer.manager_id == kj02.id
+    sup.close()
+
+
+def test_the_pin_follows_a_customer_reassigned_by_import(county):
+    """As with `kjtui hub reassign`: the new laptop receives the customer's PIN and the county
+    accepts the customer's acknowledgement there; what the old laptop wrote before it heard (a
+    visit signed on paper) is accepted too, not held."""
+    from kjtui.models import Acknowledgement, AckVerdict, Handover, HeldRecord
+    from kjtui.services import pin_state
+
+    visit_at_station(county, "KJ01", MOVED)
+    import_at_hub(county, "customers", [moved_customer_row()])
+    late = visit_at_station(county, "KJ01", MOVED, method="paper", handbook_page="7")
+    sup.use(county / "hub.db")
+    (h,) = Handover.select()
+    assert (h.kind, h.from_station, h.to_station) == ("customer", "KJ01", "KJ02")
+    assert not HeldRecord.select().exists()
+    assert Acknowledgement.get(Acknowledgement.visit == late).method == "paper"
+    deliver(county)
+    sup.use(county / "KJ02.db")
+    c = Customer.get(Customer.licence_no == MOVED)
+    assert pin_state.current_pin(c.id).owner == "KJ02"
+    mine = visit_at_station(county, "KJ02", MOVED, pin="246813")
+    sup.use(county / "hub.db")
+    ack = Acknowledgement.get(Acknowledgement.visit == mine)
+    assert AckVerdict.get_by_id(ack.id).passed
     sup.close()
 
 

@@ -155,7 +155,8 @@ async def test_a_close_on_the_hub_reaches_the_station_with_the_county_table(app_
 
 
 async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again(app_for, tmp_path):
-    """Every close and reopen travels to every station: its Home marks a reopened month."""
+    """Every close and reopen travels to every station (the month's star with it): its Home
+    marks a reopened month."""
     from kjtui.services import session, settings, trends
     from sync import exporter, importer
 
@@ -175,6 +176,9 @@ async def test_a_reopened_month_is_provisional_on_the_station_until_closed_again
     month_close.close_month(NOV, now=AFTER)
     assert deliver() == [(1, False)]
     assert [c.state for c in MonthClose.select()] == ["closed"]
+    from kjtui.models import Award
+
+    assert [(a.kind, a.manager.code) for a in Award.select()] == [("monthly_star", "KJ01")]
     sup.use(pair.hub)
     month_close.reopen_month(NOV, reason="核对销量", by="王管理员")
     assert deliver() == [(1, True)]
@@ -356,3 +360,22 @@ def test_the_close_and_a_reclose_on_a_postgresql_hub(pg_url):
         assert [r.state for r in month_close.history(NOV)] == ["superseded", "closed"]
     finally:
         close()
+
+
+def test_the_close_gives_each_director_his_list_of_talks(db):
+    """The warned and the named go to the director; the rest are dealt from the bottom to
+    whoever has the fewest, so each list starts with its lowest ranked."""
+    from kjtui.models import Supervisor
+
+    team = _team(("KJ01", "KJ02", "KJ03", "KJ04", "KJ05", "KJ06"))
+    for code, q in zip(team, (90, 80, 70, 60, 50, 40)):
+        SalesTarget.create(manager=team[code], month=NOV, quantity=100)
+        SalesActual.create(manager=team[code], month=NOV, quantity=q)
+    Supervisor.create(code="S2", name="副主任甲", title="deputy")
+    Supervisor.create(code="S1", name="主任", title="director")
+    Supervisor.create(code="S3", name="副主任乙", title="deputy")
+    result = month_close.close_month(NOV, now=AFTER)
+    # KJ05 and KJ06 in the bottom two: warned, the director's
+    got = {t.supervisor: t.managers for t in result.talks}
+    assert got == {"S1": ["KJ06", "KJ05"], "S2": ["KJ04", "KJ02"], "S3": ["KJ03", "KJ01"]}
+    assert [t.supervisor for t in result.talks] == ["S1", "S2", "S3"]

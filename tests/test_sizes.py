@@ -94,9 +94,12 @@ READ = {
     "CustomersScreen": lambda s: s.result is not None,
     "InformationScreen": lambda s: s.today is not None,
     "WeekScreen": lambda s: s.view is not None,
+    "MonthScreen": lambda s: s.view is not None,
+    "CountyDataScreen": lambda s: True,
 }
 PLACES = {"f3": "TodayScreen", "f4": "PlanScreen", "f5": "CustomersScreen",
-          "f6": "InformationScreen", "f7": "WeekScreen"}
+          "f6": "InformationScreen", "f7": "WeekScreen", "f10": "MonthScreen",
+          "ctrl+d": "CountyDataScreen"}
 
 
 async def go(app, pilot, key: str, size: tuple[int, int]):
@@ -201,3 +204,40 @@ async def test_a_screen_resized_while_away_fits_when_shown_again(app_for, db, co
             await until(pilot, lambda w=widget: 0 < w.region.right <= 60, f"{table} laid out")
             assert widget.max_scroll_x == 0, key
             await footer_laid_out(app, pilot)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_desks_screens_at_every_size(app_for, db, county, size, lang, tmp_path):
+    """The month (its table whole, its bars inside the screen) and the county data in (the path
+    box, a sheet's errors with their row and column whole)."""
+    from tests.test_county_import import BAD, xlsx
+
+    xlsx(tmp_path / "c.xlsx", "customers", BAD)
+    width, height = size
+    app = app_for(db, lang)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: i18n.t("home.signed_in") in text(app), "home")
+        month = await go(app, pilot, "f10", size)
+        table = month.query_one("#desk-table")
+        assert table.max_scroll_x == 0 and table.row_count == 2
+        assert "KJ07" in text(app) and "KJ08" in text(app)
+        chart = month.query_one("#desk-chart")
+        await until(pilot, lambda: chart.region.width, "the bars laid out")
+        assert chart.region.right <= width
+        bars = [line for line in chart.render().plain.split("\n") if line.startswith("KJ0")]
+        assert len(bars) == 2  # one bar a manager, each on one line of the chart
+        assert all(cell_len(line.rstrip()) <= chart.content_region.width for line in bars)
+        await footer_laid_out(app, pilot)
+
+        data = await go(app, pilot, "ctrl+d", size)
+        box = data.query_one("#data-path", Input)
+        assert fully_shown(app, box)
+        box.value = str(tmp_path / "c.xlsx")
+        await pilot.press("enter")
+        await until(pilot, lambda: data.preview is not None, "the sheet checked")
+        issues = data.query_one("#data-issues")
+        assert issues.max_scroll_x == 0 and issues.region.height >= 3
+        first = issues.get_row_at(0)
+        assert first[0] == "2" and first[1] in text(app)
+        await footer_laid_out(app, pilot)

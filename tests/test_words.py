@@ -40,6 +40,8 @@ from tests.screen_cells import TODAY, long_route, text
 KEY_NAMES = {"ctrl", "shift", "alt", "super", "esc", "tab", "enter", "space", "backspace",
              "delete", "del", "insert", "home", "end", "pgup", "pgdn", "up", "down", "left",
              "right", "km", "kjtui",
+             "Esc",  # the key's name as the keyboard has it, in the question before a write
+             "xlsx", "csv", "KB", "MB",  # sheets' file types and sizes, as folders show them
              "wfsd"}  # the pinyin-initials example in the search box's hint
 ENGLISH = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 
@@ -202,5 +204,74 @@ async def test_no_english_word_anywhere_in_chinese(app_for, db, county):
 
         await look("week", "f7", ready=up("WeekScreen", view))
         await with_keys_panel("week")
+
+    assert leaks == {}
+
+
+async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_path,
+                                                       monkeypatch):
+    """The county office's month (its table, bars, a manager's months, the reopening and the
+    decision) and its county data in (a folder's sheets, a sheet's errors, the question before
+    retiring), with F1 on each, in Chinese."""
+    from datetime import date, datetime
+
+    from kjtui.models import Manager, MonthlyScore
+    from tests.test_county_import import BAD, xlsx
+
+    for month in (date(2026, 3, 1), date(2026, 4, 1)):  # both in the bottom two twice: named
+        for rank, code in enumerate(("KJ07", "KJ08"), start=1):
+            MonthlyScore.create(manager=Manager.get(Manager.code == code), month=month, sales=0,
+                                success=0, maintenance=0, review=0, checkin=0, spot_check=0,
+                                training=0, total=90 - rank, rank=rank,
+                                computed_at=datetime(2026, 5, 2))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "表格").mkdir()
+    xlsx(tmp_path / "表格" / "客户.xlsx", "customers", BAD)
+    app = app_for(db)
+    leaks: dict[str, set[str]] = {}
+
+    def panel(shown: bool):
+        return lambda: bool(app.screen.query("HelpPanel")) is shown
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
+            if words := english_words(app):
+                leaks[where] = words
+
+        async def with_keys_panel(where: str) -> None:
+            await look(where)
+            await look(where + " F1", "f1", ready=panel(True))
+            await look(where + " F1 closed", "f1", ready=panel(False))
+
+        await look("month", "f10")
+        await until(pilot, lambda: "KJ07" in text(app) and "2026-04" in text(app))
+        await with_keys_panel("month")
+        await look("month sorted", "s")
+        await look("reopen", "r")
+        assert app.screen.query("#reason-dialog")
+        await with_keys_panel("reopen")
+        await look("reopen closed", "escape")
+        await look("decide", "d")
+        assert app.screen.query("#decide-dialog"), "KJ07 is named by the rule"
+        await with_keys_panel("decide")
+        await look("decide closed", "escape")
+        await look("month closed", "c")
+
+        await look("county data", "ctrl+d")
+        await with_keys_panel("county data")
+        app.screen.query_one("#data-path").value = "表格"
+        await look("county data folder", "enter")
+        await until(pilot, lambda: "客户.xlsx" in text(app))
+        await look("county data sheet", "enter")
+        await until(pilot, lambda: app.screen.preview, "the sheet checked")
+        assert app.screen.query_one("#data-issues").row_count == 11
+        await with_keys_panel("county data errors")
+        await look("county data refused", "ctrl+s")
+        await look("county data retire", "ctrl+g", "ctrl+b")
+        assert app.screen.query("#confirm-dialog"), "the question before retiring"
+        await look("county data retire answered", "n")
 
     assert leaks == {}

@@ -70,3 +70,7 @@ MESSAGES.update({
     "home.warning.consecutive_bottom_two": ("预警：本月倒数两名（{months}），下月再居倒数两名将末位淘汰", "warning: bottom two ({months}); again next month means elimination"),
     "home.warning.thrice_bottom_three": ("预警：十二个月内两次倒数三名（{months}），再一次将末位淘汰", "warning: bottom three twice in twelve months ({months}); once more means elimination"),
 })
+
+MESSAGES.update({
+    "month.talks": ("谈话名单 {code} {name}：{managers}", "talks for {code} {name}: {managers}"),
+})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from kjtui import i18n
+from kjtui import display, i18n
 from kjtui.cli import add_common
 from kjtui.commands.template import KINDS
 
@@ -22,21 +22,6 @@ def register(sub) -> None:
     p.add_argument("--good-rows", action="store_true", help=i18n.t("cli.opt.good_rows"))
     p.add_argument("--retire-missing", action="store_true", help=i18n.t("cli.opt.retire_missing"))
     p.set_defaults(func=run)
-
-
-def issue_line(issue) -> str:
-    """One problem as a sentence: row, column (its header in the reader's language), the cell
-    as typed, and why."""
-    params = dict(issue.params)
-    if "codes" in params:  # the values a choice may take, in the reader's language
-        params["choices"] = " / ".join(i18n.choice(params["field"], c) for c in params["codes"])
-    message = i18n.t(issue.key, **params)
-    if issue.key == "import.bad_choice":
-        message = f"{message}: {params['choices']}" if i18n.language() == "en" else \
-            f"{message}：{params['choices']}"
-    column = i18n.t(f"sheet.col.{issue.column}") if issue.column else "—"
-    key = "import.issue" if issue.value else "import.issue_empty"
-    return i18n.t(key, row=issue.row, column=column, value=issue.value, message=message)
 
 
 def run(args) -> int:
@@ -64,7 +49,7 @@ def run(args) -> int:
         if plan.ignored_columns:
             print(i18n.t("import.ignored", columns="、".join(plan.ignored_columns)))
         for issue in plan.issues:
-            print(issue_line(issue))
+            print(display.issue_line(issue))
         header_bad = any(i.row == 1 for i in plan.issues)
         if plan.issues and (not args.good_rows or header_bad):
             print(i18n.t("import.nothing_written", rows=len(plan.bad_rows), n=len(plan.issues)),

@@ -104,6 +104,10 @@ def run_close(args) -> int:
     for r in result.recognitions:
         print(i18n.t(f"month.award.{r.kind}", period=r.period, code=r.code, name=r.name,
                      note=r.note))
+    for t in result.talks:
+        if t.managers:
+            print(i18n.t("month.talks", code=t.supervisor, name=t.name,
+                         managers=i18n.t("scr.list_sep").join(t.managers)))
     return 0
 
 

@@ -14,14 +14,20 @@ creates no duplicates and changes nothing when nothing changed. Only the columns
 changed: a column left out keeps what the county holds, a blank cell in a column that is there
 clears it (or gives its default). Customers missing from a customers sheet are listed, and
 retired only when asked (`retire_missing`).
+
+A customer or a route the sheet gives to another manager changes hands as `kjtui hub reassign`
+does it (sync/handover.py): a Handover record goes to both stations, so the new one receives the
+customer with its PIN (handed over to it) and the hub keeps accepting what the old one wrote
+before it heard.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from kjtui.exception import KjtuiError
-from kjtui.models import Customer, database, journal
+from kjtui.models import Customer, CustomerPin, Handover, Manager, Route, database, journal
 from kjtui.services import sheets
 from kjtui.services.import_columns import KINDS, Kind, header_index, normalise_header
 from kjtui.services.import_customers import CustomerRows
@@ -147,8 +153,39 @@ def apply(plan: Plan, *, good_rows: bool = False, retire_missing: bool = False,
                 _write(changes, progress, steps)
         else:
             _write(changes, progress, steps)
+        _hand_over(changes)
     return Result(plan.kind, {c.model._meta.table_name: c.count() for c in changes}, work.same,
                   len(plan.bad_rows), retired)
+
+
+def _hand_over(changes: list[Changes]) -> None:
+    """Customers and routes the import gave from one manager to another: a Handover each, and
+    the customers' PINs to the new manager's station."""
+    codes = dict(Manager.select(Manager.id, Manager.code).tuples())
+    kinds = {Customer: "customer", Route: "route"}
+    moved: list[dict] = []
+    customers: dict[str, str] = {}  # customer id -> the new station
+    for c in changes:
+        if c.model not in kinds:
+            continue
+        for rid, diff in c.changed.items():
+            old, new = c.current[rid].get("manager"), diff.get("manager")
+            if "manager" not in diff or old is None or new is None or old == new:
+                continue
+            moved.append(dict(kind=kinds[c.model], record_id=rid, from_station=codes[old],
+                              to_station=codes[new]))
+            if c.model is Customer:
+                customers[rid] = codes[new]
+    if not moved:
+        return
+    at = datetime.now().replace(microsecond=0)
+    journal.create_many(Handover, [dict(m, at=at) for m in moved])
+    ids = list(customers)
+    for i in range(0, len(ids), 500):
+        for pin in CustomerPin.select().where(CustomerPin.customer.in_(ids[i:i + 500])
+                                              & (CustomerPin.deleted == False)):
+            if pin.owner != customers[pin.customer_id]:
+                journal.hand_over(pin, customers[pin.customer_id])
 
 
 def _write(changes: list[Changes], progress: Progress, steps: int) -> None:

@@ -30,6 +30,7 @@ from kjtui.services import elimination, recognition, scoring
 from kjtui.services import rules as rules_file
 from kjtui.services.periods import month_end, month_start
 from kjtui.services.rules import Rules
+from kjtui.services.talks import TalkList, talk_lists
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class CloseResult:
     warnings: list[elimination.Warning] = field(default_factory=list)
     candidates: list[elimination.Candidate] = field(default_factory=list)
     recognitions: list[recognition.Recognition] = field(default_factory=list)
+    talks: list[TalkList] = field(default_factory=list)  # each director's managers
 
 
 def _hub_only() -> None:
@@ -127,7 +129,7 @@ def close_month(month: date, *, by: str = "", rules: Rules | None = None,
         return CloseResult(first, last.run, "unchanged", scores, [], names, rules.digest,
                            elimination.warnings(first, rules),
                            elimination.elimination_candidates(first, rules),
-                           recognition.choose(first))
+                           recognition.choose(first), talk_lists(first, rules))
     run = (last.run + 1) if last is not None else 1
     with database.atomic():
         journal.create_many(MonthlyScore, created)
@@ -141,7 +143,8 @@ def close_month(month: date, *, by: str = "", rules: Rules | None = None,
     outcome = "closed" if run == 1 else "reclosed"
     return CloseResult(first, run, outcome, scores, changes, names, rules.digest,
                        elimination.warnings(first, rules),
-                       elimination.elimination_candidates(first, rules), recognised)
+                       elimination.elimination_candidates(first, rules), recognised,
+                       talk_lists(first, rules))
 
 
 def reopen_month(month: date, *, reason: str, by: str = "") -> MonthClose:

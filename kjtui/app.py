@@ -37,6 +37,8 @@ NAV = (
     ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
     ("desk_feedback", "kjtui.screens.desk.feedback", "FeedbackScreen", "alt+f",
      "nav.desk_feedback"),
+    ("desk_proposals", "kjtui.screens.desk.proposals", "ProposalsScreen", "alt+p",
+     "nav.desk_proposals"),
 )
 
 

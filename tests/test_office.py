@@ -104,3 +104,32 @@ def test_feedback_answers_an_item_which_shows_fed_back_to_the_manager(county):
     line = next(i for i in information.items(county.manager.id) if i.id == county.info[0].id)
     assert line.state == "fed_back" and not line.can_organize
     assert [(f.text, f.supervisor) for f in line.feedback] == [("已联系厂家补货", "谭主任")]
+
+
+def test_a_proposal_decided_on_the_desk_as_by_hub_resolve(county):
+    from kjtui.models import Customer, ProposalDecision
+    from kjtui.services import customers, proposal_desk
+    from sync import conflicts
+
+    shop = county.customers["431322100003"]
+    phone = customers.propose(shop.id, county.manager.id, "phone", "13900001111")
+    grade = customers.propose(shop.id, county.manager.id, "grade", "A")
+    rows = proposal_desk.pending()
+    assert [(r.field, r.old, r.new, r.station, r.stale) for r in rows] == [
+        ("phone", "13807459876", "13900001111", "KJ07", False), ("grade", "C", "A", "KJ07", False)]
+    sup = acting.supervisor_until_sign_in().id
+    with pytest.raises(Refused) as why:
+        proposal_desk.decide(grade.id, False, "", sup)
+    assert why.value.key == "office.say_why_rejected"
+    assert proposal_desk.decide(phone.id, True, "", sup, now=datetime(2026, 5, 13, 9)) is True
+    assert Customer.get_by_id(shop.id).phone == "13900001111"
+    d = ProposalDecision.get(ProposalDecision.proposal == phone.id)
+    assert (d.accepted, d.decided_by.code, d.decided_at) == (True, "S01", datetime(2026, 5, 13, 9))
+    with pytest.raises(Refused) as twice:
+        proposal_desk.decide(phone.id, False, "不对", sup)
+    assert twice.value.key == "proposal.decided"
+    # the command line's resolve takes the same road
+    conflicts.resolve(grade.id[:8], accept=False, note="档位按销量定", supervisor="S01")
+    assert proposal_desk.pending() == [] and Customer.get_by_id(shop.id).grade == "C"
+    assert {(p.field, p.decision, p.decision_note) for p in customers.proposals_for(shop.id)} == {
+        ("grade", "rejected", "档位按销量定"), ("phone", "accepted", "")}

@@ -86,3 +86,35 @@ async def test_an_answer_to_information_by_keys_and_mouse(app_for, county, size)
     answers = [(f.item_id, f.text, f.supervisor.code) for f in InfoFeedback.select()
                .where(InfoFeedback.item == county.info[0].id)]
     assert answers == [(county.info[0].id, "restocked", "S01")]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_proposals_decided_showing_old_and_new(app_for, county, size):
+    from kjtui.models import Customer, ProposalDecision
+    from kjtui.services import customers
+
+    shop = county.customers["431322100003"]
+    phone = customers.propose(shop.id, county.manager.id, "phone", "13900001111")
+    fmt = customers.propose(shop.id, county.manager.id, "retail_format", "convenience")
+    app = app_for(county.manager._meta.database, "en")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("alt+p")
+        screen = await on_screen(pilot, "ProposalsScreen")
+        await until(pilot, lambda: "Proposals · 2 waiting" in text(app) and screen.shown)
+        assert "13807459876 → 13900001111" in text(app)
+        await pilot.press("a")
+        await until(pilot, lambda: "Accepted: “红梅烟酒行” phone is now 13900001111." in text(app)
+                    and "Proposals · 1 waiting" in text(app))
+        assert "grocery → convenience" in text(app)
+        await pilot.press("r")
+        await on_screen(pilot, "TextDialog")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Rejected: say why." in text(app))
+        await pilot.press(*"still a grocery", "enter")
+        await until(pilot, lambda: "No proposal waits for the county." in text(app)
+                    and app.screen is screen)
+    assert Customer.get_by_id(shop.id).phone == "13900001111"
+    assert Customer.get_by_id(shop.id).retail_format == "grocery"
+    decisions = {d.proposal_id: (d.accepted, d.note, d.decided_by.code)
+                 for d in ProposalDecision.select()}
+    assert decisions == {phone.id: (True, "", "S01"), fmt.id: (False, "still a grocery", "S01")}

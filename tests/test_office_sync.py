@@ -13,7 +13,15 @@ from pilot_wait import until
 from screen_cells import text
 
 from kjtui.models import Manager, SpotCheck
-from kjtui.services import acting, county_word, feedback_desk, information, spot_desk
+from kjtui.services import (
+    acting,
+    county_word,
+    customers,
+    feedback_desk,
+    information,
+    proposal_desk,
+    spot_desk,
+)
 
 MONDAY = county_.MONDAY
 TODAY = date(2026, 12, 2)
@@ -25,6 +33,8 @@ def template(tmp_path_factory):
     c.at("KJ01")
     sync_sample.record_week("KJ01", MONDAY, per_day=3)
     information.collect(manager_id("KJ01"), "competitor", "邻县烟草在集市低价促销", MONDAY)
+    customers.propose(county_.customer(county_.licence(0, 0, 1)).id, manager_id("KJ01"),
+                      "phone", "0745-2860000")
     c.push("KJ01")
     county_.close()
     return c
@@ -86,3 +96,17 @@ async def test_an_answer_reaches_the_managers_information_screen_fed_back(county
         await until(pilot, lambda: "County feedback (刘主任 11-30): 已报市场部核实" in text(app),
                     "the county's answer under the item")
         assert "fed back 1" in text(app) and "collected 0" in text(app)
+
+
+def test_a_proposals_decision_comes_back_to_the_station(county):
+    county.at("hub")
+    (row,) = proposal_desk.pending()
+    assert (row.station, row.field, row.new) == ("KJ01", "phone", "0745-2860000")
+    proposal_desk.decide(row.id, True, "", acting.supervisor_until_sign_in().id)
+    county.push("KJ01")
+
+    county.at("KJ01")
+    shop = county_.customer(county_.licence(0, 0, 1))
+    assert shop.phone == "0745-2860000"
+    assert [(p.decision, p.new_value) for p in customers.proposals_for(shop.id)] == [
+        ("accepted", "0745-2860000")]

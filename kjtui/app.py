@@ -39,6 +39,7 @@ NAV = (
      "nav.desk_feedback"),
     ("desk_proposals", "kjtui.screens.desk.proposals", "ProposalsScreen", "alt+p",
      "nav.desk_proposals"),
+    ("desk_talks", "kjtui.screens.desk.talks", "TalksScreen", "alt+t", "nav.desk_talks"),
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 from county_small import MONDAY, build
 
 from kjtui.exception import Refused
-from kjtui.models import Acknowledgement, AckVerdict, SpotCheck
+from kjtui.models import Acknowledgement, AckVerdict, Manager, SpotCheck
 from kjtui.services import acting, county_word, score_figures, settings, spot_desk, spotcheck
 
 
@@ -133,3 +133,42 @@ def test_a_proposal_decided_on_the_desk_as_by_hub_resolve(county):
     assert proposal_desk.pending() == [] and Customer.get_by_id(shop.id).grade == "C"
     assert {(p.field, p.decision, p.decision_note) for p in customers.proposals_for(shop.id)} == {
         ("grade", "rejected", "档位按销量定"), ("phone", "accepted", "")}
+
+
+def test_talks_follow_the_closes_lists_and_show_the_last_advice(county):
+    from kjtui.models import MonthlyScore, Supervisor, Talk
+    from kjtui.services import talk_desk
+
+    april, march = date(2026, 4, 1), date(2026, 3, 1)
+    Supervisor.create(code="S02", name="李副主任", title="deputy")
+    extra = [Manager.create(code=c, name=c, gender="M", birth_date=date(1990, 1, 1),
+                            education="college", employment="regular") for c in ("KJ05", "KJ06")]
+    team = [county.manager, *extra, county.other]
+    for rank, m in enumerate(team, start=1):
+        MonthlyScore.create(manager=m, month=april, sales=0, success=0, maintenance=0, review=0,
+                            checkin=0, spot_check=0, training=0, total=90 - rank, rank=rank,
+                            computed_at=datetime(2026, 5, 2))
+    sup = acting.supervisor_until_sign_in().id
+    with pytest.raises(Refused) as no:
+        talk_desk.hold(county.manager.id, march, {"advice": "多跑"}, sup)
+    assert no.value.key == "office.talk_no_results"
+    Talk.create(manager=county.manager, supervisor=county.supervisor, month=march,
+                held_on=date(2026, 4, 8), advice="首末签到要按时电话报告")
+    v = talk_desk.month_talks(april)
+    # the bottom two are warned: the director's; the others dealt from the bottom
+    assert [(r.code, r.director, r.talk) for r in v.rows] == [
+        ("KJ08", "S01", None), ("KJ06", "S01", None), ("KJ05", "S02", None), ("KJ07", "S02", None)]
+    assert v.rows[3].last.advice == "首末签到要按时电话报告" and v.rows[0].last is None
+    assert [r.code for r in talk_desk.month_talks(april, "S02").rows] == [
+        "KJ05", "KJ07", "KJ08", "KJ06"]
+    with pytest.raises(Refused) as why:
+        talk_desk.hold(county.manager.id, april, {"gains": "销量完成好"}, sup)
+    assert why.value.key == "office.talk_needs_advice"
+    talk_desk.hold(county.manager.id, april, {"gains": "销量完成好", "advice": "补齐客户手册"}, sup,
+                   held_on=date(2026, 5, 9))
+    talk_desk.hold(county.manager.id, april, {"gains": "销量完成好", "advice": "补齐手册页码"}, sup,
+                   held_on=date(2026, 5, 10))
+    row = next(r for r in talk_desk.month_talks(april).rows if r.code == "KJ07")
+    assert (row.talk.advice, row.talk.supervisor, row.earlier) == ("补齐手册页码", "谭主任", 1)
+    word = county_word.for_manager(county.manager.id, date(2026, 5, 13))
+    assert (word.talk.month, word.talk.advice) == (april, "补齐手册页码")

@@ -118,3 +118,43 @@ async def test_proposals_decided_showing_old_and_new(app_for, county, size):
     decisions = {d.proposal_id: (d.accepted, d.note, d.decided_by.code)
                  for d in ProposalDecision.select()}
     assert decisions == {phone.id: (True, "", "S01"), fmt.id: (False, "still a grocery", "S01")}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_talk_after_the_months_results_with_the_last_advice_beside_it(app_for, county,
+                                                                              size):
+    from datetime import datetime
+
+    from kjtui.models import MonthlyScore, Talk
+
+    april = date(2026, 4, 1)
+    for rank, m in enumerate((county.manager, county.other), start=1):
+        MonthlyScore.create(manager=m, month=april, sales=0, success=0, maintenance=0, review=0,
+                            checkin=0, spot_check=0, training=0, total=90 - rank, rank=rank,
+                            computed_at=datetime(2026, 5, 2))
+    Talk.create(manager=county.manager, supervisor=county.supervisor, month=date(2026, 3, 1),
+                held_on=date(2026, 4, 8), advice="按时报首末签到")
+    app = app_for(county.manager._meta.database, "en")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("alt+t")
+        screen = await on_screen(pilot, "TalksScreen")
+        await until(pilot, lambda: "Talks on 2026-04 · 0/2 held" in text(app) and screen.shown)
+        await pilot.press("down")
+        await until(pilot, lambda: "Last advice (2026-03, 谭主任): 按时报首末签到" in text(app))
+        await pilot.press("t")
+        dialog = await on_screen(pilot, "TalkDialog")
+        assert "Last advice (2026-03, 谭主任): 按时报首末签到" in text(app)
+        await pilot.press(*"sales up", "enter", "enter", *"late check-ins", "enter",
+                          *"long route", "enter")
+        await until(pilot, lambda: dialog.focused is dialog.query_one("#talk-advice"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "A talk gives advice" in text(app))
+        await pilot.press(*"phone both check-ins", "enter")
+        await until(pilot, lambda: "Talk recorded: KJ07 周丽娜 (2026-04)." in text(app)
+                    and "1/2 held" in text(app))
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: "The month is not closed yet" in text(app))
+    t = Talk.get(Talk.month == april)
+    assert (t.manager_id, t.supervisor.code, t.held_on) == (county.manager.id, "S01", TODAY)
+    assert (t.gains, t.suggestions, t.shortcomings, t.causes, t.advice) == (
+        "sales up", "", "late check-ins", "long route", "phone both check-ins")

@@ -12,7 +12,7 @@ import sync_stations as county_
 from pilot_wait import until
 from screen_cells import text
 
-from kjtui.models import Manager, SpotCheck
+from kjtui.models import Manager, MonthlyScore, SpotCheck
 from kjtui.services import (
     acting,
     county_word,
@@ -21,6 +21,7 @@ from kjtui.services import (
     information,
     proposal_desk,
     spot_desk,
+    talk_desk,
 )
 
 MONDAY = county_.MONDAY
@@ -49,8 +50,8 @@ def manager_id(code: str) -> str:
     return Manager.get(Manager.code == code).id
 
 
-async def test_a_spot_checks_outcome_reaches_the_station_and_its_home(county, app_for,
-                                                                      monkeypatch):
+async def test_a_spot_check_and_a_talks_advice_reach_the_station_and_its_home(county, app_for,
+                                                                              monkeypatch):
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
     county.at("hub")
     week = spot_desk.week(MONDAY)
@@ -62,6 +63,12 @@ async def test_a_spot_checks_outcome_reaches_the_station_and_its_home(county, ap
                      now=datetime(2026, 11, 30, 9))
     spot_desk.record(first.visit_id, "onsite", "confirmed", "手册页码相符", sup,
                      now=datetime(2026, 11, 30, 15))
+    nov = date(2026, 11, 1)  # November's results, closed: a talk, its advice
+    MonthlyScore.create(manager=manager_id("KJ01"), month=nov, sales=0, success=0,
+                        maintenance=0, review=0, checkin=0, spot_check=0, training=0, total=80,
+                        rank=1, computed_at=datetime(2026, 12, 1, 9))
+    talk_desk.hold(manager_id("KJ01"), nov, {"gains": "拜访全覆盖", "advice": "纸质签名改用密码"},
+                   sup, held_on=TODAY)
     county.push("KJ01")
 
     county.at("KJ01")
@@ -69,12 +76,15 @@ async def test_a_spot_checks_outcome_reaches_the_station_and_its_home(county, ap
     word = county_word.for_manager(manager_id("KJ01"), TODAY)
     assert [(s.result, s.note) for s in word.spots] == [("confirmed", "手册页码相符")]
     assert word.month_counts == {}  # a November visit: nothing this month (December) yet
+    assert (word.talk.month, word.talk.supervisor, word.talk.advice) == (
+        date(2026, 11, 1), "刘主任", "纸质签名改用密码")
     app = app_for(county.stations["KJ01"], "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "The county's spot checks" in text(app), "the county's word")
         shown = text(app)
         assert f"{first.day:%m-%d} {first.shop}, on-site check: confirmed — 手册页码相符" in shown
         assert "unreachable" not in shown  # superseded
+        assert "Advice from the 2026-11 talk (刘主任): 纸质签名改用密码" in shown
 
 
 async def test_an_answer_reaches_the_managers_information_screen_fed_back(county, app_for,

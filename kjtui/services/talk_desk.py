@@ -110,7 +110,7 @@ def hold(manager_id: str, month: date, values: dict[str, str], supervisor_id: st
     values = {f: " ".join((values.get(f) or "").split()) for f in FIELDS}
     if not values["advice"]:
         raise Refused("office.talk_needs_advice")
-    for f, text in values.items():
+    for text in values.values():
         if len(text) > MAX_TEXT:
             raise Refused("office.note_too_long", n=len(text), max=MAX_TEXT)
     sup = acting.supervisor(supervisor_id)

@@ -62,6 +62,7 @@ async def test_every_error_on_its_row_and_column_nothing_written_then_the_good_r
     async with app.run_test(size=(80, 24)) as pilot:
         await pick(app, pilot, folder, "bad.xlsx")
         await until(pilot, lambda: "5 rows have errors (11 in all), nothing written" in said(app))
+        assert app.screen.query_one("#data-progress").percentage == 1  # read and checked
         issues = app.screen.query_one("#data-issues")
         rows = [[str(c) for c in issues.get_row_at(i)] for i in range(issues.row_count)]
         assert ["4", "Manager code", "KJ99", "no manager with this code"] in rows

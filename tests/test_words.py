@@ -209,7 +209,7 @@ async def test_no_english_word_anywhere_in_chinese(app_for, db, county):
 
 
 async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_path,
-                                                       monkeypatch):
+                                                     monkeypatch):
     """The county office's month (its table, bars, a manager's months, the reopening and the
     decision) and its county data in (a folder's sheets, a sheet's errors, the question before
     retiring), with F1 on each, in Chinese."""
@@ -230,6 +230,9 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
     app = app_for(db)
     leaks: dict[str, set[str]] = {}
 
+    def up(name: str, read=lambda screen: True):
+        return lambda: type(app.screen).__name__ == name and read(app.screen)
+
     def panel(shown: bool):
         return lambda: bool(app.screen.query("HelpPanel")) is shown
 
@@ -246,32 +249,28 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
             await look(where + " F1", "f1", ready=panel(True))
             await look(where + " F1 closed", "f1", ready=panel(False))
 
-        await look("month", "f10")
-        await until(pilot, lambda: "KJ07" in text(app) and "2026-04" in text(app))
+        await until(pilot, up("HomeScreen"), "home")
+        month = up("MonthScreen", lambda s: s.view is not None)
+        await look("month", "f10", ready=month)
         await with_keys_panel("month")
-        await look("month sorted", "s")
-        await look("reopen", "r")
-        assert app.screen.query("#reason-dialog")
+        await look("month sorted", "s", ready=lambda: app.screen.sort_by == "sales")
+        await look("reopen", "r", ready=up("ReasonDialog"))
         await with_keys_panel("reopen")
-        await look("reopen closed", "escape")
-        await look("decide", "d")
-        assert app.screen.query("#decide-dialog"), "KJ07 is named by the rule"
+        await look("reopen closed", "escape", ready=month)
+        await look("decide", "d", ready=up("DecideDialog"))  # KJ07 is named by the rule
         await with_keys_panel("decide")
-        await look("decide closed", "escape")
-        await look("month closed", "c")
+        await look("decide closed", "escape", ready=month)
+        await look("month closed", "c", ready=lambda: "已结账" in text(app))
 
-        await look("county data", "ctrl+d")
+        await look("county data", "ctrl+d", ready=up("CountyDataScreen"))
         await with_keys_panel("county data")
         app.screen.query_one("#data-path").value = "表格"
-        await look("county data folder", "enter")
-        await until(pilot, lambda: "客户.xlsx" in text(app))
-        await look("county data sheet", "enter")
-        await until(pilot, lambda: app.screen.preview, "the sheet checked")
+        await look("county data folder", "enter", ready=lambda: "客户.xlsx" in text(app))
+        await look("county data errors", "enter", ready=lambda: app.screen.preview)
         assert app.screen.query_one("#data-issues").row_count == 11
         await with_keys_panel("county data errors")
         await look("county data refused", "ctrl+s")
-        await look("county data retire", "ctrl+g", "ctrl+b")
-        assert app.screen.query("#confirm-dialog"), "the question before retiring"
-        await look("county data retire answered", "n")
+        await look("county data retire", "ctrl+g", "ctrl+b", ready=up("ConfirmDialog"))
+        await look("county data retire answered", "n", ready=up("CountyDataScreen"))
 
     assert leaks == {}

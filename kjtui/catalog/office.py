@@ -44,7 +44,7 @@ MESSAGES = {
     # the station's Home
     "home.spot_checks": ("县局抽检（本月 {counts}）：", "The county's spot checks (this month: {counts}):"),
     "home.spot_check": ("{day} {shop} {method}：{result}", "{day} {shop}, {method}: {result}"),
-    "home.talk_advice": ("{month} 谈话（{who}）整改建议：{advice}", "Advice from the {month} talk ({who}): {advice}"),
+    "home.talk_advice": ("{month}谈话（{who}）整改建议：{advice}", "Advice from the {month} talk ({who}): {advice}"),
     # talks
     "office.talk.gains": ("得失", "Gains"),
     "office.talk.suggestions": ("建议", "Heard"),

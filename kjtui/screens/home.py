@@ -216,11 +216,15 @@ def county_wait_text(county: CountyWait | None, shown: int = 3) -> str:
 
 
 def county_word_text(word: CountyWord | None) -> str:
-    """What the county said to the manager: his visits' spot checks, his last talk's advice
-    ("" when nothing)."""
+    """What the county said to the manager: his last talk's advice first, then his visits' spot
+    checks ("" when nothing)."""
     if word is None or word.empty:
         return ""
     lines = []
+    if word.talk is not None:
+        t = word.talk
+        lines.append(i18n.t("home.talk_advice", month=f"{t.month:%Y-%m}", who=t.supervisor or "—",
+                            advice=t.advice))
     if word.spots:
         counts = i18n.t("scr.list_sep").join(
             f"{i18n.choice('spot_result', r)} {n}" for r, n in sorted(word.month_counts.items()))
@@ -230,8 +234,4 @@ def county_word_text(word: CountyWord | None) -> str:
                           method=i18n.choice("spot_method", s.method),
                           result=i18n.choice("spot_result", s.result))
             lines.append("· " + line + (f" — {s.note}" if s.note else ""))
-    if word.talk is not None:
-        t = word.talk
-        lines.append(i18n.t("home.talk_advice", month=f"{t.month:%Y-%m}", who=t.supervisor or "—",
-                            advice=t.advice))
     return "\n".join(lines)

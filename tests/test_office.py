@@ -172,3 +172,13 @@ def test_talks_follow_the_closes_lists_and_show_the_last_advice(county):
     assert (row.talk.advice, row.talk.supervisor, row.earlier) == ("补齐手册页码", "谭主任", 1)
     word = county_word.for_manager(county.manager.id, date(2026, 5, 13))
     assert (word.talk.month, word.talk.advice) == (april, "补齐手册页码")
+
+
+def test_the_answered_list_takes_an_item_a_laptop_marked_fed_back_without_an_answer(county):
+    from kjtui.models import InfoItem
+    from kjtui.services import feedback_desk
+
+    InfoItem.create(manager=county.manager, category="market", content="旧记录", state="fed_back",
+                    collected_on=date(2026, 5, 1), owner="KJ07")
+    rows = feedback_desk.queue("answered").rows
+    assert [r.line.content for r in rows] == ["炉观集市有人无证卖烟", "旧记录"]

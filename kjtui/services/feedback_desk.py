@@ -7,7 +7,7 @@ fed back, the answer under it (kjtui.services.information decides the state show
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from kjtui.exception import Refused
 from kjtui.models import InfoFeedback, InfoItem, Manager, journal
@@ -40,14 +40,19 @@ def queue(view: str = "waiting", since: date | None = None) -> FeedbackQueue:
     lines = information.items(None, first=since if view == "answered" else None)
     waiting = [i for i in lines if i.state != "fed_back"]
     if view == "answered":
-        chosen = sorted((i for i in lines if i.state == "fed_back"),
-                        key=lambda i: i.feedback[-1].at, reverse=True)
+        chosen = sorted((i for i in lines if i.state == "fed_back"), key=_answered_at, reverse=True)
     else:
         chosen = sorted(waiting, key=lambda i: (i.state != "organized", i.collected_on, i.id))
     people = {m.id: m for m in Manager.select(Manager.id, Manager.code, Manager.name)}
     rows = [FeedbackRow(i, people[i.manager_id].code, people[i.manager_id].name)
             for i in chosen[:SHOWN]]
     return FeedbackQueue(view, rows, max(0, len(chosen) - SHOWN), len(waiting))
+
+
+def _answered_at(i: InfoLine) -> datetime:
+    """When the county last answered (an item a laptop marked fed back without an answer the
+    hub holds: the day it was collected)."""
+    return i.feedback[-1].at if i.feedback else datetime.combine(i.collected_on, time())
 
 
 def answer(item_id: str, text: str, supervisor_id: str, now: datetime | None = None) -> Feedback:

@@ -248,8 +248,9 @@ def create_app() -> Starlette:
     async def in_worker(fn, *args):
         return await asyncio.get_running_loop().run_in_executor(worker, fn, *args)
 
-    async def receive(request: Request, body: _Body, who: list[str]) -> bytes:
-        """The whole bundle once its head is trusted; `who` names the sender as it goes."""
+    async def receive(request: Request, body: _Body, who: dict) -> bytes:
+        """The whole bundle once its head is trusted; `who` names the sender (and its seqs) as
+        it goes, for the log line of a refusal."""
         try:
             declared = int(request.headers["content-length"])
         except KeyError:
@@ -261,9 +262,9 @@ def create_app() -> Starlette:
         first = await body.take(bundle.HEAD)
         head = first + await body.take(bundle.head_length(first) - len(first))
         manifest, signed, signature = bundle.parse_head(head)
-        who[0] = f"{manifest['sender']}/{manifest['sender_inc']}"
-        if len(manifest["seq"]) == 2:  # the log line of a refusal names the seqs too
-            who[0] += " seq {}-{}".format(*manifest["seq"])
+        who["station"] = f"{manifest['sender']}/{manifest['sender_inc']}"
+        if len(manifest["seq"]) == 2:
+            who["seq"] = list(manifest["seq"])
         await in_worker(importer.check_head, manifest, signed, signature)
         total = len(head) + manifest["members"][bundle.PAYLOAD]["size"]
         if total > bundle.MAX_FILE:
@@ -281,7 +282,7 @@ def create_app() -> Starlette:
             raise
 
     async def post_bundle(request: Request) -> Response:
-        started, who, body = time.monotonic(), ["?"], _Body(request)
+        started, who, body = time.monotonic(), {"station": "?"}, _Body(request)
         try:
             data = await receive(request, body, who)
             try:
@@ -292,18 +293,18 @@ def create_app() -> Starlette:
         except (BundleError, _TimedOut) as exc:
             key, params = ((exc.key, exc.params) if isinstance(exc, BundleError)
                            else ("http.timeout", {"seconds": int(IDLE_S)}))
-            _line("refused", started, station=who[0], key=key)
-            if who[0] != "?" and key != "http.timeout":
+            _line("refused", started, **who, key=key)
+            if who["station"] != "?" and key != "http.timeout":
                 await body.drain()  # a signed head: perhaps a station that must read why
             return refusal(key, **params)
         except ClientDisconnect:
-            _line("refused", started, station=who[0], key="http.client_gone")
+            _line("refused", started, **who, key="http.client_gone")
             return Response(status_code=400)  # nobody is left to read it; nothing was done
         except KjtuiError as exc:
-            _line("refused", started, station=who[0], key=exc.key)
+            _line("refused", started, **who, key=exc.key)
             return refusal(exc.key, **exc.params)
         except Exception as exc:  # nothing unforeseen becomes a 500
-            log.exception("%s failed", who[0])
+            log.exception("%s failed", who["station"])
             return refusal("hub.unavailable", reason=type(exc).__name__)
         if result.reply is None:  # not a hub (a station's database behind the server)
             return refusal("bundle.not_for_me", recipient="hub", me=result.sender)

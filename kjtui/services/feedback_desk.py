@@ -11,9 +11,8 @@ from datetime import date, datetime, time
 
 from kjtui.exception import Refused
 from kjtui.models import InfoFeedback, InfoItem, Manager, journal
-from kjtui.services import acting, information
+from kjtui.services import acting, information, session
 from kjtui.services.information import MAX_TEXT, Feedback, InfoLine
-from kjtui.services.session import now as clock
 
 VIEWS = ("waiting", "answered")
 SHOWN = 200  # a long list is paged: the first 200, the rest counted
@@ -67,6 +66,6 @@ def answer(item_id: str, text: str, supervisor_id: str, now: datetime | None = N
     item = InfoItem.get_or_none((InfoItem.id == item_id) & (InfoItem.deleted == False))
     if item is None:
         raise Refused("info.gone")
-    at = now or clock()
+    at = now or session.now()
     journal.create(InfoFeedback, item=item.id, supervisor=sup.id, text=text, at=at)
     return Feedback(text, at, sup.name)

@@ -10,8 +10,7 @@ from datetime import datetime
 
 from kjtui.exception import Refused
 from kjtui.models import Manager
-from kjtui.services import acting
-from kjtui.services.session import now as clock
+from kjtui.services import acting, session
 
 MAX_NOTE = 120  # ProposalDecision.note
 
@@ -54,5 +53,5 @@ def decide(proposal_id: str, accept: bool, note: str, supervisor_id: str,
     if len(note) > MAX_NOTE:
         raise Refused("office.note_too_long", n=len(note), max=MAX_NOTE)
     sup = acting.supervisor(supervisor_id)
-    conflicts.decide_proposal(proposal_id, accept, note, sup, now or clock())
+    conflicts.decide_proposal(proposal_id, accept, note, sup, now or session.now())
     return accept

@@ -30,10 +30,9 @@ from kjtui.models import (
     Visit,
     journal,
 )
-from kjtui.services import acting, settings, spotcheck
+from kjtui.services import acting, session, settings, spotcheck
 from kjtui.services.day import live_visits
 from kjtui.services.periods import monday_of
-from kjtui.services.session import now as clock
 
 SHARE_SETTING = "spotcheck.share"
 SEED_SETTING = "spotcheck.seed"
@@ -173,7 +172,7 @@ def record(visit_id: str, method: str, result: str, note: str, supervisor_id: st
     visit = Visit.get_or_none((Visit.id == visit_id) & (Visit.deleted == False))
     if visit is None:
         raise Refused("office.visit_gone")
-    at = now or clock()
+    at = now or session.now()
     check = journal.create(SpotCheck, manager=visit.manager_id, visit=visit.id,
                            day=visit.day.day, method=method, result=result, note=note,
                            supervisor=sup.id, at=at)

@@ -14,10 +14,9 @@ import peewee as pw
 
 from kjtui.exception import Refused
 from kjtui.models import Manager, MonthlyScore, Supervisor, Talk, journal
-from kjtui.services import acting, talks
+from kjtui.services import acting, session, talks
 from kjtui.services.month_desk import county_rules
 from kjtui.services.periods import month_start
-from kjtui.services.session import today as county_today
 
 FIELDS = ("gains", "suggestions", "shortcomings", "causes", "advice")
 MAX_TEXT = 500
@@ -120,5 +119,5 @@ def hold(manager_id: str, month: date, values: dict[str, str], supervisor_id: st
                                        & (MonthlyScore.deleted == False)).exists():
         raise Refused("office.talk_no_results", month=f"{first:%Y-%m}")
     talk = journal.create(Talk, manager=manager_id, supervisor=sup.id, month=first,
-                          held_on=held_on or county_today(), **values)
+                          held_on=held_on or session.today(), **values)
     return _record(talk, sup.name)

@@ -36,6 +36,13 @@ NAV = (
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "ctrl+d",
      "nav.county_data"),
+    # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
+    ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
+    ("desk_feedback", "kjtui.screens.desk.feedback", "FeedbackScreen", "alt+f",
+     "nav.desk_feedback"),
+    ("desk_proposals", "kjtui.screens.desk.proposals", "ProposalsScreen", "alt+p",
+     "nav.desk_proposals"),
+    ("desk_talks", "kjtui.screens.desk.talks", "TalksScreen", "alt+t", "nav.desk_talks"),
 )
 
 
@@ -86,6 +93,13 @@ class KjtuiApp(App):
     # in there, `signing_in` keeps every place shut. A station asks for nobody.
     account = None
     signing_in = False
+
+    @property
+    def desk_supervisor(self) -> str | None:
+        """The Supervisor id the desk's spot checks, answers, decisions and talks are made by:
+        the signed-in account's (None for an administrator, or where nobody signs in: the
+        desk's services then act as kjtui.services.acting chooses)."""
+        return self.account.supervisor_id if self.account is not None else None
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)

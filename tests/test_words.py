@@ -359,3 +359,97 @@ async def test_no_english_word_in_review_in_chinese(app_for, db, county):
         await look("sign-in wrong", *"刘明", "enter", *"nopenope", "enter",
                    ready=lambda: i18n.t("account.wrong") in text(app))
     assert leaks == {}
+
+
+async def test_no_english_word_on_the_offices_screens_in_chinese(app_for, db, county):
+    """The desk's spot checks (a week's sample, a visit's outcomes, the outcome's dialog and its
+    lists), feedback (waiting, answered, the answer), proposals (old → new, the rejection) and
+    talks (the lists, the last advice, the talk), with F1 on each, and what the station's Home
+    shows of them, in Chinese."""
+    from datetime import date, datetime
+
+    from kjtui.models import MonthlyScore, Talk
+    from kjtui.services import acting, customers, spot_desk
+
+    april = date(2026, 4, 1)
+    for rank, m in enumerate((county.manager, county.other), start=1):
+        MonthlyScore.create(manager=m, month=april, sales=0, success=0, maintenance=0, review=0,
+                            checkin=0, spot_check=0, training=0, total=90 - rank, rank=rank,
+                            computed_at=datetime(2026, 5, 2))
+    Talk.create(manager=county.manager, supervisor=county.supervisor, month=date(2026, 3, 1),
+                held_on=date(2026, 4, 8), gains="销量完成", advice="按时报首末签到")
+    Talk.create(manager=county.manager, supervisor=county.supervisor, month=april,
+                held_on=date(2026, 5, 8), gains="拜访全覆盖", advice="纸质签名改用密码")
+    customers.propose(county.customers["431322100003"].id, county.manager.id, "retail_format",
+                      "convenience")
+    sup = acting.supervisor_until_sign_in().id
+    row = spot_desk.week(date(2026, 5, 11)).rows[0]
+    spot_desk.record(row.visit_id, "phone", "unreachable", "", sup, now=datetime(2026, 5, 12, 9))
+    spot_desk.record(row.visit_id, "onsite", "discrepancy", "店主说当天没来", sup,
+                     now=datetime(2026, 5, 12, 15))
+    app = app_for(db)
+    leaks: dict[str, set[str]] = {}
+
+    def up(name: str, read=lambda screen: True):
+        return lambda: type(app.screen).__name__ == name and read(app.screen)
+
+    def panel(shown: bool):
+        return lambda: bool(app.screen.query("HelpPanel")) is shown
+
+    def expanded(shown: bool):
+        return lambda: any(s.expanded for s in app.screen.query(Select)) is shown
+
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def look(where: str, *keys: str, ready=lambda: True) -> None:
+            await pilot.press(*keys)
+            await until(pilot, ready, where)
+            if words := english_words(app):
+                leaks[where] = words
+
+        async def with_keys_panel(where: str) -> None:
+            await look(where)
+            await look(where + " F1", "f1", ready=panel(True))
+            await look(where + " F1 closed", "f1", ready=panel(False))
+
+        await until(pilot, up("HomeScreen"), "home")
+        await look("home: the county's word", ready=lambda: "县局抽检" in text(app)
+                   and "整改建议" in text(app))
+
+        loaded = up("SpotChecksScreen", lambda s: s.loaded)
+        await look("spot checks, an empty week", "alt+s", ready=loaded)
+        await look("spot checks", "right_square_bracket", ready=up("SpotChecksScreen",
+                                                                   lambda s: s.shown))
+        await with_keys_panel("spot checks")
+        await look("spot outcome", "o", ready=up("SpotDialog"))
+        await with_keys_panel("spot outcome")
+        await look("spot outcome list", "enter", ready=expanded(True))
+        await look("spot outcome list closed", "escape", ready=expanded(False))
+        await look("spot outcome refused", "down", "enter", "ctrl+s")  # not confirmed, no note
+        await look("spot outcome closed", "escape", ready=up("SpotChecksScreen"))
+
+        await look("feedback", "alt+f", ready=up("FeedbackScreen", lambda s: s.shown))
+        await with_keys_panel("feedback")
+        await look("answer", "a", ready=up("TextDialog"))
+        await with_keys_panel("answer")
+        await look("answer refused", "ctrl+s")
+        await look("answer closed", "escape", ready=up("FeedbackScreen"))
+        await look("feedback answered", "s", ready=lambda: app.screen.view == "answered")
+
+        await look("proposals", "alt+p", ready=up("ProposalsScreen", lambda s: s.shown))
+        await with_keys_panel("proposals")
+        await look("reject", "r", ready=up("TextDialog"))
+        await look("reject refused", "ctrl+s")
+        await look("reject closed", "escape", ready=up("ProposalsScreen"))
+        await look("accepted", "a", ready=lambda: "没有待处理" in text(app))
+
+        await look("talks", "alt+t", ready=up("TalksScreen", lambda s: s.shown))
+        await with_keys_panel("talks")
+        await look("talk held", "down", ready=lambda: "纸质签名改用密码" in text(app))
+        await look("talk", "t", ready=up("TalkDialog"))
+        await with_keys_panel("talk")
+        await look("talk closed", "escape", ready=up("TalksScreen"))
+        await look("talks, a month not closed", "left_square_bracket",
+                   ready=lambda: "还没有结账" in text(app))
+
+    assert leaks == {}

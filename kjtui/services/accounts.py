@@ -35,6 +35,7 @@ class AccountInfo:
     supervisor_name: str
     disabled: bool
     locked_until: datetime | None
+    supervisor_id: str | None = None  # the Supervisor the desk's decisions are made by
 
 
 def _argon():
@@ -58,7 +59,7 @@ def _hub_only() -> None:
 def _info(a: Account) -> AccountInfo:
     sup = Supervisor.get_or_none(Supervisor.code == a.supervisor) if a.supervisor else None
     return AccountInfo(a.name, a.role, a.supervisor, sup.name if sup else "", a.disabled,
-                       a.locked_until)
+                       a.locked_until, sup.id if sup else None)
 
 
 def _check_password(password: str) -> None:

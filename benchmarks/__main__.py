@@ -23,7 +23,7 @@ from benchmarks.core import Context, Figure, Unavailable
 
 # Each module has run(ctx) -> list[Figure]; TITLE names it when it cannot run yet.
 MODULES = ("startup", "search", "visit", "bundle", "hubimport", "countyimport", "monthclose",
-           "reports", "hubload")
+           "reports", "hubload", "review")
 
 
 def fmt(x: float | None, unit: str = "") -> str:

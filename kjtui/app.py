@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, get_current_worker
 
 from kjtui import i18n
@@ -29,12 +31,28 @@ NAV = (
     ("info", "kjtui.screens.information", "InformationScreen", "f6", "nav.info"),
     ("week", "kjtui.screens.week", "WeekScreen", "f7", "nav.week"),
     # the county office's desk (F8 and F9 turn the customers' pages)
+    ("desk_review", "kjtui.screens.desk.review", "ReviewScreen", "ctrl+y", "nav.desk_review"),
     ("desk_month", "kjtui.screens.desk.month", "MonthScreen", "f10", "nav.desk_month"),
     ("desk_sync_day", "kjtui.screens.desk.sync_day", "SyncDayScreen", "f11", "nav.desk_sync_day"),
     ("county_data", "kjtui.screens.desk.county_data", "CountyDataScreen", "ctrl+d",
      "nav.county_data"),
+    # the county office's checks and answers (issue 11 §3–4): the F-keys are all taken
+    ("desk_spot", "kjtui.screens.desk.spot_checks", "SpotChecksScreen", "alt+s", "nav.desk_spot"),
+    ("desk_feedback", "kjtui.screens.desk.feedback", "FeedbackScreen", "alt+f",
+     "nav.desk_feedback"),
+    ("desk_proposals", "kjtui.screens.desk.proposals", "ProposalsScreen", "alt+p",
+     "nav.desk_proposals"),
+    ("desk_talks", "kjtui.screens.desk.talks", "TalksScreen", "alt+t", "nav.desk_talks"),
     ("master", "kjtui.screens.desk.master_data", "MasterDataScreen", "ctrl+e", "nav.master"),
 )
+
+
+class SignInAsked(Message):
+    """The database asks who is at the keyboard (a hub); `any_account`: one exists to sign in."""
+
+    def __init__(self, any_account: bool):
+        super().__init__()
+        self.any_account = any_account
 
 
 def _available():
@@ -72,6 +90,17 @@ class KjtuiApp(App):
     # (kjtui/services/autosync.py decides; a failure's backoff is its own).
     AUTOSYNC_S = 5.0
     sync_status = None  # the last SyncStatus the sync worker read
+    # Who is at the keyboard of a hub (kjtui.services.accounts.AccountInfo); until someone signs
+    # in there, `signing_in` keeps every place shut. A station asks for nobody.
+    account = None
+    signing_in = False
+
+    @property
+    def desk_supervisor(self) -> str | None:
+        """The Supervisor id the desk's spot checks, answers, decisions and talks are made by:
+        the signed-in account's (None for an administrator, or where nobody signs in: the
+        desk's services then act as kjtui.services.acting chooses)."""
+        return self.account.supervisor_id if self.account is not None else None
 
     def __init__(self, db_url: str, lang: str = "zh", **kwargs):
         i18n.set_language(lang)
@@ -94,6 +123,38 @@ class KjtuiApp(App):
         # From now on F2 and the palette switch back to the home screen like to any other mode.
         self.add_mode("home", self.get_default_screen)
         self._autosync_start()
+        self._sign_in_check()
+
+    # --- who is at the keyboard ---------------------------------------------------------------
+
+    @work(thread=True, group="signin")
+    def _sign_in_check(self) -> None:
+        from kjtui.services import accounts, session
+
+        session.open_notebook(self.db_url)
+        if accounts.required():
+            self.post_message(SignInAsked(bool(accounts.accounts())))
+
+    def on_sign_in_asked(self, message: SignInAsked) -> None:
+        from kjtui.screens.signin import SignInScreen
+
+        self.signing_in = True
+        self.push_screen(SignInScreen(message.any_account))
+
+    def signed_in(self, account) -> None:
+        from kjtui.screens.signin import SignInScreen
+
+        self.account, self.signing_in = account, False
+        role = i18n.t("account.role.admin" if account.role == "admin"
+                      else "account.role.supervisor")
+        self.sub_title = i18n.t("signin.signed_in", name=account.name, role=role)
+        if isinstance(self.screen, SignInScreen):
+            self.pop_screen()
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        if self.signing_in:  # nothing of the county's shows before someone signed in
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
 
     def action_toggle_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -78,6 +78,7 @@ def pending(station: str | None = None) -> list[dict]:
         current = "" if current is None else str(current)
         out.append({
             "kind": "proposal", "id": p.id, "station": p.owner,
+            "proposed_at": p.proposed_at.isoformat(timespec="seconds"),
             "customer": p.customer.licence_no, "shop": p.customer.shop_name,
             "field": p.field, "old": p.old_value, "new": p.new_value, "current": current,
             # the county changed the value since the manager saw it
@@ -124,12 +125,28 @@ def resolve(ident: str, accept: bool, note: str = "", supervisor: str | None = N
         if item["kind"] != "proposal":
             SyncConflict.update(resolved=True).where(SyncConflict.id == item["id"]).execute()
             return item
-        proposal = CustomerProposal.get_by_id(item["id"])
-        journal.create(ProposalDecision, proposal=proposal, accepted=accept, note=note,
-                       decided_by=sup, decided_at=now)
+        decide_proposal(item["id"], accept, note, sup, now)
+    return item
+
+
+def decide_proposal(proposal_id: str, accept: bool, note: str, sup: Supervisor | None,
+                    now: datetime) -> ProposalDecision:
+    """The county's decision on a manager's proposal to change a customer's basic data (基础资料
+    维护), who and when; accepted, the customer's master data takes the new value. One rule for
+    `kjtui hub resolve` and the desk's proposals screen. A proposal is decided once (its
+    decision travels to the station, which shows it under the customer)."""
+    proposal = CustomerProposal.get_or_none((CustomerProposal.id == proposal_id)
+                                            & (CustomerProposal.deleted == False))
+    if proposal is None:
+        raise Refused("hub.no_such_conflict", id=proposal_id)
+    if ProposalDecision.get_or_none(ProposalDecision.proposal == proposal.id) is not None:
+        raise Refused("proposal.decided")
+    with database.atomic():
+        decision = journal.create(ProposalDecision, proposal=proposal, accepted=accept,
+                                  note=note, decided_by=sup, decided_at=now)
         if accept:
             journal.update(proposal.customer, **{proposal.field: proposal.new_value})
-    return item
+    return decision
 
 
 def _record(h: HeldRecord) -> rules.Rec:

@@ -30,7 +30,14 @@ async def until(pilot, condition, what: str = "", *, idle: bool = True):
                 return value
         if loop.time() > deadline:
             screens = " > ".join(type(s).__name__ for s in app.screen_stack)
-            pytest.fail(f"waited {DEADLINE:g} s for {what or condition}; screens: {screens}")
+            try:  # what the user saw, to tell a slow screen from a wrong one
+                from screen_cells import lines
+
+                seen = "\n".join(lines(app))
+            except Exception as exc:
+                seen = f"(unreadable: {exc!r})"
+            pytest.fail(f"waited {DEADLINE:g} s for {what or condition}; screens: {screens}; "
+                        f"on screen:\n{seen}")
         await asyncio.sleep(0.01)
 
 

@@ -96,10 +96,11 @@ READ = {
     "WeekScreen": lambda s: s.view is not None,
     "MonthScreen": lambda s: s.view is not None,
     "CountyDataScreen": lambda s: True,
+    "MasterDataScreen": lambda s: "customers" in s.pages,
 }
 PLACES = {"f3": "TodayScreen", "f4": "PlanScreen", "f5": "CustomersScreen",
           "f6": "InformationScreen", "f7": "WeekScreen", "f10": "MonthScreen",
-          "ctrl+d": "CountyDataScreen"}
+          "ctrl+d": "CountyDataScreen", "ctrl+e": "MasterDataScreen"}
 
 
 async def go(app, pilot, key: str, size: tuple[int, int]):
@@ -243,8 +244,98 @@ async def test_the_desks_screens_at_every_size(app_for, db, county, size, lang, 
         await footer_laid_out(app, pilot)
 
 
-READ["MasterDataScreen"] = lambda s: "customers" in s.pages
-PLACES["ctrl+e"] = "MasterDataScreen"
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_review_desk_at_every_size(app_for, db, county, size, lang):
+    """The sign-in a hub asks for, the review queue and the week under review with its records,
+    and the mark and decision dialogs: inside the screen, every column kept, the footer whole."""
+    from kjtui.services import accounts
+    from tests.test_words import last_week
+
+    last_week(county)
+    accounts.add("liu", "admin", "correct horse")
+    app = app_for(db, lang)
+    async with app.run_test(size=size) as pilot:
+        signin = await on_screen(pilot, "SignInScreen")
+        await until(pilot, lambda: tuple(signin.region.size) == size, "the sign-in at its size")
+        assert all(fully_shown(app, w) for w in signin.query(Input))
+        await footer_laid_out(app, pilot)
+        await pilot.press(*"liu", "enter", *"correct horse", "enter")
+        await until(pilot, lambda: app.account is not None and app.screen is not signin,
+                    "signed in")
+
+        await pilot.press("ctrl+y")
+        queue = await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen"
+                            and app.screen.rows and app.screen, "the queue")
+        table = queue.query_one("#review-table")
+        assert table.max_scroll_x == 0 and "KJ07" in text(app)
+        await footer_laid_out(app, pilot)
+
+        await pilot.press("enter")
+        week = await until(pilot, lambda: type(app.screen).__name__ == "WeekScreen"
+                           and app.screen.review and app.screen, "the week under review")
+        records = week.query_one("#week-records")
+        await until(pilot, lambda: 0 < records.region.right <= size[0], "the records laid out")
+        assert records.max_scroll_x == 0 and week.query_one("#week-days").max_scroll_x == 0
+        await footer_laid_out(app, pilot)
+        records.focus()
+        for key, name in (("m", "MarkDialog"), ("a", "DecisionDialog")):
+            await pilot.press(key)
+            dialog = await on_screen(pilot, name)
+            await until(pilot, lambda d=dialog: d.query(Input).first().region.width, "laid out")
+            assert all(fully_shown(app, w) for w in dialog.query(Input))
+            await footer_laid_out(app, pilot)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is week, "back on the week")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_offices_screens_at_every_size(app_for, db, county, size, lang):
+    """The desk's spot checks, feedback, proposals and talks (issue 11 §3–4): each list whole,
+    its footer, and each dialog's boxes inside the screen."""
+    from datetime import date, datetime
+
+    from kjtui.models import MonthlyScore, Talk
+    from kjtui.services import customers
+
+    april = date(2026, 4, 1)
+    for rank, m in enumerate((county.manager, county.other), start=1):
+        MonthlyScore.create(manager=m, month=april, sales=0, success=0, maintenance=0, review=0,
+                            checkin=0, spot_check=0, training=0, total=90 - rank, rank=rank,
+                            computed_at=datetime(2026, 5, 2))
+    Talk.create(manager=county.manager, supervisor=county.supervisor, month=date(2026, 3, 1),
+                held_on=date(2026, 4, 8), advice="按时报首末签到，纸质签名的客户改用密码认可")
+    customers.propose(county.customers["431322100003"].id, county.manager.id, "address",
+                      "上梅镇红梅村三组 28 号")
+    app = app_for(db, lang)
+
+    async def place(key: str, name: str, dialog_key: str, dialog: str, *keys: str):
+        await pilot.press(key)
+        screen = await until(pilot, lambda: type(app.screen).__name__ == name
+                             and tuple(app.screen.region.size) == size and app.screen.loaded
+                             and app.screen, f"the {name} at {size}")
+        await pilot.press(*keys)
+        await until(pilot, lambda: screen.shown, f"the {name}'s rows")
+        table = screen.query_one("#office-table")
+        await until(pilot, lambda: 0 < table.region.right <= size[0], "the list laid out")
+        assert table.max_scroll_x == 0, name
+        assert fully_shown(app, screen.query_one("#office-detail")), name
+        await footer_laid_out(app, pilot)
+        await pilot.press(dialog_key)
+        opened = await on_screen(pilot, dialog)
+        await until(pilot, lambda: all(w.region.width for w in opened.query(Input)), "laid out")
+        assert all(fully_shown(app, w) for w in opened.query(Input)), dialog
+        await footer_laid_out(app, pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, f"back on the {name}")
+
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: i18n.t("home.signed_in") in text(app), "home")
+        await place("alt+s", "SpotChecksScreen", "o", "SpotDialog", "right_square_bracket")
+        await place("alt+f", "FeedbackScreen", "a", "TextDialog")
+        await place("alt+p", "ProposalsScreen", "r", "TextDialog")
+        await place("alt+t", "TalksScreen", "t", "TalkDialog", "down")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -359,11 +359,11 @@ def test_a_correction_after_the_clock_was_set_right_applies_in_journal_order(any
 # --- the conflict lifecycle: held, shown per station, decided, the decision travels back ---------
 
 
-def run(kjtui_cmd, *args, lang="en"):
+def run(kjtui_cmd, *args, lang="en", stdin=None):
     import subprocess
 
     out = subprocess.run([*kjtui_cmd, "--lang", lang, *map(str, args)], capture_output=True,
-                         text=True)
+                         text=True, input=stdin)
     return out.returncode, out.stdout, out.stderr
 
 
@@ -436,8 +436,13 @@ def test_a_rule_the_county_cannot_waive_is_refused_and_the_record_stays_held(cou
         conflicts.resolve(item["id"][:8], accept=True)
     assert refused.value.key == "write.signed"
     assert Visit.get_by_id(v).quantity == 0
+    from kjtui.services import accounts
+
+    accounts.add("root", "admin", "correct horse")  # a decision names its account
+    c.at("KJ01")
     code, out, err = run(kjtui_cmd, "hub", "resolve", "--db", db_arg(c, "hub"), item["id"][:8],
-                         "--reject", "--note", "forged")
+                         "--reject", "--note", "forged", "--account", "root",
+                         "--password-stdin", stdin="correct horse\n")
     assert code == 0 and "Rejected" in out
     c.push("KJ01")
     c.at("KJ01")

@@ -58,6 +58,9 @@ def register(sub) -> None:
     how.add_argument("--reject", action="store_true", help=i18n.t("cli.opt.reject"))
     a.add_argument("--note", default="", help=i18n.t("cli.opt.note"))
     a.add_argument("--supervisor", metavar="CODE", help=i18n.t("cli.opt.supervisor"))
+    # A decision names who made it: an administrator's account, with its password.
+    a.add_argument("--account", required=True, metavar="NAME", help=i18n.t("cli.opt.account"))
+    a.add_argument("--password-stdin", action="store_true", help=i18n.t("cli.opt.password_stdin"))
     a.set_defaults(func=run_resolve)
     a = s.add_parser("pin-resets", help=i18n.t("cli.hub.pin_resets"))
     add_common(a)
@@ -245,13 +248,20 @@ def run_conflicts(args) -> int:
 
 
 def run_resolve(args) -> int:
+    from kjtui.commands.account import signed
     from kjtui.commands.sync import guarded
+    from kjtui.models import database
+    from kjtui.services import accounts
     from sync import conflicts
 
     _connect(args)
     if not args.accept and not args.reject:
         raise KjtuiError("hub.no_such_conflict", id=args.id)
-    item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
+    who = signed(args, "admin")
+    with database.atomic():  # the decision and who made it, or neither
+        item = guarded(conflicts.resolve, args.id, args.accept, args.note, args.supervisor)
+        accounts.record(who, item["kind"], item["id"], "accept" if args.accept else "reject",
+                        args.note)
     key = "hub.resolved_accepted" if args.accept else "hub.resolved_rejected"
     print(i18n.t(key, id=item["id"], station=item["station"]))
     return 0

@@ -367,12 +367,14 @@ class WeeklyReview(SyncModel):
     comment = pw.TextField(default="")
     at = pw.DateTimeField()
     supersedes = pw.ForeignKeyField("self", null=True)
+    score = pw.IntegerField(null=True)  # the notebook's score 0..100 when approved (migration 0013)
 
     immutable_once_signed = True
 
     class Meta:
         indexes = ((("manager", "week"), False),)
-        constraints = [one_of("state", REVIEW_STATES)]
+        constraints = [one_of("state", REVIEW_STATES),
+                       pw.Check("score IS NULL OR score BETWEEN 0 AND 100")]
 
 
 class ReviewFlag(SyncModel):
@@ -655,4 +657,6 @@ from kjtui.models.sync_state import SYNC_STATE  # noqa: E402  (sync bookkeeping,
 
 HUB_ONLY = (PinVerifier, AckVerdict)  # hub bookkeeping, never synced (migration 0007)
 
-ALL_MODELS = (*SYNCED, Setting, JournalEntry, *SYNC_STATE, *HUB_ONLY)
+from kjtui.models.desk import DESK, Account, Decision, ReviewSeen  # noqa: E402, F401  (0013)
+
+ALL_MODELS = (*SYNCED, Setting, JournalEntry, *SYNC_STATE, *HUB_ONLY, *DESK)

@@ -579,3 +579,6 @@ def unique(view: View, rec: Rec) -> Violation | None:
 
 def held_json(values: Mapping) -> str:
     return json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=str)
+
+
+from kjtui.models import sealed_weeks  # noqa: E402, F401  (registers the approved week's seal)

@@ -20,6 +20,7 @@ from kjtui.widgets.sync_panel import SyncPanel
 
 if TYPE_CHECKING:
     from kjtui.services.county_wait import CountyWait
+    from kjtui.services.county_word import CountyWord
     from kjtui.services.day import DayFigures
     from kjtui.services.session import ManagerInfo
     from kjtui.services.trends import MonthScore, WeekMileage
@@ -42,6 +43,19 @@ class TrendsLoaded(Message):
 @dataclass
 class CountyWaitLoaded(Message):
     county: CountyWait | None
+
+
+@dataclass
+class CountyWordLoaded(Message):
+    word: CountyWord | None
+
+
+def read_county_word() -> CountyWordLoaded:
+    from kjtui.services import county_word, session
+
+    manager = session.current_manager()
+    return CountyWordLoaded(county_word.for_manager(manager.id, session.today())
+                            if manager else None)
 
 
 def read_county_wait() -> CountyWaitLoaded:
@@ -89,6 +103,7 @@ class HomeScreen(KjtuiScreen):
             yield Static(who, id="who")
             yield Static(figures, id="figures")
             yield Static("", id="county-wait")
+            yield Static("", id="county-word")
             yield SyncPanel(getattr(self.app, "sync_status", None), id="sync")
             # his last month's parts and rank first: still in view at 60×20
             yield Static("", id="my-score")
@@ -100,11 +115,19 @@ class HomeScreen(KjtuiScreen):
 
     def on_mount(self) -> None:
         self.query_one("#county-wait").display = False
+        self.query_one("#county-word").display = False
         self.load_trends()  # pictures of past months come after the first paint
 
     def load_trends(self) -> None:
         self.call_service(read_trends, group="trends", exclusive=True)
         self.call_service(read_county_wait, group="county-wait", exclusive=True)
+        self.call_service(read_county_word, group="county-word", exclusive=True)
+
+    def on_county_word_loaded(self, message: CountyWordLoaded) -> None:
+        text = county_word_text(message.word)
+        box = self.query_one("#county-word", Static)
+        box.display = bool(text)
+        box.update(Text(text))
 
     def on_county_wait_loaded(self, message: CountyWaitLoaded) -> None:
         text = county_wait_text(message.county)
@@ -208,4 +231,26 @@ def county_wait_text(county: CountyWait | None, shown: int = 3) -> str:
             lines.append(i18n.t("home.county_more", n=len(held) - shown))
     if county.waiting:
         lines.append(i18n.t("status.waiting_hint"))
+    return "\n".join(lines)
+
+
+def county_word_text(word: CountyWord | None) -> str:
+    """What the county said to the manager: his last talk's advice first, then his visits' spot
+    checks ("" when nothing)."""
+    if word is None or word.empty:
+        return ""
+    lines = []
+    if word.talk is not None:
+        t = word.talk
+        lines.append(i18n.t("home.talk_advice", month=f"{t.month:%Y-%m}", who=t.supervisor or "—",
+                            advice=t.advice))
+    if word.spots:
+        counts = i18n.t("scr.list_sep").join(
+            f"{i18n.choice('spot_result', r)} {n}" for r, n in sorted(word.month_counts.items()))
+        lines.append(i18n.t("home.spot_checks", counts=counts or "—"))
+        for s in word.spots:
+            line = i18n.t("home.spot_check", day=f"{s.day:%m-%d}", shop=s.shop or "—",
+                          method=i18n.choice("spot_method", s.method),
+                          result=i18n.choice("spot_result", s.result))
+            lines.append("· " + line + (f" — {s.note}" if s.note else ""))
     return "\n".join(lines)

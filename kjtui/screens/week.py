@@ -1,6 +1,10 @@
 """工作本: the week as the supervisor will read it — plan against route, visits, sign-offs,
 mileage and information day by day, a bar chart of households and kilometres, and the review
-with the exact records a returned week asks to correct."""
+with the exact records a returned week asks to correct.
+
+Opened from the county's review queue (kjtui/screens/desk/review.py) with a manager, the same
+screen is the week under review: that manager's week, the records with what the code asks a
+second look at, and the supervisor's keys: mark a record with a note, approve, return."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from kjtui.widgets.notice import Notice
 from kjtui.widgets.table import Table
 
 if TYPE_CHECKING:
+    from kjtui.services.review import ReviewWeek
     from kjtui.services.session import ManagerInfo
     from kjtui.services.week import WeekView
 
@@ -34,6 +39,12 @@ class WeekLoaded(Message):
     manager: ManagerInfo | None
     view: WeekView | None
     today: date
+    review: ReviewWeek | None = None  # the week under review, at the county's desk
+
+
+@dataclass
+class WeekDecided(Message):
+    text: str
 
 
 @dataclass
@@ -55,6 +66,16 @@ def read_week(monday: date | None) -> WeekLoaded:
     today = session.today()
     view = week.week_notebook(manager.id, monday or today, today) if manager else None
     return WeekLoaded(manager, view, today)
+
+
+def read_review_week(manager_id: str, monday: date | None,
+                     account: str | None) -> WeekLoaded:
+    from kjtui.services import review, session
+
+    today = session.today()
+    r = review.open_week(manager_id, monday or today, today, account)
+    m = session.ManagerInfo(manager_id, r.code, r.name, None, None, "")
+    return WeekLoaded(m, r.week, today, r)
 
 
 def bars(values: list[int | None]) -> str:
@@ -96,12 +117,25 @@ class WeekScreen(KjtuiScreen):
         Key("t", "this_week", "week.key.today"),
         Key("r", "write_report", "week.key.report"),
     )
+    # The week under review (a manager given): the supervisor's keys besides.
+    REVIEW_KEYS = (
+        Key("m", "mark", "review.key.mark"),
+        Key("a", "approve", "review.key.approve"),
+        Key("x", "return_week", "review.key.return"),
+        Key("escape", "back", "review.key.back"),
+    )
 
-    def __init__(self):
+    def __init__(self, manager_id: str | None = None, monday: date | None = None,
+                 account: str | None = None):
+        if manager_id is not None:
+            self.KEYS = WeekScreen.KEYS + WeekScreen.REVIEW_KEYS
         super().__init__()
-        self.monday: date | None = None
+        self.monday: date | None = monday
         self.view = None
         self.week_manager = None
+        self.manager_id, self.account = manager_id, account
+        self.review: ReviewWeek | None = None
+        self.marks: dict[str, tuple[str, str]] = {}  # record id -> (kind, note)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,15 +150,31 @@ class WeekScreen(KjtuiScreen):
         yield table
         with VerticalScroll(id="week-body"):
             yield Notice("", id="week-msg")
+            if self.manager_id is not None:
+                records = Table(id="week-records", cursor_type="row")
+                for key, width, narrowest in (("review.col.when", 11, 5),
+                                              ("review.col.what", 16, 6),
+                                              ("review.col.concern", 24, 8),
+                                              ("review.col.mark", 14, 4)):
+                    records.add_column(i18n.t(key), width=width, min_width=narrowest)
+                yield records
             yield Static("", id="week-chart")
             yield Static("", id="week-totals")
             yield Static("", id="week-review")
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
+        if self.dialog_open:
+            self.dialog_open = False
+            return
         self.load(self.monday)  # shown again: the day's visits may have changed the week
 
     def load(self, monday: date | None = None) -> None:
+        if self.manager_id is not None:
+            manager_id, account = self.manager_id, self.account
+            self.call_service(lambda: read_review_week(manager_id, monday, account),
+                              group="week", exclusive=True)
+            return
         self.call_service(lambda: read_week(monday), group="week", exclusive=True)
 
     def action_week(self, step: int) -> None:
@@ -136,6 +186,104 @@ class WeekScreen(KjtuiScreen):
     def action_this_week(self) -> None:
         self.monday = None
         self.load()
+
+    # --- the week under review ----------------------------------------------------------------
+
+    def current_record(self):
+        if self.review is None:
+            return None
+        table = self.query_one("#week-records", DataTable)
+        records = self.review.records
+        if table.cursor_row is None or not 0 <= table.cursor_row < len(records):
+            return None
+        return records[table.cursor_row]
+
+    def action_mark(self) -> None:
+        from kjtui.widgets.review_dialogs import MarkDialog
+
+        r = self.current_record()
+        if r is None:
+            return
+        what = record_when(r) + " " + r.what
+
+        def done(note: str | None) -> None:
+            self.dialog_open = False
+            if note is None:
+                return
+            if note:
+                self.marks[r.record_id] = (r.kind, note)
+            else:
+                self.marks.pop(r.record_id, None)
+            self.show_records()
+
+        self.dialog_open = True
+        self.app.push_screen(MarkDialog(what, self.marks.get(r.record_id, ("", ""))[1],
+                                        lambda note: note), done)
+
+    def action_approve(self) -> None:
+        from kjtui.services import review
+        from kjtui.widgets.review_dialogs import DecisionDialog
+
+        if self.review is None or self.view is None:
+            return
+        manager_id, monday, account = self.manager_id, self.view.monday, self.account
+
+        def save(comment: str, score: str):
+            return review.approve(account, manager_id, monday, comment, review.parse_score(score))
+
+        self.decide(DecisionDialog(i18n.t("review.approve_title", code=self.review.code,
+                                          week=f"{monday:%m-%d}"), save, scored=True),
+                    "review.approved")
+
+    def action_return_week(self) -> None:
+        from kjtui.services import review
+        from kjtui.widgets.review_dialogs import DecisionDialog
+
+        if self.review is None or self.view is None:
+            return
+        if not self.marks:
+            self.say(i18n.t("review.nothing_marked"), True)
+            return
+        manager_id, monday, account = self.manager_id, self.view.monday, self.account
+        marks = [review.Mark(kind, rid, note) for rid, (kind, note) in self.marks.items()]
+
+        def save(comment: str):
+            return review.return_week(account, manager_id, monday, comment, marks)
+
+        self.decide(DecisionDialog(i18n.t("review.return_title", code=self.review.code,
+                                          week=f"{monday:%m-%d}", n=len(marks)), save,
+                                   scored=False), "review.returned")
+
+    def decide(self, dialog, said: str) -> None:
+        def done(written) -> None:
+            self.dialog_open = False
+            if written is not None:
+                self.marks.clear()
+                self.post_message(WeekDecided(i18n.t(said, code=self.review.code,
+                                                     week=f"{written.week:%m-%d}")))
+
+        self.dialog_open = True
+        self.app.push_screen(dialog, done)
+
+    def on_week_decided(self, message: WeekDecided) -> None:
+        self.say(message.text)
+        self.load(self.monday)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def show_records(self) -> None:
+        table = self.query_one("#week-records", Table)
+        keep = table.cursor_row
+        table.clear()
+        for r in self.review.records:
+            concern = i18n.t("scr.list_sep").join(i18n.t(c.key, **c.params) for c in r.concerns)
+            mark = self.marks.get(r.record_id)
+            table.add_row(record_when(r), Text(r.what), Text(concern, style="yellow"),
+                          Text("✎ " + mark[1], style="bold red") if mark else "",
+                          key=r.record_id)
+        if keep is not None and keep < table.row_count:
+            table.move_cursor(row=keep)
 
     def action_write_report(self) -> None:
         """The week on screen as a printable page (kjtui.reports), written where it says."""
@@ -168,8 +316,17 @@ class WeekScreen(KjtuiScreen):
         if v is None:
             title.update(i18n.t("scr.no_manager"))
             return
+        if self.monday != v.monday:
+            self.marks.clear()  # marks belong to the week they were made on
         self.monday = v.monday
         title.update(i18n.t("week.title", first=v.monday.isoformat(), last=v.sunday.isoformat()))
+        self.review = r = message.review
+        if r is not None:
+            title.update(Text(i18n.t("review.week_title", code=r.code, name=r.name,
+                                     first=f"{v.monday:%m-%d}", last=f"{v.sunday:%m-%d}",
+                                     state=i18n.t(f"review.week_state.{r.state}"))))
+            self.query_one("#week-chart").display = False
+            self.show_records()
         table = self.query_one("#week-days", DataTable)
         table.clear()
         for d in v.days:
@@ -208,6 +365,11 @@ class WeekScreen(KjtuiScreen):
             text.append("\n")
             text.append_text(review_text(earlier, i18n.t("week.earlier"), "dim"))
         self.query_one("#week-review", Static).update(text)
+
+
+def record_when(r) -> str:
+    day = f"{r.day:%m-%d} {i18n.t(f'weekday.{r.day.weekday()}')}"
+    return f"{day} {r.at:%H:%M}" if r.at else day
 
 
 def review_text(r, prefix: str = "", style: str | None = None) -> Text:

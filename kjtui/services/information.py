@@ -25,6 +25,7 @@ from kjtui.services.session import now
 
 # An item's content or summary: a paragraph, as much as the detail under the list shows.
 MAX_TEXT = 500  # characters
+CHUNK = 500
 
 
 def displayed_state(stored_state: str, feedback_count: int) -> str:
@@ -55,47 +56,50 @@ class InfoLine:
     customer_id: str | None
     customer_name: str
     feedback: list[Feedback]
+    manager_id: str = ""
 
     @property
     def can_organize(self) -> bool:
         return organizable(self.state)
 
 
-def _feedback(item_ids: list[str]) -> dict[str, list[Feedback]]:
-    out: dict[str, list[Feedback]] = {}
-    if not item_ids:
-        return out
+def feedback_of(item_ids: list[str]) -> dict[str, list[Feedback]]:
+    """The county's answers to these items, oldest first."""
     import peewee
 
-    for f in (InfoFeedback.select(InfoFeedback, Supervisor.name.alias("sup_name"))
-              .join(Supervisor, peewee.JOIN.LEFT_OUTER,
-                    on=(InfoFeedback.supervisor == Supervisor.id))
-              .where(InfoFeedback.item.in_(item_ids)
-                     & (InfoFeedback.deleted == False))
-              .order_by(InfoFeedback.at).objects()):
-        out.setdefault(f.item_id, []).append(Feedback(f.text, f.at, f.sup_name or ""))
+    out: dict[str, list[Feedback]] = {}
+    for i in range(0, len(item_ids), CHUNK):
+        for f in (InfoFeedback.select(InfoFeedback, Supervisor.name.alias("sup_name"))
+                  .join(Supervisor, peewee.JOIN.LEFT_OUTER,
+                        on=(InfoFeedback.supervisor == Supervisor.id))
+                  .where(InfoFeedback.item.in_(item_ids[i : i + CHUNK])
+                         & (InfoFeedback.deleted == False))
+                  .order_by(InfoFeedback.at).objects()):
+            out.setdefault(f.item_id, []).append(Feedback(f.text, f.at, f.sup_name or ""))
     return out
 
 
-def items(manager_id: str, first: date | None = None, last: date | None = None,
+def items(manager_id: str | None, first: date | None = None, last: date | None = None,
           state: str | None = None) -> list[InfoLine]:
-    """The manager's items, newest first; optionally those collected in [first, last] and
-    those whose displayed state is `state`."""
+    """The manager's items (every manager's: None), newest first; optionally those collected
+    in [first, last] and those whose displayed state is `state`."""
     import peewee
 
     q = (InfoItem.select(InfoItem, Customer.shop_name.alias("shop"))
          .join(Customer, peewee.JOIN.LEFT_OUTER, on=(InfoItem.customer == Customer.id))
-         .where((InfoItem.manager == manager_id) & (InfoItem.deleted == False)))
+         .where(InfoItem.deleted == False))
+    if manager_id is not None:
+        q = q.where(InfoItem.manager == manager_id)
     if first is not None:
         q = q.where(InfoItem.collected_on >= first)
     if last is not None:
         q = q.where(InfoItem.collected_on <= last)
     rows = list(q.order_by(InfoItem.collected_on.desc(), InfoItem.id.desc()).objects())
-    fb = _feedback([r.id for r in rows])
+    fb = feedback_of([r.id for r in rows])
     out = [
         InfoLine(r.id, r.category, r.content, r.summary,
                  displayed_state(r.state, len(fb.get(r.id, []))), r.collected_on,
-                 r.organized_at, r.customer_id, r.shop or "", fb.get(r.id, []))
+                 r.organized_at, r.customer_id, r.shop or "", fb.get(r.id, []), r.manager_id)
         for r in rows
     ]
     return [i for i in out if state is None or i.state == state]

@@ -23,7 +23,7 @@ from kjtui.models import (
     Visit,
     WeeklyReview,
 )
-from kjtui.services import elimination, kpis, month_close, recognition, scoring
+from kjtui.services import elimination, kpis, month_close, recognition, scoring, spotcheck
 from kjtui.services.day import live_visits
 from kjtui.services.kpis import SATISFIED
 from kjtui.services.periods import add_months, month_end, month_start
@@ -72,7 +72,8 @@ def evidence(month: date, ids: list[str]) -> dict[str, dict[str, dict]]:
                               & live(DayLog)).order_by(DayLog.day).tuples())
     spots = _by_manager(SpotCheck.select(SpotCheck.manager, SpotCheck.id, SpotCheck.result)
                         .where(SpotCheck.manager.in_(ids) & (SpotCheck.day >= first)
-                               & (SpotCheck.day <= end) & live(SpotCheck)).tuples())
+                               & (SpotCheck.day <= end) & live(SpotCheck)
+                               & spotcheck.standing()).tuples())
     lectures = _by_manager(TrainingSession.select(TrainingSession.lecturer, TrainingSession.id,
                                                   TrainingSession.lecture_rating)
                            .where(TrainingSession.lecturer.in_(ids)

@@ -24,6 +24,7 @@ from kjtui.models import (
     WeeklyReview,
 )
 from kjtui.services import rules as rules_file
+from kjtui.services import spotcheck
 from kjtui.services.day import live_visits
 from kjtui.services.kpis import SATISFIED
 from kjtui.services.periods import add_months, month_end, month_start
@@ -193,7 +194,7 @@ def figures_for(month: date, manager_ids: list[str]) -> dict[str, Figures]:
         SpotCheck.manager, SpotCheck.result, pw.fn.COUNT(SpotCheck.id)
     ).where(
         SpotCheck.manager.in_(ids) & (SpotCheck.day >= first) & (SpotCheck.day <= end)
-        & not_deleted(SpotCheck)
+        & not_deleted(SpotCheck) & spotcheck.standing()  # a visit checked again: the latest
     ).group_by(SpotCheck.manager, SpotCheck.result).tuples():
         if result == "confirmed":
             acc[manager]["spot_confirmed"] = n

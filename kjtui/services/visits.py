@@ -73,12 +73,21 @@ class VisitLine:
 
 def visit_lines(log_id: str) -> list[VisitLine]:
     """Every visit of the day, corrected ones included (they stay visible), in arrival order."""
+    return visit_lines_of([log_id])[log_id]
+
+
+def visit_lines_of(log_ids: list[str]) -> dict[str, list[VisitLine]]:
+    """`visit_lines` of several days (a week), read in a few queries for them all."""
+    out: dict[str, list[VisitLine]] = {log_id: [] for log_id in log_ids}
     visits = list(
-        Visit.select(Visit, Customer)
+        Visit.select(Visit, Customer.id, Customer.licence_no, Customer.shop_name,
+                     Customer.township)  # what a line shows and its flags read, no more
         .join(Customer)
-        .where((Visit.day == log_id) & (Visit.deleted == False))
+        .where(Visit.day.in_(list(log_ids)) & (Visit.deleted == False))
         .order_by(Visit.arrived_at, Visit.id)
     )
+    if not visits:
+        return out
     ids = [v.id for v in visits]
     acks = {a.visit_id: a for a in Acknowledgement.select().where(Acknowledgement.visit.in_(ids))}
     newer = {
@@ -88,9 +97,14 @@ def visit_lines(log_id: str) -> list[VisitLine]:
         )
     }
     pins = pin_state.states(v.customer_id for v in visits)
-    flags = _flags([v for v in visits if v.id not in newer])
-    return [_line(v, acks.get(v.id), newer.get(v.id), pins[v.customer_id], flags.get(v.id, ()))
-            for v in visits]
+    by_day: dict[str, list[Visit]] = {}
+    for v in visits:
+        by_day.setdefault(v.day_id, []).append(v)
+    for log_id, day_visits in by_day.items():
+        flags = _flags([v for v in day_visits if v.id not in newer])
+        out[log_id] = [_line(v, acks.get(v.id), newer.get(v.id), pins[v.customer_id],
+                             flags.get(v.id, ())) for v in day_visits]
+    return out
 
 
 def _flags(live: list[Visit]) -> dict[str, tuple[str, ...]]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import peewee
-
 from kjtui.models import (
     Acknowledgement,
     Customer,
@@ -27,7 +25,6 @@ from kjtui.models import (
 )
 from kjtui.services import day as day_service
 from kjtui.services import information, visits
-from kjtui.services.day import live_visits
 from kjtui.services.periods import monday_of
 from kjtui.services.plan import DayPlan, plan_against_actual
 
@@ -91,19 +88,17 @@ class WeekView:
 
 
 
-def _acks(manager_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
+def _acks(of_day: dict[str, list], logs: dict[date, DayLog]) -> dict[date, dict[str, int]]:
+    """The live visits of each day by how the customer acknowledged them."""
     out: dict[date, dict[str, int]] = {}
-    for v in (live_visits().select(DayLog.day.alias("log_day"), Acknowledgement.method)
-              .join(DayLog, on=(Visit.day == DayLog.id))
-              .switch(Visit).join(Acknowledgement, peewee.JOIN.LEFT_OUTER, on=(
-                  (Acknowledgement.visit == Visit.id)
-                  & (Acknowledgement.deleted == False)))
-              .where((Visit.manager == manager_id) & DayLog.day.between(first, last))
-              .objects()):
-        kind = {"pin": "acknowledged", "paper": "acknowledged", "declined": "declined"}.get(
-            v.method, "unacknowledged")
-        counts = out.setdefault(v.log_day, {})
-        counts[kind] = counts.get(kind, 0) + 1
+    for day, log in logs.items():
+        for line in of_day.get(log.id, ()):
+            if line.superseded_by_id:
+                continue
+            kind = {"pin": "acknowledged", "paper": "acknowledged", "declined": "declined"}.get(
+                line.ack_method, "unacknowledged")
+            counts = out.setdefault(day, {})
+            counts[kind] = counts.get(kind, 0) + 1
     return out
 
 
@@ -111,20 +106,22 @@ def week_notebook(manager_id: str, monday: date, today: date) -> WeekView:
     monday = monday_of(monday)
     sunday = monday + timedelta(days=6)
     plans = plan_against_actual(manager_id, monday, sunday, today)
-    acks = _acks(manager_id, monday, sunday)
     logs = {d.day: d for d in DayLog.select().where(
         (DayLog.manager == manager_id) & DayLog.day.between(monday, sunday))}
+    live = [log.id for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted]
+    of_day = visits.visit_lines_of(live)
+    acks = _acks(of_day, {d: log for d, log in logs.items() if not log.deleted})
+    figures = day_service.days_figures(manager_id, monday, sunday)
     days = []
     for p in plans:
         a, log = acks.get(p.day, {}), logs.get(p.day)
         days.append(WeekDay(
-            p.day, p, day_service.day_figures(manager_id, p.day), a.get("acknowledged", 0),
+            p.day, p, figures[p.day], a.get("acknowledged", 0),
             a.get("declined", 0), a.get("unacknowledged", 0),
             log.odometer_start if log else None, log.odometer_end if log else None,
         ))
     reviews = _reviews(manager_id, monday)
-    lines = [line for log in sorted(logs.values(), key=lambda log: log.day) if not log.deleted
-             for line in visits.visit_lines(log.id) if not line.superseded_by_id]
+    lines = [line for log_id in live for line in of_day[log_id] if not line.superseded_by_id]
     return WeekView(manager_id, monday, days, information.items(manager_id, monday, sunday),
                     reviews[0] if reviews else None, reviews[1:],
                     [line for line in lines if line.flags], lines)

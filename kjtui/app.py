@@ -47,6 +47,26 @@ NAV = (
 )
 
 
+# The county office's places and who may open them (docs/ARCHITECTURE.md): the administrator
+# keeps the data, the enrollments and the sync day, the three directors read and check the
+# notebooks; both see the month. A station opens none of them: it holds no county rights.
+DESK_ROLES = {
+    "county_data": {"admin"}, "master": {"admin"}, "desk_sync_day": {"admin"},
+    "desk_proposals": {"admin"},
+    "desk_review": {"supervisor"}, "desk_spot": {"supervisor"}, "desk_feedback": {"supervisor"},
+    "desk_talks": {"supervisor"},
+    "desk_month": {"admin", "supervisor"},
+}
+
+
+class NodeRead(Message):
+    """What the open database is: a manager's station or not."""
+
+    def __init__(self, station: bool):
+        super().__init__()
+        self.station = station
+
+
 class SignInAsked(Message):
     """The database asks who is at the keyboard (a hub); `any_account`: one exists to sign in."""
 
@@ -94,6 +114,7 @@ class KjtuiApp(App):
     # in there, `signing_in` keeps every place shut. A station asks for nobody.
     account = None
     signing_in = False
+    station = False  # the open database is a manager's station (read at start)
 
     @property
     def desk_supervisor(self) -> str | None:
@@ -132,6 +153,7 @@ class KjtuiApp(App):
         from kjtui.services import accounts, session
 
         session.open_notebook(self.db_url)
+        self.post_message(NodeRead(session.is_station()))
         if accounts.required():
             self.post_message(SignInAsked(bool(accounts.accounts())))
 
@@ -151,8 +173,25 @@ class KjtuiApp(App):
         if isinstance(self.screen, SignInScreen):
             self.pop_screen()
 
+    def on_node_read(self, message: NodeRead) -> None:
+        self.station = message.station
+
+    def place_refused(self, mode: str) -> str | None:
+        """Why this place stays shut for whoever is at the keyboard (a catalog key), or None."""
+        roles = DESK_ROLES.get(mode)
+        if roles is None:
+            return None
+        if self.station:
+            return "desk.station_has_no_desk"
+        if self.account is not None and self.account.role not in roles:
+            return "desk.not_your_place"
+        return None
+
     def switch_mode(self, mode: str) -> AwaitMount:
         if self.signing_in:  # nothing of the county's shows before someone signed in
+            return AwaitMount(self.screen, [])
+        if (why := self.place_refused(mode)) is not None:
+            self.notify(i18n.t(why), severity="warning")
             return AwaitMount(self.screen, [])
         return super().switch_mode(mode)
 

@@ -167,3 +167,42 @@ async def test_sign_in_then_return_and_approve_weeks(app_for, hub, size, lang):
     kept = {(r.state, r.score, r.comment) for r in WeeklyReview.select()}
     assert kept == {("returned", None, "请更正"), ("reviewed", 95, "很好")}
     assert review.queue("liu", TODAY) == []
+
+
+@pytest.mark.parametrize("who, shut, opens", [
+    ("liu", ("ctrl+e", "ctrl+d", "f11", "alt+p"), ("alt+s", "SpotChecksScreen")),
+    ("root", ("ctrl+y", "alt+s", "alt+f", "alt+t"), ("ctrl+e", "MasterDataScreen")),
+])
+async def test_each_role_opens_its_own_places_only(app_for, hub, who, shut, opens):
+    """The directors read and check the notebooks, the administrator keeps the county's data:
+    a place of the other role stays shut and says why."""
+    app = app_for(hub.removeprefix("sqlite:///"), "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await on_screen(pilot, "SignInScreen")
+        await pilot.click("#signin-account")
+        await pilot.press(*who, "enter", *"correct horse", "enter")
+        home = await on_screen(pilot, "HomeScreen")
+        for key in shut:
+            app.clear_notifications()
+            await pilot.press(key)
+            await until(pilot, lambda: any(n.message == i18n.t("desk.not_your_place")
+                                           for n in app._notifications), f"{key} refused")
+            assert app.screen is home
+        await pilot.press(opens[0])
+        await on_screen(pilot, opens[1])
+    assert screen is not None
+
+
+async def test_a_station_opens_no_desk(app_for, tmp_path):
+    """A manager's laptop holds no county rights: the desk's places stay shut on it."""
+    c = county_.build(tmp_path / "c", codes=("KJ01",))
+    county_.close()
+    app = app_for(c.stations["KJ01"], "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.station, "the station known")
+        for key in ("f10", "ctrl+y", "ctrl+e"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await until(pilot, lambda: any(n.message == i18n.t("desk.station_has_no_desk")
+                                           for n in app._notifications), f"{key} refused")
+            assert type(app.screen).__name__ == "HomeScreen"

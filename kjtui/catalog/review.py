@@ -108,5 +108,7 @@ MESSAGES = {
     "signin.key.sign_in": ("登录", "Sign in"),
     "signin.checking": ("核对中…", "Checking…"),
     "signin.no_account": ("还没有账号：先在命令行添加管理员（kjtui account add 名字 --role admin）", "No account yet: add an administrator on the command line (kjtui account add NAME --role admin)"),
+    "desk.not_your_place": ("这里不是您的岗位：基础数据、同步日和提议归管理员，批阅、抽检、反馈和谈话归主任。", "Not your place: master data, sync day and proposals are the administrator's; review, spot checks, feedback and talks are the directors'."),
+    "desk.station_has_no_desk": ("驻点笔记本不含县局的办公桌。", "A station's notebook holds no county desk."),
     "signin.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
 }

@@ -32,6 +32,13 @@ def open_notebook(url: str) -> None:
     connect(url)
 
 
+def is_station() -> bool:
+    """The open notebook is a manager's laptop (enrolled at the county), not the hub or a demo."""
+    from kjtui.models.journal import is_station as station
+
+    return station()
+
+
 def sign_in(code: str) -> ManagerInfo:
     m = Manager.get_or_none(Manager.code == code)
     if m is None:

@@ -317,3 +317,25 @@ async def test_lists_come_a_page_at_a_time(app_for, hub):
         assert "201–209" in said(app)
         await pilot.press("f8")
         await until(pilot, lambda: table.row_count == 200)
+
+
+async def test_the_managers_tab_writes_the_staff_workbook(app_for, hub):
+    """Issue 14: the staff report from the screen that shows the team (ctrl+w on managers),
+    read back as the service computes it."""
+    from python_calamine import CalamineWorkbook
+
+    from kjtui import i18n
+    from kjtui.services import staff_figures
+
+    app = app_for(hub, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tab(app, pilot, 1, "#md-managers-table")
+        await pilot.press("ctrl+w")
+        await until(pilot, lambda: "written:" in note(screen), "the workbook said")
+        path = note(screen).split("written: ", 1)[1].strip()
+    book = CalamineWorkbook.from_path(path)
+    rows = book.get_sheet_by_index(0).to_python()
+    figures = {r[0]: r[1] for r in rows[1:]}
+    i18n.set_language("en")
+    f = staff_figures.staff_figures(county_small.TODAY)
+    assert figures[i18n.t("rep.staff.head_count")] == f.head_count

@@ -10,6 +10,8 @@ MESSAGES = {
     "md.tab.training": ("培训", "Training"),
     "md.key.next_tab": ("切换", "Next tab"),
     "md.key.new": ("新建", "New"),
+    "md.key.staff_report": ("导出队伍表", "Staff workbook"),
+    "md.staff_written": ("已导出队伍结构与名单：{path}", "The team's figures and roster written: {path}"),
     "md.key.edit": ("修改", "Edit"),
     "md.key.search": ("查找", "Search"),
     "md.key.next_page": ("下一页", "Next page"),

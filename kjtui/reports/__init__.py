@@ -97,3 +97,9 @@ def write_month(month) -> Path:
 
     report = build("month", month=month, rules=month_desk.county_rules())
     return save(report, "xlsx", default_folder(), folder=True)
+
+
+def write_staff(on=None) -> Path:
+    """The staff figures and roster as a workbook in default_folder() (master data's managers
+    tab, ctrl+w): the seed's own table of the team, for the company's reports."""
+    return save(build("staff", on=on), "xlsx", default_folder(), folder=True)

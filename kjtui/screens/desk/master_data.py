@@ -109,11 +109,13 @@ class MasterDataScreen(RoutesTab, TrainingTab, KjtuiScreen):
         Key("ctrl+f", "focus_search", "md.key.search"),
         Key("f9", "page(1)", "md.key.next_page"),
         Key("f8", "page(-1)", "md.key.prev_page"),
+        Key("ctrl+w", "write_staff", "md.key.staff_report"),
         *RoutesTab.ROUTE_KEYS,
         *TrainingTab.TRAINING_KEYS,
     )
     ACTIONS = {  # the tabs an action works on
         "new": TABS, "edit": PAGED, "focus_search": ("customers",), "page": PAGED,
+        "write_staff": ("managers",),
         **{a: ("routes",) for a in RoutesTab.ROUTE_ACTIONS},
         **{a: ("training",) for a in TrainingTab.TRAINING_ACTIONS},
     }
@@ -324,6 +326,16 @@ class MasterDataScreen(RoutesTab, TrainingTab, KjtuiScreen):
 
         self.dialog_open = True
         self.app.push_screen(dialog, done)
+
+    def action_write_staff(self) -> None:
+        """The team's figures and roster as a workbook (kjtui.reports), said where."""
+
+        def write() -> Saved:
+            from kjtui import reports
+
+            return Saved(i18n.t("md.staff_written", path=str(reports.write_staff())))
+
+        self.call_service(write, group="md-staff", refusable=True)
 
     def on_saved(self, message: Saved) -> None:
         self.say(message.text)

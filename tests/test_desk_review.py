@@ -206,3 +206,18 @@ async def test_a_station_opens_no_desk(app_for, tmp_path):
             await until(pilot, lambda: any(n.message == i18n.t("desk.station_has_no_desk")
                                            for n in app._notifications), f"{key} refused")
             assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_a_month_reopened_at_the_desk_is_reopened_by_the_account_signed_in(app_for, hub):
+    app = app_for(hub.removeprefix("sqlite:///"), "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "SignInScreen")
+        await pilot.click("#signin-account")
+        await pilot.press(*"root", "enter", *"correct horse", "enter")
+        await on_screen(pilot, "HomeScreen")
+        await pilot.press("f10")
+        month = await on_screen(pilot, "MonthScreen")
+        await until(pilot, lambda: month.month is not None, "the month read")
+        await pilot.press("r")
+        box = await until(pilot, lambda: app.screen.query_one("#by"), "the reopen dialog")
+        assert box.value == "root" and box.disabled  # who reopens is who signed in

@@ -19,14 +19,15 @@ from kjtui.widgets.notice import Notice
 
 
 class ReasonDialog(Dialog):
-    """`save(reason, by)` → what the dialog closes with."""
+    """`save(reason, by)` → what the dialog closes with. `signed`: the account signed in, which
+    is who reopens (its box then cannot be changed)."""
 
     FOCUS = "#reason"
     KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
 
-    def __init__(self, title: str, save: Callable):
+    def __init__(self, title: str, save: Callable, signed: str = ""):
         super().__init__(save)
-        self.title_text = title
+        self.title_text, self.signed = title, signed
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="reason-dialog"):
@@ -36,7 +37,7 @@ class ReasonDialog(Dialog):
                 yield Input(id="reason", max_length=200)
             with Horizontal(classes="row"):
                 yield Label(i18n.t("desk.by"))
-                yield Input(id="by", max_length=40)
+                yield Input(self.signed, id="by", max_length=40, disabled=bool(self.signed))
             yield Notice("", id="dialog-msg")
         yield Footer(compact=True)
 
@@ -53,9 +54,12 @@ class DecideDialog(Dialog):
     KEYS = (Key("escape", "cancel", "scr.cancel"), Key("ctrl+s", "save", "scr.ok"))
 
     def __init__(self, code: str, name: str, choices: tuple[str, ...], today: date,
-                 save: Callable):
+                 save: Callable, supervisor: str = ""):
+        """`supervisor`: the signed-in director's code, filled in (an administrator records
+        the decision of the director he names)."""
         super().__init__(save)
         self.code, self.who, self.choices, self.today = code, name, choices, today
+        self.supervisor = supervisor
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="decide-dialog"):
@@ -67,7 +71,7 @@ class DecideDialog(Dialog):
                              value=self.choices[0], allow_blank=False, id="status")
             with Horizontal(classes="row"):
                 yield Label(i18n.t("desk.supervisor"))
-                yield Input(id="by", max_length=40)
+                yield Input(self.supervisor, id="by", max_length=40)
             with Horizontal(classes="row"):
                 yield Label(i18n.t("desk.on"))
                 yield Input(self.today.isoformat(), id="on", max_length=10)

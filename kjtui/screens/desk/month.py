@@ -187,8 +187,9 @@ class MonthScreen(KjtuiScreen):
                                                       run=c.run, reason=c.reason), month))
 
         self.dialog_open = True
+        account = getattr(self.app, "account", None)
         self.app.push_screen(ReasonDialog(i18n.t("desk.reopen_title", month=f"{month:%Y-%m}"),
-                                          save), done)
+                                          save, account.name if account else ""), done)
 
     def action_decide(self) -> None:
         from kjtui.services import month_desk, session
@@ -213,8 +214,9 @@ class MonthScreen(KjtuiScreen):
                 self.post_message(MonthChanged(text, month))
 
         self.dialog_open = True
+        account = getattr(self.app, "account", None)
         self.app.push_screen(DecideDialog(row.code, row.name, row.choices, session.today(),
-                                          save), done)
+                                          save, account.supervisor if account else ""), done)
 
     def action_write_report(self) -> None:
         """The month as a workbook for the general office (kjtui.reports), said where."""

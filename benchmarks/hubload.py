@@ -26,6 +26,7 @@ there; none held); a figure whose check fails says WRONG and misses."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import socket
@@ -44,7 +45,7 @@ from benchmarks.core import Figure, need, percentile
 
 IN_FLIGHT = 32  # a province's evening: stations uploading at any one moment
 DAY_VISITS = 25  # a manager's day (benchmarks/bundle.py records as many)
-PG_DB = "kjtui_bench_load"  # databases of this benchmark's own on the server
+PG_DB = f"kjtui_bench_load_{os.getpid()}"  # databases of this run's own on the server
 FLOOR = "one after another in process"
 FLOOR_P95 = "one import in process, p95"
 

@@ -1,17 +1,21 @@
 """The hub import on PostgreSQL: the same emptied hub and the same station bundles, loaded into a
-database of its own (kjtui_bench, never the tests' database) on the server of KJTUI_TEST_PG_URL.
+database of its own (kjtui_bench_PID, never the tests' database, dropped after) on the server
+of KJTUI_TEST_PG_URL.
 Floor: psycopg `executemany` of the same rows, into the same database after they are removed
 again."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 from benchmarks import stations
 from benchmarks.core import Figure
 
-DB = "kjtui_bench"
+# A name of this process's own: two runs on one server (two checkouts, CI beside a developer)
+# must never drop each other's database mid-figure.
+DB = f"kjtui_bench_{os.getpid()}"
 
 
 def _url(base: str, name: str = DB) -> str:
@@ -84,5 +88,7 @@ def import_figure(ctx, emptied: Path, taken, bundles: list[bytes], rows: int) ->
                         f'VALUES ({", ".join(["%s"] * len(cols))})', values)
         con.commit()
         raw_s = time.perf_counter() - t0
+    with psycopg.connect(ctx.pg_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     return _figure(f"hub import, {ctx.county} year, PostgreSQL", rows, written, import_s, raw_s,
                    len(bundles), "raw psycopg executemany")

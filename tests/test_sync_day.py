@@ -11,6 +11,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+import desk_support
 import pytest
 import sync_stations as county_
 
@@ -28,7 +29,13 @@ def L(k: int, route: int, stop: int) -> str:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    return county_.build(tmp_path_factory.mktemp("county"), codes=CODES)
+    from kjtui.services import accounts
+
+    c = county_.build(tmp_path_factory.mktemp("county"), codes=CODES)
+    c.at("hub")
+    accounts.add("文书", "admin", desk_support.PASSWORD)  # the sync day is the administrator's
+    county_.close()
+    return c
 
 
 @pytest.fixture
@@ -196,6 +203,7 @@ async def test_the_sync_day_screen_in_chinese(county, stick, size, monkeypatch, 
     county.at("hub")
     app = app_for(county.hub.removeprefix("sqlite:///"))
     async with app.run_test(size=size) as pilot:
+        await desk_support.sign_in(pilot, "文书")
         await pilot.press("f11")
         screen = await on_screen(pilot, "SyncDayScreen")
         await until(pilot, lambda: screen.query_one("#day-folder", Input).has_focus)
@@ -234,6 +242,7 @@ async def test_the_sync_day_screen_says_a_missing_folder(county, tmp_path, app_f
     county.at("hub")
     app = app_for(county.hub.removeprefix("sqlite:///"), "en")
     async with app.run_test(size=(80, 24)) as pilot:
+        await desk_support.sign_in(pilot, "文书")
         await pilot.press("f11")
         screen = await on_screen(pilot, "SyncDayScreen")
         await pilot.press("ctrl+o")

@@ -65,6 +65,16 @@ def build(folder: Path, codes=("KJ01",)) -> Pair:
     return Pair(hub, station, folder, enrollment)
 
 
+def with_six_visits(folder: Path) -> Pair:
+    """A hub and a laptop (KJ01) whose outbox holds six visits: the HTTP and autosync tests'
+    template, copied for each test."""
+    pair = build(folder)
+    use(pair.station)
+    visits(6)
+    close()
+    return pair
+
+
 def copy(template: Pair, folder: Path) -> Pair:
     folder.mkdir(parents=True, exist_ok=True)
     for p in (template.hub, template.station, template.enrollment):

@@ -17,11 +17,7 @@ from sync import client, enroll
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    pair = sup.build(tmp_path_factory.mktemp("tpl"))
-    sup.use(pair.station)
-    sup.visits(6)
-    sup.close()
-    return pair
+    return sup.with_six_visits(tmp_path_factory.mktemp("tpl"))
 
 
 @pytest.fixture

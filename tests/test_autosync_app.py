@@ -25,11 +25,7 @@ from tests.test_words import english_words
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    pair = sup.build(tmp_path_factory.mktemp("tpl"))
-    sup.use(pair.station)
-    sup.visits(6)
-    sup.close()
-    return pair
+    return sup.with_six_visits(tmp_path_factory.mktemp("tpl"))
 
 
 @pytest.fixture

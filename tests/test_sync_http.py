@@ -26,11 +26,7 @@ from sync import bundle, client, enroll, hub_server, importer
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    pair = sup.build(tmp_path_factory.mktemp("tpl"))
-    sup.use(pair.station)
-    sup.visits(6)
-    sup.close()
-    return pair
+    return sup.with_six_visits(tmp_path_factory.mktemp("tpl"))
 
 
 @pytest.fixture

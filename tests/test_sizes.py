@@ -253,7 +253,7 @@ async def test_the_review_desk_at_every_size(app_for, db, county, size, lang):
     from tests.test_words import last_week
 
     last_week(county)
-    accounts.add("liu", "admin", "correct horse")
+    accounts.add("liu", "supervisor", "correct horse", "S01")  # the review is a director's
     app = app_for(db, lang)
     async with app.run_test(size=size) as pilot:
         signin = await on_screen(pilot, "SignInScreen")

@@ -18,11 +18,7 @@ class TownshipRows(Work):
             if "is_urban" in self.present:
                 values["is_urban"] = bool(v["is_urban"])
             current = have.get(v["township_code"])
-            if current is None:
-                self.out.create(**{"is_urban": False, **values})
-            else:
-                self.out.update(current, deleted=False, **values)
-                self.same += current["id"] not in self.out.changed
+            self.put(current, values, is_urban=False)
 
     def changes(self):
         return [self.out]
@@ -47,11 +43,7 @@ class PostRows(Work):
             if "township" in self.present:
                 values["township"] = town
             current = have.get(v["post_code"])
-            if current is None:
-                self.out.create(**values)
-            else:
-                self.out.update(current, deleted=False, **values)
-                self.same += current["id"] not in self.out.changed
+            self.put(current, values)
 
     def changes(self):
         return [self.out]

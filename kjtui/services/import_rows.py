@@ -119,6 +119,15 @@ class Work:
         self.first_row: dict[tuple, int] = {}
         self.rows: list[tuple[int, dict, dict]] = []  # (row, values, raw)
 
+    def put(self, current: dict | None, values: dict, **new_only) -> None:
+        """The record a row names: made (with `new_only` besides) when the county has none,
+        else updated and brought back if retired, counted the same when nothing changed."""
+        if current is None:
+            self.out.create(**{**new_only, **values})
+        else:
+            self.out.update(current, deleted=False, **values)
+            self.same += current["id"] not in self.out.changed
+
     # issues
     def problem(self, row: int, column: str, value: str, key: str, **params) -> None:
         self.issues.append(Issue(row, column, value, key, params))

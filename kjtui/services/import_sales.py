@@ -22,11 +22,7 @@ class TargetRows(Work):
             if row in self.bad:
                 continue
             current = have.get((m["id"], v["month"]))
-            if current is None:
-                self.out.create(manager=m["id"], month=v["month"], quantity=v[self.column])
-            else:
-                self.out.update(current, deleted=False, quantity=v[self.column])
-                self.same += current["id"] not in self.out.changed
+            self.put(current, {"quantity": v[self.column]}, manager=m["id"], month=v["month"])
 
     def changes(self):
         return [self.out]

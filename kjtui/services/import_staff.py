@@ -45,11 +45,7 @@ class ManagerRows(Work):
             for name, default in self.OPTIONAL.items():
                 if name in self.present:
                     values[name] = default if v[name] is None else v[name]
-            if current is None:
-                self.out.create(status="active", **values)
-            else:
-                self.out.update(current, deleted=False, **values)
-                self.same += current["id"] not in self.out.changed
+            self.put(current, values, status="active")
 
     def changes(self):
         return [self.out]
@@ -82,11 +78,7 @@ class TrainingRows(Work):
             if "lecture_rating" in self.present:
                 values["lecture_rating"] = v.get("lecture_rating")
             current = have.get((v["held_on"], v["training_kind"], v["topic"]))
-            if current is None:
-                self.out.create(**values)
-            else:
-                self.out.update(current, deleted=False, **values)
-                self.same += current["id"] not in self.out.changed
+            self.put(current, values)
 
     def changes(self):
         return [self.out]
@@ -120,11 +112,7 @@ class ExamRows(Work):
             else:
                 sid = session["id"]
             current = have.get((sid, m["id"]))
-            if current is None:
-                self.out.create(session=sid, manager=m["id"], score=v["exam_score"])
-            else:
-                self.out.update(current, deleted=False, score=v["exam_score"])
-                self.same += current["id"] not in self.out.changed
+            self.put(current, {"score": v["exam_score"]}, session=sid, manager=m["id"])
 
     def changes(self):
         return [self.sessions, self.out]

@@ -63,6 +63,35 @@ def county(db, monkeypatch):
     monkeypatch.setattr("kjtui.services.session.today", lambda: TODAY)
     return long_route()
 
+def on_top(app, name: str, read=lambda screen: True):
+    """A condition: the screen on top is a `name`, with its data read."""
+    return lambda: type(app.screen).__name__ == name and read(app.screen)
+
+
+def keys_panel(app, shown: bool):
+    """A condition: the keys panel (F1) is open, or closed."""
+    return lambda: bool(app.screen.query("HelpPanel")) is shown
+
+
+def tour(pilot, app, leaks: dict):
+    """`look(where, *keys, ready=)`: press the keys, wait until `ready()` holds with nothing
+    running, and note any English word on the screen under `where`; `with_keys_panel(where)`:
+    look, then with F1 open, then closed."""
+
+    async def look(where: str, *keys: str, ready=lambda: True) -> None:
+        await pilot.press(*keys)
+        await until(pilot, ready, where)
+        if words := english_words(app):
+            leaks[where] = words
+
+    async def with_keys_panel(where: str) -> None:
+        await look(where)
+        await look(where + " F1", "f1", ready=keys_panel(app, True))
+        await look(where + " F1 closed", "f1", ready=keys_panel(app, False))
+
+    return look, with_keys_panel
+
+
 
 def test_textual_words_of_every_widget_we_use_are_in_the_catalog():
     """Not only those the screens below happen to show: every key Textual could list."""
@@ -111,8 +140,7 @@ async def test_no_english_word_anywhere_in_chinese(app_for, db, county):
     leaks: dict[str, set[str]] = {}
 
     def up(name: str, read=lambda screen: True):
-        """The screen on top is a `name`, with its data read."""
-        return lambda: type(app.screen).__name__ == name and read(app.screen)
+        return on_top(app, name, read)
 
     def view(screen) -> bool:
         return screen.view is not None
@@ -122,21 +150,12 @@ async def test_no_english_word_anywhere_in_chinese(app_for, db, county):
         return lambda: any(s.expanded for s in app.screen.query(Select)) is shown
 
     def panel(shown: bool):
-        return lambda: bool(app.screen.query("HelpPanel")) is shown
+        return keys_panel(app, shown)
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            """Press `keys`, wait until `ready()` holds with nothing running, read the screen."""
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
-        async def with_keys_panel(where: str) -> None:
-            await look(where)
-            await look(where + " F1", "f1", ready=panel(True))
-            await look(where + " F1 closed", "f1", ready=panel(False))
 
         await until(pilot, up("HomeScreen"), "home")
         await with_keys_panel("home")
@@ -234,23 +253,15 @@ async def test_no_english_word_on_the_desk_in_chinese(app_for, db, county, tmp_p
     leaks: dict[str, set[str]] = {}
 
     def up(name: str, read=lambda screen: True):
-        return lambda: type(app.screen).__name__ == name and read(app.screen)
+        return on_top(app, name, read)
 
     def panel(shown: bool):
-        return lambda: bool(app.screen.query("HelpPanel")) is shown
+        return keys_panel(app, shown)
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
-        async def with_keys_panel(where: str) -> None:
-            await look(where)
-            await look(where + " F1", "f1", ready=panel(True))
-            await look(where + " F1 closed", "f1", ready=panel(False))
 
         await until(pilot, up("HomeScreen"), "home")
         month = up("MonthScreen", lambda s: s.view is not None)
@@ -305,23 +316,15 @@ async def test_no_english_word_in_review_in_chinese(app_for, db, county):
     leaks: dict[str, set[str]] = {}
 
     def panel(shown: bool):
-        return lambda: bool(app.screen.query("HelpPanel")) is shown
+        return keys_panel(app, shown)
 
     def up(name: str, read=lambda screen: True):
-        return lambda: type(app.screen).__name__ == name and read(app.screen)
+        return on_top(app, name, read)
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
-        async def with_keys_panel(where: str) -> None:
-            await look(where)
-            await look(where + " F1", "f1", ready=panel(True))
-            await look(where + " F1 closed", "f1", ready=panel(False))
 
         await until(pilot, up("HomeScreen"), "home")
         await look("review queue", "ctrl+y", ready=up("ReviewScreen", lambda s: s.rows))
@@ -347,11 +350,7 @@ async def test_no_english_word_in_review_in_chinese(app_for, db, county):
     app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
         await look("sign-in", ready=up("SignInScreen"))
         await look("sign-in F1", "f1", ready=panel(True))
@@ -391,26 +390,18 @@ async def test_no_english_word_on_the_offices_screens_in_chinese(app_for, db, co
     leaks: dict[str, set[str]] = {}
 
     def up(name: str, read=lambda screen: True):
-        return lambda: type(app.screen).__name__ == name and read(app.screen)
+        return on_top(app, name, read)
 
     def panel(shown: bool):
-        return lambda: bool(app.screen.query("HelpPanel")) is shown
+        return keys_panel(app, shown)
 
     def expanded(shown: bool):
         return lambda: any(s.expanded for s in app.screen.query(Select)) is shown
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
-        async def with_keys_panel(where: str) -> None:
-            await look(where)
-            await look(where + " F1", "f1", ready=panel(True))
-            await look(where + " F1 closed", "f1", ready=panel(False))
 
         await until(pilot, up("HomeScreen"), "home")
         await look("home: the county's word", ready=lambda: "县局抽检" in text(app)
@@ -462,26 +453,18 @@ async def test_no_english_word_in_master_data_in_chinese(app_for, db, county):
     leaks: dict[str, set[str]] = {}
 
     def up(name: str, read=lambda screen: True):
-        return lambda: type(app.screen).__name__ == name and read(app.screen)
+        return on_top(app, name, read)
 
     def panel(shown: bool):
-        return lambda: bool(app.screen.query("HelpPanel")) is shown
+        return keys_panel(app, shown)
 
     def tab(name: str):
         return up("MasterDataScreen", lambda s: s.tab == name)
 
     async with app.run_test(size=(80, 24)) as pilot:
 
-        async def look(where: str, *keys: str, ready=lambda: True) -> None:
-            await pilot.press(*keys)
-            await until(pilot, ready, where)
-            if words := english_words(app):
-                leaks[where] = words
+        look, with_keys_panel = tour(pilot, app, leaks)
 
-        async def with_keys_panel(where: str) -> None:
-            await look(where)
-            await look(where + " F1", "f1", ready=panel(True))
-            await look(where + " F1 closed", "f1", ready=panel(False))
 
         async def form(where: str, *keys: str) -> None:
             await look(where, *keys, ready=up("RowDialog"))

@@ -17,11 +17,10 @@ from datetime import datetime
 import peewee as pw
 
 from kjtui.models import HUB, Acknowledgement, HeldRecord, Visit, database, hub_pins
+from kjtui.models.db import among, in_chunks
 from kjtui.models.journal import node_id, to_payload
 from kjtui.models.pins import ChainKeys, verify_acknowledgement
 from sync import bundle, node
-
-CHUNK = 400
 
 
 def head_proof(ack_id: str, station: str) -> str | None:
@@ -52,12 +51,11 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
     out: dict[str, tuple[str, str | None]] = {}
     secrets: dict[str, object] = {}
     chains: dict[str, ChainKeys] = {}  # a station's chains, each station's own
-    ack_ids = sorted(ack_ids)
-    for i in range(0, len(ack_ids), CHUNK):
+    for chunk in in_chunks(database.obj, sorted(ack_ids)):
         acks = list(Acknowledgement.select().where(
-            Acknowledgement.id.in_(ack_ids[i : i + CHUNK]) & (Acknowledgement.method == "pin")))
+            among(Acknowledgement.id, chunk) & (Acknowledgement.method == "pin")))
         visits = {v.id: v for v in Visit.select().where(
-            Visit.id.in_([a.visit_id for a in acks]))} if acks else {}
+            among(Visit.id, [a.visit_id for a in acks]))} if acks else {}
         for ack in acks:
             visit = visits.get(ack.visit_id)
             if not (ack.proof and ack.pin_id) or visit is None:
@@ -74,19 +72,25 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
 
 
 def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
-    """Write the verdicts in one statement (a year's import carries thousands)."""
+    """Write the verdicts in one statement (a year's import carries thousands): on PostgreSQL
+    one array a column, not a round trip a row."""
     if not verdicts:
         return
     db = database.obj
     at = datetime.now().replace(microsecond=0)
-    stamp = at.isoformat(" ") if isinstance(db, pw.SqliteDatabase) else at
-    p = db.param
-    db.cursor().executemany(
-        'INSERT INTO "ack_verdict" ("ack_id", "visit_id", "passed", "reason", "checked_at") '
-        f'VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT ("ack_id") DO UPDATE SET '
-        '"visit_id" = excluded."visit_id", "passed" = excluded."passed", '
-        '"reason" = excluded."reason", "checked_at" = excluded."checked_at"',
-        [(a, v, r is None, r or "", stamp) for a, (v, r) in verdicts.items()])
+    rows = [(a, v, r is None, r or "") for a, (v, r) in verdicts.items()]
+    upsert = ('ON CONFLICT ("ack_id") DO UPDATE SET "visit_id" = excluded."visit_id", '
+              '"passed" = excluded."passed", "reason" = excluded."reason", '
+              '"checked_at" = excluded."checked_at"')
+    names = '"ack_id", "visit_id", "passed", "reason", "checked_at"'
+    if isinstance(db, pw.PostgresqlDatabase):
+        ack, visit, passed, reason = (list(c) for c in zip(*rows))
+        db.execute_sql(f'INSERT INTO "ack_verdict" ({names}) SELECT *, %s FROM '
+                       'unnest(%b::text[], %b::text[], %b::boolean[], %b::text[]) ' + upsert,
+                       (at, ack, visit, passed, reason))
+        return
+    db.cursor().executemany(f'INSERT INTO "ack_verdict" ({names}) VALUES (?, ?, ?, ?, ?) '
+                            + upsert, [(*r, at.isoformat(" ")) for r in rows])
 
 
 def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]]:
@@ -109,18 +113,17 @@ def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]
             else:  # a PIN acknowledgement without a proof: an older release, or altered
                 verdicts[ack_id] = (visit_id, "ackcheck.no_proof")
     visit_ids = [v for blk in blocks if blk.table == "visit" for v in blk.cols["id"]]
-    for i in range(0, len(visit_ids), CHUNK):  # a visit changed after it was acknowledged
+    for chunk in in_chunks(database.obj, visit_ids):  # a visit changed after it was acknowledged
         to_check.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
-            Acknowledgement.visit.in_(visit_ids[i : i + CHUNK])
+            among(Acknowledgement.visit, chunk)
             & (Acknowledgement.method == "pin") & (Acknowledgement.proof != "")).tuples())
     if to_check:
         verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
     # An acknowledgement the rules held is not at the hub: it waits for a decision, unjudged.
     applied = set()
-    ids = list(verdicts)
-    for i in range(0, len(ids), CHUNK):
+    for chunk in in_chunks(database.obj, list(verdicts)):
         applied.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
-            Acknowledgement.id.in_(ids[i : i + CHUNK])).tuples())
+            among(Acknowledgement.id, chunk)).tuples())
     verdicts = {a: v for a, v in verdicts.items() if a in applied}
     record(verdicts)
     return verdicts

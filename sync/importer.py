@@ -8,6 +8,7 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 from operator import itemgetter
 
 import peewee as pw
@@ -26,6 +27,7 @@ from kjtui.models import (
     Visit,
     database,
     hlc,
+    rule_blocks,
     rules,
 )
 from kjtui.models.db import serialize_writers
@@ -36,7 +38,6 @@ from sync.acknowledgements import check_blocks as check_acknowledgements
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first
-CHUNK = 400  # rows per INSERT: stays under SQLite's variable limit for the widest table
 ABSENT = "-" * 16  # a seq of the hub's journal that was not for this station
 
 
@@ -234,10 +235,13 @@ def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = 
     me = node_id()
     view = view or rules.View(sender)
     _prefetch(view, recs)
+    marks = rule_blocks.passing(view, recs) if sender != HUB else repeat(None)
     out, result = [], Applied()
-    for rec in recs:
+    for rec, parents in zip(recs, marks):
         rec.old = view.row(rec.model, rec.id)
-        if sender == HUB:
+        if parents is not None and not any(view.held_here(*p) for p in parents):
+            why = rules.check(view, rec, overridden=overridden, decided=rule_blocks.DECIDED)
+        elif sender == HUB:
             why = _from_hub(view, rec, me)
             if why is None and rec.old is not None and not _newer(rec):
                 result.skipped += 1
@@ -358,9 +362,17 @@ def _execute(model, cols: list[str], inserts: list[rules.Rec], updates: list[rul
     with pw.__exception_wrapper__:
         if inserts:
             names = ", ".join(f'"{c}"' for c in cols)
-            marks = ", ".join([db.param] * len(cols))
-            db.cursor().executemany(f"INSERT INTO {q} ({names}) VALUES ({marks})",
-                                    _bind(model, cols, inserts))
+            if isinstance(db, pw.PostgresqlDatabase):
+                # COPY: a station's year in one stream, not a round trip a row; foreign keys
+                # and triggers hold as for an INSERT, and a row refused fails it all (then
+                # _write goes row by row).
+                with db.cursor().copy(f"COPY {q} ({names}) FROM STDIN") as copy:
+                    for row in _bind(model, cols, inserts):
+                        copy.write_row(row)
+            else:
+                marks = ", ".join([db.param] * len(cols))
+                db.cursor().executemany(f"INSERT INTO {q} ({names}) VALUES ({marks})",
+                                        _bind(model, cols, inserts))
         if updates:
             sets = ", ".join(f'"{c}" = {db.param}' for c in cols[1:])
             db.cursor().executemany(f'UPDATE {q} SET {sets} WHERE "id" = {db.param}',

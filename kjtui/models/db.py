@@ -49,6 +49,34 @@ def serialize_writers() -> None:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_WRITERS_LOCK,))
 
 
+# Rows in one query when asked for by id: SQLite binds a bounded number of variables, so lists
+# go in pieces; PostgreSQL takes the whole list as one array.
+CHUNK = 400
+
+
+def in_chunks(db, values: list) -> list[list]:
+    """`values` in the pieces one query of `one_of` takes."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        return [values] if values else []
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def one_of(db, column: str, values: list) -> tuple[str, list]:
+    """SQL for "`column` is one of `values`", with its parameters: `= ANY(%s)` and one array on
+    PostgreSQL (a query of hundreds of placeholders costs psycopg more to parse than the server
+    to run), `IN (?, ...)` on SQLite."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        return f"{column} = ANY(%b)", [list(values)]  # %b: sent binary, no quoting per item
+    return f"{column} IN ({', '.join([db.param] * len(values))})", list(values)
+
+
+def among(field, values: list):
+    """The peewee expression "`field` is one of `values`" (one_of for a query built by peewee)."""
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        return field == peewee.SQL("ANY(%b)", (list(values),))  # bound as is, one binary array
+    return field.in_(list(values))
+
+
 def register_sql_functions(db) -> None:
     """The pinyin of customers' names (kjtui.models.pinyin) as SQL functions, on every
     connection `db` opens (a peewee SqliteDatabase; or one sqlite3 connection, for a tool that

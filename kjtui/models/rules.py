@@ -32,6 +32,7 @@ from datetime import date, datetime
 import peewee as pw
 
 from kjtui.models.base import HUB
+from kjtui.models.db import among, in_chunks, one_of
 from kjtui.models.entities import (
     OWNED_BY_STATION,
     Acknowledgement,
@@ -45,8 +46,6 @@ from kjtui.models.entities import (
     Visit,
     WeeklyReview,
 )
-
-CHUNK = 400
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,10 @@ class Rec:
     old: dict | None = None
     seq: int | None = None
     well_formed: bool = False  # already checked by malformed_rows
+    id: str = field(init=False)  # read for every rule and lookup: taken once
 
-    @property
-    def id(self) -> str:
-        return self.values["id"]
+    def __post_init__(self) -> None:
+        self.id = self.values["id"]
 
     @property
     def table(self) -> str:
@@ -120,12 +119,14 @@ def rule(*models: type, on_write: bool = True, everywhere: bool = False):
 
 
 def check(view: View, rec: Rec, *, writing: bool = False, authority: bool = False,
-          overridden: frozenset[str] = frozenset()) -> Violation | None:
+          overridden: frozenset[str] = frozenset(),
+          decided: frozenset[Rule] = frozenset()) -> Violation | None:
     """The first rule `rec` breaks, or None. `writing`: the journal on this node (rules marked
     on_write=False are left to the database). `authority`: the hub writing its own database
-    (only rules marked everywhere). `overridden`: reasons an administrator accepted."""
+    (only rules marked everywhere). `overridden`: reasons an administrator accepted. `decided`:
+    rules already known to pass (kjtui.models.rule_blocks)."""
     for models, on_write, everywhere, fn in _RULES:
-        if (writing and not on_write) or (authority and not everywhere):
+        if (writing and not on_write) or (authority and not everywhere) or fn in decided:
             continue
         if models is not None and rec.model not in models:
             continue
@@ -209,11 +210,10 @@ class View:
         cache = self._rows.setdefault(table, {})
         todo = sorted({i for i in ids if i not in cache})
         cols = ", ".join(f'"{c}"' for c in columns(model))
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
-            marks = ", ".join([self.db.param] * len(chunk))
+        for chunk in in_chunks(self.db, todo):
+            where, params = one_of(self.db, '"id"', chunk)
             for raw in self.db.execute_sql(
-                    f'SELECT {cols} FROM "{table}" WHERE "id" IN ({marks})', chunk).fetchall():
+                    f'SELECT {cols} FROM "{table}" WHERE {where}', params).fetchall():
                 cache[raw[0]] = db_row(model, raw)
             for ident in chunk:
                 cache.setdefault(ident, None)
@@ -249,11 +249,10 @@ class View:
         if self._none_held:
             return
         todo = sorted({i for i in ids if (table, i) not in self._held_loaded})
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
+        for chunk in in_chunks(self.db, todo):
             q = (HeldRecord.select(HeldRecord.record_id)
                  .where((HeldRecord.station == self.sender) & (HeldRecord.state == "held")
-                        & (HeldRecord.table_name == table) & HeldRecord.record_id.in_(chunk)))
+                        & (HeldRecord.table_name == table) & among(HeldRecord.record_id, chunk)))
             self._held.update((table, r) for (r,) in q.tuples())
             self._held_loaded.update((table, r) for r in chunk)
 
@@ -266,12 +265,10 @@ class View:
 
     def prefetch_acks(self, visit_ids: Iterable[str]) -> None:
         todo = sorted({v for v in visit_ids if v not in self._acked})
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
-            marks = ", ".join([self.db.param] * len(chunk))
+        for chunk in in_chunks(self.db, todo):
+            where, params = one_of(self.db, '"visit_id"', chunk)
             found = {r for (r,) in self.db.execute_sql(
-                f'SELECT "visit_id" FROM "acknowledgement" WHERE "visit_id" IN ({marks})',
-                chunk).fetchall()}
+                f'SELECT "visit_id" FROM "acknowledgement" WHERE {where}', params).fetchall()}
             for v in chunk:
                 self._acked[v] = v in found
 
@@ -320,6 +317,17 @@ class View:
             return other
         return None
 
+    def unique_holders(self, model, cols: tuple[str, ...], key: tuple) -> set[str] | None:
+        """The ids the database holds under `key` (prefetched), or None when not read."""
+        table = model._meta.table_name
+        if key not in self._unique_loaded.get((table, cols), ()):
+            return None
+        return self._unique.get((table, cols), {}).get(key, set())
+
+    def held_here(self, table: str, ident: str) -> bool:
+        """Held earlier in this bundle."""
+        return (table, ident) in self._held
+
     def prefetch_unique(self, model, cols: tuple[str, ...], keys: Iterable[tuple]) -> None:
         table = model._meta.table_name
         loaded = self._unique_loaded.setdefault((table, cols), set())
@@ -327,15 +335,13 @@ class View:
         index = self._unique.setdefault((table, cols), {})
         fields = [model._meta.columns[c] for c in cols]
         names = ", ".join(f'"{c}"' for c in ("id", *cols))
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
+        for chunk in in_chunks(self.db, todo):
             firsts = sorted({k[0] for k in chunk}, key=repr)
-            marks = ", ".join([self.db.param] * len(firsts))
-            params = [fields[0].db_value(_from_json(fields[0], v)) for v in firsts]
+            where, params = one_of(self.db, f'"{cols[0]}"',
+                                   [fields[0].db_value(_from_json(fields[0], v)) for v in firsts])
             wanted = set(chunk)
             for raw in self.db.execute_sql(
-                    f'SELECT {names} FROM "{table}" WHERE "{cols[0]}" IN ({marks})',
-                    params).fetchall():
+                    f'SELECT {names} FROM "{table}" WHERE {where}', params).fetchall():
                 key = tuple(json_value(f.python_value(v)) for f, v in zip(fields, raw[1:]))
                 if key in wanted:
                     index.setdefault(key, set()).add(raw[0])
@@ -430,6 +436,59 @@ def _checker(f) -> Callable[[object], bool]:
     return of(lambda v: True)
 
 
+_HEX = re.compile(r"[0-9a-f]*")
+_DATES = re.compile(r"(?:\d{4}-\d{2}-\d{2}\n)*")
+_DATETIMES = re.compile(r"(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\n)*")
+_NONE = type(None)
+
+
+def _column_checker(f) -> Callable[[list], bool]:
+    """Whether every value of a whole column is one the column may hold, tested at C speed
+    (sets of types, lengths, one regex over the joined text): True means every row passes
+    `_checker`; False only that some row must be looked at one by one."""
+    allowed = {_NONE} if f.null else set()
+
+    def typed(*types):
+        return lambda col: set(map(type, col)) <= allowed | set(types)
+
+    def present(col):
+        return [v for v in col if v is not None] if f.null else col
+
+    if isinstance(f, pw.ForeignKeyField) or f.primary_key:
+        return lambda col: (typed(str)(col) and set(map(len, present(col))) <= {32}
+                            and _HEX.fullmatch("".join(present(col))) is not None)
+    if isinstance(f, (pw.CharField, pw.TextField)):
+        n = f.max_length if isinstance(f, pw.CharField) else 100_000
+        return lambda col: typed(str)(col) and max(map(len, present(col)), default=0) <= n
+    if isinstance(f, pw.BooleanField):
+        return typed(bool)
+    if isinstance(f, (pw.IntegerField, pw.BigIntegerField)):
+        return lambda col: typed(int)(col) and (not present(col) or (
+            _INT64[0] <= min(present(col)) and max(present(col)) <= _INT64[1]))
+    if isinstance(f, (pw.DateTimeField, pw.DateField)):
+        pattern, parse, width = ((_DATETIMES, datetime.fromisoformat, 20)
+                                 if isinstance(f, pw.DateTimeField)
+                                 else (_DATES, date.fromisoformat, 11))
+
+        def dates(col):
+            vals = present(col)
+            if not typed(str)(col):
+                return False
+            text = "\n".join(vals) + "\n" * bool(vals)  # each value its fixed width: no \n in one
+            if len(text) != width * len(vals) or pattern.fullmatch(text) is None:
+                return False
+            try:
+                for _ in map(parse, vals):
+                    pass
+            except ValueError:
+                return False
+            return True
+
+        return dates
+    return lambda col: False
+
+
+_COLUMN_CHECKERS: dict[type, list[tuple[str, Callable[[list], bool]]]] = {}
 _CHECKERS: dict[type, list[tuple[str, Callable[[object], bool]]]] = {}
 
 
@@ -444,10 +503,13 @@ def malformed_rows(model, cols: dict[str, list]) -> set[int]:
     """The rows of a block (columns of JSON values) that `well_formed` refuses, column by
     column (a hub imports tens of thousands): the importer checks a block at once with the very
     checkers the rule uses."""
+    if model not in _COLUMN_CHECKERS:
+        _COLUMN_CHECKERS[model] = [(f.column_name, _column_checker(f))
+                                   for f in model._meta.sorted_fields]
     bad: set[int] = set()
-    for name, ok in checkers(model):
+    for (name, ok), (_, all_ok) in zip(checkers(model), _COLUMN_CHECKERS[model]):
         col = cols.get(name)
-        if col is None:
+        if col is None or all_ok(col):
             continue
         if not all(map(ok, col)):
             bad.update(i for i, v in enumerate(col) if not ok(v))

@@ -13,6 +13,7 @@ change one the supervisor read.)"""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from kjtui.models.base import HUB
 from kjtui.models.entities import (
@@ -29,7 +30,15 @@ from kjtui.models.rules import Rec, View, Violation, rule, same_content
 def monday(day: str | date | None) -> date | None:
     if day is None:
         return None
-    d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    if isinstance(day, date):
+        return day - timedelta(days=day.weekday())
+    return _monday(str(day)[:10])
+
+
+@lru_cache(maxsize=4096)
+def _monday(day: str) -> date:
+    """A year's visits fall on a few hundred days: each is parsed once."""
+    d = date.fromisoformat(day)
     return d - timedelta(days=d.weekday())
 
 

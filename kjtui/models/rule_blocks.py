@@ -1,0 +1,95 @@
+"""The rules of kjtui.models.rules decided for a whole bundle at once, where the columns and the
+rows read beforehand already give the answer: a hub imports a station's year, tens of thousands
+of records, nearly all of them new, the sender's own and referring to what it may refer to.
+
+`passing(view, recs)` marks each record that passes the rules in DECIDED whatever the records
+before it in the bundle turn out to be, except for one thing: a parent it has in the same bundle
+must not be held. The importer checks such a record against the other rules only (a rule added
+later is never skipped); every other record goes through rules.check one by one. The marks only
+ever say "passes" where the rules say so: tests/test_rule_blocks.py compares both ways on random
+bundles."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from kjtui.models.entities import OWNED_BY_STATION, Customer, Manager, Route
+from kjtui.models.rules import (
+    Rec,
+    View,
+    credited,
+    newer,
+    owner,
+    references,
+    sealed,
+    station_owned,
+    unique,
+    unique_indexes,
+    well_formed,
+)
+
+# The rules a mark stands for. `sealed` and `newer` say nothing of a record new to this node.
+DECIDED = frozenset((well_formed, station_owned, owner, sealed, newer, credited, references,
+                     unique))
+
+Parents = tuple[tuple[str, str], ...]
+
+
+def passing(view: View, recs: list[Rec]) -> list[Parents | None]:
+    """For each record (in the order they are checked): None when it must be checked rule by
+    rule, else its parents in this bundle, (table, id), that must not be held when it comes."""
+    sender, manager_id = view.sender, view.manager_id
+    first: dict[tuple[str, str], int] = {}
+    times: Counter = Counter()
+    for i, rec in enumerate(recs):
+        key = (rec.table, rec.values.get("id"))
+        times[key] += 1
+        first.setdefault(key, i)
+    keys: Counter = Counter()
+    for rec in recs:
+        for cols in unique_indexes(rec.model):
+            keys[(rec.table, cols, tuple(rec.values.get(c) for c in cols))] += 1
+    out: list[Parents | None] = []
+    for i, rec in enumerate(recs):
+        out.append(_mark(view, rec, i, sender, manager_id, first, times, keys))
+    return out
+
+
+def _mark(view, rec, i, sender, manager_id, first, times, keys) -> Parents | None:
+    model, values, table = rec.model, rec.values, rec.table
+    ident = values.get("id")
+    if (not rec.well_formed or model not in OWNED_BY_STATION or times[(table, ident)] != 1
+            or view.db_row(model, ident) is not None or values.get("owner") != sender):
+        return None
+    if ("manager_id" in values or "manager" in model._meta.fields) \
+            and values.get("manager_id") != manager_id:
+        return None
+    parents = []
+    for f in model._meta.refs:
+        target, value = f.rel_model, values.get(f.column_name)
+        if value is None or target is Manager:
+            continue
+        if target is model and value == ident:
+            return None
+        key = (target._meta.table_name, value)
+        at = first.get(key)
+        if at is not None:  # a parent in this bundle: before it, new, once, and not held then
+            if at >= i or times[key] != 1 or view.db_row(target, value) is not None:
+                return None
+            parents.append(key)
+            continue
+        row = view.db_row(target, value)
+        if row is None:
+            return None
+        if target in OWNED_BY_STATION:
+            if row["owner"] != sender:
+                return None
+        elif target in (Customer, Route) and not view.reachable(target, value):
+            return None
+    for cols in unique_indexes(model):
+        key = tuple(values.get(c) for c in cols)
+        if None in key:
+            continue
+        if keys[(table, cols, key)] != 1 or view.unique_holders(model, cols, key) != set():
+            return None
+    return tuple(parents)

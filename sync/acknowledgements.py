@@ -17,7 +17,7 @@ from datetime import datetime
 import peewee as pw
 
 from kjtui.models import HUB, Acknowledgement, HeldRecord, Visit, database, hub_pins
-from kjtui.models.db import among, in_chunks
+from kjtui.models.db import among, in_chunks, one_of
 from kjtui.models.journal import node_id, to_payload
 from kjtui.models.pins import ChainKeys, verify_acknowledgement
 from sync import bundle, node
@@ -93,6 +93,17 @@ def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
                             + upsert, [(*r, at.isoformat(" ")) for r in rows])
 
 
+def _acks_where(column: str, values: list[str], more: str = "") -> set[str]:
+    """The ids of the acknowledgements whose `column` is one of `values` (plain SQL: a year's
+    import asks about tens of thousands)."""
+    db, out = database.obj, set()
+    for chunk in in_chunks(db, values):
+        where, params = one_of(db, column, chunk)
+        out.update(a for (a,) in db.execute_sql(
+            f'SELECT "id" FROM "acknowledgement" WHERE {where} {more}', params).fetchall())
+    return out
+
+
 def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]]:
     """On the hub, after a station's records were applied: check the PIN acknowledgements among
     them and those of the visits among them, and record the verdicts. Returns them."""
@@ -113,17 +124,12 @@ def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]
             else:  # a PIN acknowledgement without a proof: an older release, or altered
                 verdicts[ack_id] = (visit_id, "ackcheck.no_proof")
     visit_ids = [v for blk in blocks if blk.table == "visit" for v in blk.cols["id"]]
-    for chunk in in_chunks(database.obj, visit_ids):  # a visit changed after it was acknowledged
-        to_check.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
-            among(Acknowledgement.visit, chunk)
-            & (Acknowledgement.method == "pin") & (Acknowledgement.proof != "")).tuples())
+    # a visit changed after it was acknowledged
+    to_check.update(_acks_where('"visit_id"', visit_ids, "AND \"method\" = 'pin' AND \"proof\" <> ''"))
     if to_check:
         verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
     # An acknowledgement the rules held is not at the hub: it waits for a decision, unjudged.
-    applied = set()
-    for chunk in in_chunks(database.obj, list(verdicts)):
-        applied.update(a for (a,) in Acknowledgement.select(Acknowledgement.id).where(
-            among(Acknowledgement.id, chunk)).tuples())
+    applied = _acks_where('"id"', list(verdicts))
     verdicts = {a: v for a, v in verdicts.items() if a in applied}
     record(verdicts)
     return verdicts

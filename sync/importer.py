@@ -225,8 +225,10 @@ def _from_hub(view: rules.View, rec: rules.Rec, me: str) -> rules.Violation | No
 
 
 def _newer(rec: rules.Rec) -> bool:
-    old = rec.old
-    return (rec.values["rev"], rec.values["hlc"]) > (old["rev"], old["hlc"])
+    old, rev, stamp = rec.old, rec.values.get("rev"), rec.values.get("hlc")
+    if not (rev.__class__ is int and stamp.__class__ is int):
+        return True  # not a revision at all: written, the database refuses it, it is held
+    return (rev, stamp) > (old["rev"], old["hlc"])
 
 
 def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = None,
@@ -247,9 +249,9 @@ def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = 
                 result.skipped += 1
                 continue
         else:
-            old = rec.old
+            old, rev = rec.old, rec.values.get("rev", 0)
             if (old is not None and old["owner"] == rec.values.get("owner")
-                    and rec.values.get("rev", 0) <= old["rev"]
+                    and rev.__class__ is int and rev <= old["rev"]
                     and rules.same_content(old, rec.values)):
                 result.skipped += 1  # what the hub holds already
                 continue

@@ -95,7 +95,7 @@ def alter(blocks, ids, b, row, col, value) -> None:
         value = column[row - 1] if value == "the row before" else column[(row + 1) % len(column)]
     elif isinstance(value, int) and value not in (0, True):  # an id of the table it points to
         pool = ids[field.rel_model._meta.table_name if field.name != "id" and hasattr(
-            field, "rel_model") else blk.table]
+            field, "rel_model") else blk.table] or [new_id()]
         value = pool[value % len(pool)]
     if name == "id" and not (isinstance(value, str) and len(value) == 32):
         value = new_id()  # a bundle's ids are checked as it is read (sync.bundle): always ids
@@ -127,3 +127,19 @@ def test_a_record_pointing_at_one_later_in_the_bundle_is_held_both_ways(scene, m
     assert [(t, why.key) for t, _, _, why in fast[1]] == [
         ("visit", "write.missing_reference"), ("acknowledgement", "write.parent_held")]
     assert fast[1][0][1] == visits.cols["id"][0]
+
+
+def test_a_revision_that_is_not_a_number_is_held_not_a_crash(scene, monkeypatch):
+    """Under an id the hub holds, a record's revision is compared with the hub's: a tampered
+    one (null) is held with its reason, and the records after it go on."""
+    from kjtui.models import Visit
+
+    _, blocks, _ = scene
+    blocks = copy.deepcopy(blocks)
+    (visits,) = [b for b in blocks if b.table == "visit"]
+    known = Visit.select(Visit.id).where(Visit.owner == SENDER).scalar()
+    visits.cols["id"][0], visits.cols["rev"][0] = known, None
+    fast = decide(blocks, marks=True, monkeypatch=monkeypatch)
+    assert fast == decide(blocks, marks=False, monkeypatch=monkeypatch)
+    assert ("visit", known, "write.bad_value") in [(t, i, w.key) for t, i, _, w in fast[1]]
+    assert len(fast[0]) >= 15  # the day, the other visits, the signatures

@@ -187,6 +187,7 @@ class View:
         self._none_held: bool | None = None
         self._acked: dict[str, bool] = {}
         self._reach: dict[str, set[str]] = {}
+        self._reach_known: dict[str, set[str]] = {}
         self._unique: dict[tuple[str, tuple[str, ...]], dict[tuple, set[str]]] = {}
         self._unique_over: dict[tuple[str, tuple[str, ...]], dict[tuple, str]] = {}
         self._unique_loaded: dict[tuple[str, tuple[str, ...]], set[tuple]] = {}
@@ -283,19 +284,25 @@ class View:
     # what the sender may refer to
 
     def reachable(self, model, ident: str) -> bool:
-        """One query a kind for the whole view: a manager's customers are a few hundred."""
         table = model._meta.table_name
-        if table not in self._reach:
-            cond = reach(model, self.manager_id, self.sender)
-            q = model.select(model.id)
-            if cond is not None:
-                q = q.where(cond)
-            self._reach[table] = {r for (r,) in q.tuples()}
+        if ident not in self._reach_known.get(table, ()):
+            self.prefetch_reach(model, [ident])
         return ident in self._reach[table]
 
     def prefetch_reach(self, model, ids: Iterable[str]) -> None:
-        if ids:
-            self.reachable(model, "")
+        """Which of `ids` the sender may refer to: asked of those ids only (a province holds
+        hundreds of thousands of customers, a bundle names a few hundred)."""
+        table = model._meta.table_name
+        known = self._reach_known.setdefault(table, set())
+        found = self._reach.setdefault(table, set())
+        todo = sorted({i for i in ids if i not in known})
+        cond = reach(model, self.manager_id, self.sender)
+        for chunk in in_chunks(self.db, todo):
+            q = model.select(model.id).where(among(model.id, chunk))
+            if cond is not None:
+                q = q.where(cond)
+            found.update(r for (r,) in q.tuples())
+            known.update(chunk)
 
     # unique values
 

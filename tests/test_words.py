@@ -508,3 +508,18 @@ async def test_no_english_word_in_master_data_in_chinese(app_for, db, county):
         await look("exam score closed", "escape", ready=up("MasterDataScreen"))
 
     assert leaks == {}
+
+
+async def test_the_header_icon_says_open_the_palette_in_chinese_from_its_first_moment():
+    """Textual's icon sets an English tooltip when mounted; ours has Chinese from the start
+    (a screen read the moment it appeared, under load, once held the English one)."""
+    from kjtui.widgets.header import Header
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+
+    i18n.set_language("zh")
+    async with Bare().run_test() as pilot:
+        icon = pilot.app.query_one("HeaderIcon")
+        assert icon.tooltip == i18n.t("palette.open") == "打开命令面板"

@@ -15,12 +15,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.proposal_dialog import ProposalDialog
 from kjtui.widgets.table import Table

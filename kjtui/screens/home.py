@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from kjtui import i18n
 from kjtui.display import held_reason, hm
 from kjtui.widgets.bars import Bars
 from kjtui.widgets.base import KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.sync_panel import SyncPanel
 
 if TYPE_CHECKING:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 
 if TYPE_CHECKING:

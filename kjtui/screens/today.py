@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -35,6 +35,7 @@ from kjtui.widgets.ack_dialog import AckDialog, PinResetDialog
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.customer_picker import CustomerPicker
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.odometer_dialog import OdometerDialog
 from kjtui.widgets.route_picker import RoutePicker

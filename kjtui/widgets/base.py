@@ -94,14 +94,6 @@ class KjtuiScreen(Screen):
         this run's language."""
         return in_language(super().active_bindings)
 
-    def on_mount(self) -> None:
-        # Textual's header icon (the palette under the mouse) has an English tooltip.
-        self.call_after_refresh(self._header_in_language)
-
-    def _header_in_language(self) -> None:
-        for icon in self.query("HeaderIcon"):
-            icon.tooltip = i18n.t("palette.open")
-
     def open_notebook(self) -> None:
         """Open the app's notebook for the calling thread (a worker's, or the main thread for a
         read that must be on the first paint)."""

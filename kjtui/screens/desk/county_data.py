@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from kjtui import display, i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.table import Table
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from kjtui import i18n
 from kjtui.bindings import Key
@@ -22,6 +22,7 @@ from kjtui.screens.desk.master_routes import RoutesTab
 from kjtui.screens.desk.master_training import TrainingTab
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.row_dialog import Field, RowDialog
 from kjtui.widgets.table import Table

@@ -14,13 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kjtui import i18n
 from kjtui.bindings import Key
 from kjtui.widgets.base import ChangeRefused, KjtuiScreen
 from kjtui.widgets.desk_dialogs import DecideDialog, ReasonDialog
 from kjtui.widgets.footer import Footer
+from kjtui.widgets.header import Header
 from kjtui.widgets.notice import Notice
 from kjtui.widgets.stacked_bars import StackedBars, segments
 from kjtui.widgets.table import Table

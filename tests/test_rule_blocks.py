@@ -143,3 +143,45 @@ def test_a_revision_that_is_not_a_number_is_held_not_a_crash(scene, monkeypatch)
     assert fast == decide(blocks, marks=False, monkeypatch=monkeypatch)
     assert ("visit", known, "write.bad_value") in [(t, i, w.key) for t, i, _, w in fast[1]]
     assert len(fast[0]) >= 15  # the day, the other visits, the signatures
+
+
+# A bundle's columns are checked whole first (rules.malformed_rows): that may only ever pass a
+# column whose every value the one-value check passes.
+# One column of each kind the checks tell apart (type, nullable, length, key).
+FIELDS = list({(type(f), f.null, getattr(f, "max_length", None), f.primary_key): (m, f)
+               for m in importer.MODELS.values() for f in m._meta.sorted_fields}.values())
+TRICKY_VALUES = [
+    "2026-11-23", "2026-11-23T08:00:00", "2026-02-30", "2026-11-23T25:00:00",
+    "2026-11-23\n2026-11-24", "2026-11-23T08:00:00\n", "２０２６-１１-２３", "x" * 21, "x" * 20,
+    "01a2" * 8, "01A2" * 8, "01a2" * 8 + "0", ("01a2" * 8)[:31], 2**63, -(2**63) - 1]
+TRICKY = st.sampled_from(TRICKY_VALUES)
+json_value = st.one_of(
+    TRICKY, TRICKY, TRICKY, st.none(), st.booleans(), st.integers(-(2**64), 2**64), st.floats(),
+    st.text(max_size=40), st.text(alphabet="0123456789abcdef", min_size=31, max_size=33),
+)
+
+
+def one_by_one(model, f, column) -> set[int]:
+    from kjtui.models import rules
+
+    (ok,) = [check for name, check in rules.checkers(model) if name == f.column_name]
+    return {i for i, v in enumerate(column) if not ok(v)}
+
+
+@pytest.mark.parametrize("value", TRICKY_VALUES, ids=repr)
+def test_each_tricky_value_is_judged_whole_as_alone(value):
+    from kjtui.models import rules
+
+    for model, f in FIELDS:
+        for column in ([value], ["2026-11-23", value], [value, None]):
+            assert rules.malformed_rows(model, {f.column_name: column}) == one_by_one(
+                model, f, column), (model.__name__, f.column_name, column)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(FIELDS), st.lists(json_value, max_size=4))
+def test_a_column_passes_whole_only_when_every_value_passes_alone(model_field, column):
+    from kjtui.models import rules
+
+    model, f = model_field
+    assert rules.malformed_rows(model, {f.column_name: column}) == one_by_one(model, f, column)

@@ -230,6 +230,32 @@ def forged_ack(visit_id: str) -> dict:
             "reason": "", "at": "2026-11-23T09:05:00", "pin_id": None, "proof": ""}
 
 
+def test_a_record_only_the_database_refuses_is_held_and_the_rest_applies(any_county):
+    """A value every rule lets through but a constraint of the database does not (satisfaction
+    9 of 5): the table's rows go in one statement (COPY on PostgreSQL), it fails, and they are
+    written again one by one; the refused one is held with the database's reason, what depends
+    on it waits with it, and the honest visits of the same bundle apply."""
+    from kjtui.models import new_id
+
+    c = any_county
+    c.at("KJ01")
+    honest = [county_.visit("KJ01", L(0, 0, s), AT.replace(minute=s)) for s in (1, 2)]
+    bad = new_id()
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, honest[0]), "id": bad,
+                                    "satisfaction": 9})
+    county_.forge("KJ01", "acknowledgement", {**forged_ack(bad), "method": "paper",
+                                              "handbook_page": "7"})
+    at_hub, _ = c.push("KJ01")
+    assert [(h.rec.table, h.rec.id, h.why.key) for h in at_hub.held] == [
+        ("visit", bad, "write.database"), ("acknowledgement", at_hub.held[1].rec.id,
+                                           "write.parent_held")]
+    c.at("hub")
+    assert {v for (v,) in Visit.select(Visit.id).where(Visit.owner == "KJ01").tuples()} == set(
+        honest)
+    assert [h.reason for h in held(c, station="KJ01")] == ["write.database", "write.parent_held"]
+    flows(c, "KJ01")
+
+
 @pytest.mark.parametrize("visit_first", [True, False], ids=["visit-first", "forgery-first"])
 def test_a_forged_acknowledgement_of_another_stations_visit_is_held(any_county, visit_first):
     c = any_county

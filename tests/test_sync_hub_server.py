@@ -261,7 +261,11 @@ def test_ten_pushes_at_once_from_one_laptop_all_succeed_and_apply_once(county, k
     assert SyncPeer.get(SyncPeer.node == "KJ01").acked_seq == county_.journal_top_of(c, "KJ01")
     lines = [json.loads(x) for x in hub.log.splitlines()]  # every line is one JSON object
     lines = [x for x in lines if x.get("station", "").startswith("KJ0")]
-    assert len(lines) == 11  # one line per bundle, and nothing else
+    # a loaded machine may make an upload slow: its extra line names the bundle it timed
+    slow = [x for x in lines if x["event"] == "slow"]
+    assert all(x["of"] == "bundle" and x["ms"] >= hub_server.SLOW_MS for x in slow), slow
+    lines = [x for x in lines if x["event"] != "slow"]
+    assert len(lines) == 11, lines  # one line per bundle, and nothing else
     applied = [x for x in lines if x["station"] == "KJ01/1" and x["status"] == "applied"]
     assert len(applied) == 1 and applied[0]["applied"] == 9 and applied[0]["held"] == 0, lines
     assert {"event": "bundle", "station": "KJ02/1", "seq": [1, 3], "status": "applied",
@@ -284,7 +288,7 @@ def test_a_refused_bundle_is_one_log_line_with_its_station_and_seqs(county, kjtu
                                  capture_output=True, text=True, timeout=120)
         assert refused.returncode != 0 and "revoked" in refused.stderr
     lines = [json.loads(x) for x in hub.log.splitlines()]
-    lines = [x for x in lines if x.get("station", "").startswith("KJ0")]
+    lines = [x for x in lines if x.get("station", "").startswith("KJ0") and x["event"] != "slow"]
     assert len(lines) == 1, lines
     assert {"event": "refused", "station": "KJ02/1", "seq": [1, 3],
             "key": "bundle.revoked_sender"}.items() <= lines[0].items(), lines

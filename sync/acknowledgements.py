@@ -16,7 +16,7 @@ from datetime import datetime
 
 import peewee as pw
 
-from kjtui.models import HUB, Acknowledgement, HeldRecord, Visit, database, hub_pins
+from kjtui.models import HUB, Acknowledgement, HeldRecord, Visit, database, hub_pins, rules
 from kjtui.models.db import among, in_chunks, one_of
 from kjtui.models.journal import node_id, to_payload
 from kjtui.models.pins import ChainKeys, verify_acknowledgement
@@ -104,9 +104,13 @@ def _acks_where(column: str, values: list[str], more: str = "") -> set[str]:
     return out
 
 
-def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]]:
+def check_blocks(blocks: list[bundle.Block], before: rules.View | None = None,
+                 held=()) -> dict[str, tuple[str, str | None]]:
     """On the hub, after a station's records were applied: check the PIN acknowledgements among
-    them and those of the visits among them, and record the verdicts. Returns them."""
+    them and those of the visits among them, and record the verdicts. Returns them. `before`:
+    the view the records were checked in (the database before them) and `held`, the records it
+    held: they answer which visits are changes and which acknowledgements are not written
+    without asking the database again."""
     if node_id() != HUB:
         return {}
     verdicts: dict[str, tuple[str, str | None]] = {}
@@ -124,12 +128,19 @@ def check_blocks(blocks: list[bundle.Block]) -> dict[str, tuple[str, str | None]
             else:  # a PIN acknowledgement without a proof: an older release, or altered
                 verdicts[ack_id] = (visit_id, "ackcheck.no_proof")
     visit_ids = [v for blk in blocks if blk.table == "visit" for v in blk.cols["id"]]
+    if before is not None:  # a visit new to the hub has no acknowledgement but the bundle's
+        visit_ids = [v for v in visit_ids if before.db_row(Visit, v) is not None]
     # a visit changed after it was acknowledged
     to_check.update(_acks_where('"visit_id"', visit_ids, "AND \"method\" = 'pin' AND \"proof\" <> ''"))
     if to_check:
         verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
     # An acknowledgement the rules held is not at the hub: it waits for a decision, unjudged.
-    applied = _acks_where('"id"', list(verdicts))
+    if before is None:
+        applied = _acks_where('"id"', list(verdicts))
+    else:  # held, and not held before either: not in the database
+        absent = {h.rec.id for h in held if h.rec.model is Acknowledgement
+                  and before.db_row(Acknowledgement, h.rec.id) is None}
+        applied = set(verdicts) - absent
     verdicts = {a: v for a, v in verdicts.items() if a in applied}
     record(verdicts)
     return verdicts

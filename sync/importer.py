@@ -266,12 +266,13 @@ def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = 
 
 
 def apply_records(blocks: list[bundle.Block], sender: str, peer: SyncPeer | None = None,
-                  *, recs: list[rules.Rec] | None = None) -> tuple[int, list[Held]]:
-    """Check and write the records of `blocks` (or `recs`). Returns (records written, held).
-    Held records are kept: at the hub in HeldRecord (with the station's seq, travelling back to
-    it), at a station in SyncConflict."""
+                  *, recs: list[rules.Rec] | None = None,
+                  view: rules.View | None = None) -> tuple[int, list[Held]]:
+    """Check and write the records of `blocks` (or `recs`) in `view` (new: the database as it
+    is). Returns (records written, held). Held records are kept: at the hub in HeldRecord (with
+    the station's seq, travelling back to it), at a station in SyncConflict."""
     recs = _records(blocks) if recs is None else recs
-    view = rules.View(sender)
+    view = view or rules.View(sender)
     ok, result = check_records(recs, sender, view)
     final: dict[str, dict[str, rules.Rec]] = {}
     for rec in ok:  # a record changed twice in the bundle: its last version is written
@@ -496,9 +497,10 @@ def _apply_chain(peer: SyncPeer, o: Opened, data: bytes) -> tuple[str, int, list
         blocks = [_after(blk, ack) for blk in blocks]
     # (The hub's records are idempotent by (rev, hlc): applied again they change nothing, and a
     # hub restored from a backup may send numbers this station saw before.)
-    written, held = apply_records(blocks, peer.node, peer)
+    view = rules.View(peer.node)
+    written, held = apply_records(blocks, peer.node, peer, view=view)
     if from_station:  # PIN proofs: a failure is marked on the hub, never refused (issue 9)
-        check_acknowledgements(blocks)
+        check_acknowledgements(blocks, view, held)
     if from_station:
         digests = {}
         for blk in blocks:

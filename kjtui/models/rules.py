@@ -219,6 +219,12 @@ class View:
             for ident in chunk:
                 cache.setdefault(ident, None)
 
+    def known_absent(self, model, ident) -> bool:
+        """Read before and not in the database: then no row there can point at it (the foreign
+        keys hold), and asking the database what does is a query saved."""
+        cache = self._rows.get(model._meta.table_name)
+        return cache is not None and ident in cache and cache[ident] is None
+
     def accept(self, rec: Rec) -> None:
         """`rec` passed: the records after it in the bundle see it."""
         self._over.setdefault(rec.table, {})[rec.id] = rec.values
@@ -266,6 +272,9 @@ class View:
 
     def prefetch_acks(self, visit_ids: Iterable[str]) -> None:
         todo = sorted({v for v in visit_ids if v not in self._acked})
+        for v in [v for v in todo if self.known_absent(Visit, v)]:
+            self._acked[v] = False  # a visit new to the database has no acknowledgement there
+        todo = [v for v in todo if v not in self._acked]
         for chunk in in_chunks(self.db, todo):
             where, params = one_of(self.db, '"visit_id"', chunk)
             found = {r for (r,) in self.db.execute_sql(
@@ -341,6 +350,10 @@ class View:
         todo = sorted({k for k in keys if k not in loaded}, key=repr)
         index = self._unique.setdefault((table, cols), {})
         fields = [model._meta.columns[c] for c in cols]
+        if isinstance(fields[0], pw.ForeignKeyField):  # no row holds a parent the db lacks
+            none = {k for k in todo if self.known_absent(fields[0].rel_model, k[0])}
+            loaded.update(none)
+            todo = [k for k in todo if k not in none]
         names = ", ".join(f'"{c}"' for c in ("id", *cols))
         for chunk in in_chunks(self.db, todo):
             firsts = sorted({k[0] for k in chunk}, key=repr)

@@ -41,37 +41,48 @@ def passing(view: View, recs: list[Rec]) -> list[Parents | None]:
     sender, manager_id = view.sender, view.manager_id
     first: dict[tuple[str, str], int] = {}
     times: Counter = Counter()
+    keys: Counter = Counter()
     for i, rec in enumerate(recs):
-        key = (rec.table, rec.values.get("id"))
+        key = (rec.table, rec.id)
         times[key] += 1
         first.setdefault(key, i)
-    keys: Counter = Counter()
-    for rec in recs:
         for cols in unique_indexes(rec.model):
-            keys[(rec.table, cols, tuple(rec.values.get(c) for c in cols))] += 1
-    out: list[Parents | None] = []
-    for i, rec in enumerate(recs):
-        out.append(_mark(view, rec, i, sender, manager_id, first, times, keys))
-    return out
+            keys[(key[0], cols, tuple(map(rec.values.get, cols)))] += 1
+    return [_mark(view, rec, i, sender, manager_id, first, times, keys)
+            for i, rec in enumerate(recs)]
+
+
+_SHAPES: dict[type, tuple] = {}
+
+
+def _shape(model) -> tuple:
+    """What _mark asks of a model, worked out once: (owned by a station, credited to a manager,
+    its references as (column, target, target's table), its unique column tuples)."""
+    if model not in _SHAPES:
+        refs = tuple((f.column_name, f.rel_model, f.rel_model._meta.table_name)
+                     for f in model._meta.refs if f.rel_model is not Manager)
+        _SHAPES[model] = (model in OWNED_BY_STATION, "manager" in model._meta.fields, refs,
+                          unique_indexes(model))
+    return _SHAPES[model]
 
 
 def _mark(view, rec, i, sender, manager_id, first, times, keys) -> Parents | None:
-    model, values, table = rec.model, rec.values, rec.table
-    ident = values.get("id")
-    if (not rec.well_formed or model not in OWNED_BY_STATION or times[(table, ident)] != 1
-            or view.db_row(model, ident) is not None or values.get("owner") != sender):
+    model, values, table, ident = rec.model, rec.values, rec.table, rec.id
+    owned, credits, refs, uniques = _shape(model)
+    get = values.get
+    if (not rec.well_formed or not owned or times[(table, ident)] != 1
+            or view.db_row(model, ident) is not None or get("owner") != sender):
         return None
-    if ("manager_id" in values or "manager" in model._meta.fields) \
-            and values.get("manager_id") != manager_id:
+    if (credits or "manager_id" in values) and get("manager_id") != manager_id:
         return None
     parents = []
-    for f in model._meta.refs:
-        target, value = f.rel_model, values.get(f.column_name)
-        if value is None or target is Manager:
+    for column, target, target_table in refs:
+        value = get(column)
+        if value is None:
             continue
         if target is model and value == ident:
             return None
-        key = (target._meta.table_name, value)
+        key = (target_table, value)
         at = first.get(key)
         if at is not None:  # a parent in this bundle: before it, new, once, and not held then
             if at >= i or times[key] != 1 or view.db_row(target, value) is not None:
@@ -86,8 +97,8 @@ def _mark(view, rec, i, sender, manager_id, first, times, keys) -> Parents | Non
                 return None
         elif target in (Customer, Route) and not view.reachable(target, value):
             return None
-    for cols in unique_indexes(model):
-        key = tuple(values.get(c) for c in cols)
+    for cols in uniques:
+        key = tuple(map(get, cols))
         if None in key:
             continue
         if keys[(table, cols, key)] != 1 or view.unique_holders(model, cols, key) != set():

@@ -79,6 +79,12 @@ class Row(Mapping):
     def __len__(self) -> int:
         return len(self._index)
 
+    def in_order(self, index: dict[str, int]) -> tuple:
+        """The values in the column order of `index`: the tuple itself when it is that order."""
+        if self._index is index:
+            return self._values
+        return tuple(self.get(c) for c in index)
+
 
 @dataclass(slots=True)
 class Rec:

@@ -302,6 +302,30 @@ def test_a_forged_change_to_an_acknowledged_visit_and_its_acknowledgement_is_hel
     flows(c, "KJ01")
 
 
+def test_a_second_acknowledgement_of_a_visit_acknowledged_at_the_hub_is_held_as_such(any_county):
+    """The hub knows the visit has its acknowledgement (the rule says so, before the database
+    would refuse the row): a new visit in the bundle has none there, an old one may have."""
+    from kjtui.models import new_id
+
+    c = any_county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 2), AT)
+    county_.ack_paper(v, "5")
+    c.push("KJ01")
+    c.at("KJ01")
+    first = county_.payload_of(Acknowledgement, Acknowledgement.get(Acknowledgement.visit == v).id)
+    county_.forge("KJ01", "acknowledgement", {**first, "id": new_id(), "handbook_page": "6",
+                                              "hlc": 0})
+    w = county_.visit("KJ01", L(0, 0, 3), AT)  # new at the hub: its acknowledgement applies
+    county_.ack_paper(w, "7")
+    at_hub, _ = c.push("KJ01")
+    assert [(h.why.key, h.why.params["columns"]) for h in at_hub.held] == [
+        ("write.unique", "visit_id")]
+    c.at("hub")
+    assert Acknowledgement.select().where(Acknowledgement.visit == v).count() == 1
+    assert Acknowledgement.select().where(Acknowledgement.visit == w).count() == 1
+
+
 def test_a_forged_change_after_the_acknowledgement_in_the_same_bundle_is_held(county):
     """Causal order: the acknowledgement comes first in the journal, the change after it."""
     c = county

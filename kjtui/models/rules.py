@@ -96,13 +96,11 @@ class Rec:
     seq: int | None = None
     well_formed: bool = False  # already checked by malformed_rows
     id: str = field(init=False)  # read for every rule and lookup: taken once
+    table: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.id = self.values["id"]
-
-    @property
-    def table(self) -> str:
-        return self.model._meta.table_name
+        self.table = self.model._meta.table_name
 
     @property
     def kind(self) -> str:

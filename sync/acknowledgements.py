@@ -71,9 +71,10 @@ def check_acknowledgements(ack_ids, kem_private: str) -> dict[str, tuple[str, st
     return out
 
 
-def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
+def record(verdicts: dict[str, tuple[str, str | None]], new: set[str] = frozenset()) -> None:
     """Write the verdicts in one statement (a year's import carries thousands): on PostgreSQL
-    one array a column, not a round trip a row."""
+    those of acknowledgements `new` to the hub by COPY (they can have no verdict yet), the
+    others as one array a column, not a round trip a row."""
     if not verdicts:
         return
     db = database.obj
@@ -84,6 +85,15 @@ def record(verdicts: dict[str, tuple[str, str | None]]) -> None:
               '"checked_at" = excluded."checked_at"')
     names = '"ack_id", "visit_id", "passed", "reason", "checked_at"'
     if isinstance(db, pw.PostgresqlDatabase):
+        if new:
+            with pw.__exception_wrapper__, db.cursor().copy(
+                    f'COPY "ack_verdict" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    if row[0] in new:
+                        copy.write_row((*row, at))
+            rows = [row for row in rows if row[0] not in new]
+            if not rows:
+                return
         ack, visit, passed, reason = (list(c) for c in zip(*rows))
         db.execute_sql(f'INSERT INTO "ack_verdict" ({names}) SELECT *, %s FROM '
                        'unnest(%b::text[], %b::text[], %b::boolean[], %b::text[]) ' + upsert,
@@ -135,12 +145,14 @@ def check_blocks(blocks: list[bundle.Block], before: rules.View | None = None,
     if to_check:
         verdicts.update(check_acknowledgements(to_check, node.keys()["kem"]))
     # An acknowledgement the rules held is not at the hub: it waits for a decision, unjudged.
+    new: set[str] = set()
     if before is None:
         applied = _acks_where('"id"', list(verdicts))
     else:  # held, and not held before either: not in the database
-        absent = {h.rec.id for h in held if h.rec.model is Acknowledgement
-                  and before.db_row(Acknowledgement, h.rec.id) is None}
-        applied = set(verdicts) - absent
+        held_ids = {h.rec.id for h in held if h.rec.model is Acknowledgement}
+        new = {a for a in verdicts if before.known_absent(Acknowledgement, a)}
+        applied = set(verdicts) - (new & held_ids)
+        new -= held_ids  # written by this bundle: the hub has no verdict on it yet
     verdicts = {a: v for a, v in verdicts.items() if a in applied}
-    record(verdicts)
+    record(verdicts, new)
     return verdicts

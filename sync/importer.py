@@ -201,15 +201,21 @@ def _prefetch(view: rules.View, recs: list[rules.Rec]) -> None:
     refs: dict[type, set[str]] = {}
     uniq: dict[tuple[type, tuple[str, ...]], set[tuple]] = {}
     for model, group in by_model.items():  # column by column: a year is tens of thousands
-        own[model] = {r.id for r in group}
+        cols = rules.value_columns(group)
+        own[model] = set(cols["id"])
         for f in model._meta.refs:
-            col = f.column_name
             refs.setdefault(f.rel_model, set()).update(
-                v for v in (r.values.get(col) for r in group) if v.__class__ is str)
-        for cols in rules.unique_indexes(model):
-            uniq.setdefault((model, cols), set()).update(
-                k for k in (tuple(map(r.values.get, cols)) for r in group)
-                if None not in k and all(isinstance(x, (str, int)) for x in k))
+                v for v in cols.get(f.column_name, ()) if v.__class__ is str)
+        for names in rules.unique_indexes(model):
+            if any(c not in cols for c in names):
+                continue
+            values = [cols[c] for c in names]
+            keys = uniq.setdefault((model, names), set())
+            if all(set(map(type, v)) <= _KEY_TYPES for v in values):  # no None: C speed
+                keys.update(zip(*values))
+            else:
+                keys.update(k for k in zip(*values)
+                            if None not in k and all(isinstance(x, (str, int)) for x in k))
     for model, ids in (*own.items(), *refs.items()):
         view.prefetch(model, ids)
         view.prefetch_held(model, ids)
@@ -221,6 +227,9 @@ def _prefetch(view: rules.View, recs: list[rules.Rec]) -> None:
             view.prefetch_reach(model, refs[model])
     for (model, cols), keys in uniq.items():
         view.prefetch_unique(model, cols, keys)
+
+
+_KEY_TYPES = {str, int}  # what a unique key's values may be
 
 
 def _from_hub(view: rules.View, rec: rules.Rec, me: str) -> rules.Violation | None:
@@ -256,7 +265,7 @@ def check_records(recs: list[rules.Rec], sender: str, view: rules.View | None = 
     out, result = [], Applied()
     for rec, parents in zip(recs, marks):
         rec.old = view.row(rec.model, rec.id)
-        if parents is not None and not any(view.held_here(*p) for p in parents):
+        if parents is not None and not (parents and view.any_held_here(parents)):
             why = rules.check(view, rec, overridden=overridden, decided=rule_blocks.DECIDED)
         elif sender == HUB:
             why = _from_hub(view, rec, me)

@@ -326,6 +326,34 @@ def test_a_second_acknowledgement_of_a_visit_acknowledged_at_the_hub_is_held_as_
     assert Acknowledgement.select().where(Acknowledgement.visit == w).count() == 1
 
 
+def test_a_changed_pin_acknowledged_visit_is_held_and_its_acknowledgement_checked_again(any_county):
+    """The hub checks an acknowledgement it holds again when its visit comes changed, and keeps
+    one verdict on it; a new acknowledgement in the same bundle gets its first (PostgreSQL: the
+    first is written by COPY, the one checked again is an upsert)."""
+    from kjtui.models import AckVerdict
+
+    c = any_county
+    c.at("KJ01")
+    v = county_.visit("KJ01", L(0, 0, 4), AT)
+    county_.ack_pin(v, "135700", first=True)
+    assert c.push("KJ01")[0].held == []
+    c.at("hub")
+    ack = Acknowledgement.get(Acknowledgement.visit == v).id
+    assert [(a.ack_id, a.visit_id, a.passed) for a in AckVerdict.select()] == [(ack, v, True)]
+    c.at("KJ01")  # a laptop altered by hand sends the visit again, changed after it was signed
+    county_.forge("KJ01", "visit", {**county_.payload_of(Visit, v), "note": "改过", "hlc": 0},
+                  rev=2)
+    w = county_.visit("KJ01", L(0, 0, 5), AT.replace(hour=10))
+    county_.ack_pin(w, "135700", first=True)
+    at_hub, _ = c.push("KJ01")
+    assert [(h.rec.id, h.why.key) for h in at_hub.held] == [(v, "write.signed")]
+    c.at("hub")
+    w_ack = Acknowledgement.get(Acknowledgement.visit == w).id
+    assert Visit.get_by_id(v).note != "改过"
+    assert sorted((a.ack_id, a.visit_id, a.passed) for a in AckVerdict.select()) == sorted(
+        [(ack, v, True), (w_ack, w, True)])
+
+
 def test_a_forged_change_after_the_acknowledgement_in_the_same_bundle_is_held(county):
     """Causal order: the acknowledgement comes first in the journal, the change after it."""
     c = county
@@ -715,3 +743,4 @@ def test_a_skewed_laptop_is_told_its_own_clock_is_off(county, monkeypatch, capsy
     out = capsys.readouterr().out
     assert "Note: this laptop's clock is 400 days off the county's" in out
     assert "clock of hub" not in out
+

@@ -25,6 +25,7 @@ from kjtui.models.rules import (
     station_owned,
     unique,
     unique_indexes,
+    value_columns,
     well_formed,
 )
 
@@ -39,15 +40,18 @@ def passing(view: View, recs: list[Rec]) -> list[Parents | None]:
     """For each record (in the order they are checked): None when it must be checked rule by
     rule, else its parents in this bundle, (table, id), that must not be held when it comes."""
     sender, manager_id = view.sender, view.manager_id
-    first: dict[tuple[str, str], int] = {}
-    times: Counter = Counter()
+    ids = [(rec.table, rec.id) for rec in recs]
+    times = Counter(ids)
+    first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))  # the first index wins
     keys: Counter = Counter()
-    for i, rec in enumerate(recs):
-        key = (rec.table, rec.id)
-        times[key] += 1
-        first.setdefault(key, i)
-        for cols in unique_indexes(rec.model):
-            keys[(key[0], cols, tuple(map(rec.values.get, cols)))] += 1
+    by_model: dict[type, list[Rec]] = {}
+    for rec in recs:
+        by_model.setdefault(rec.model, []).append(rec)
+    for model, group in by_model.items():
+        table, cols = model._meta.table_name, value_columns(group)
+        for names in unique_indexes(model):
+            counted = Counter(zip(*(cols.get(c) or [None] * len(group) for c in names)))
+            keys.update({(table, names, k): n for k, n in counted.items()})
     return [_mark(view, rec, i, sender, manager_id, first, times, keys)
             for i, rec in enumerate(recs)]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -86,6 +86,17 @@ class Row(Mapping):
         return tuple(self.get(c) for c in index)
 
 
+def value_columns(recs: list[Rec]) -> dict[str, Sequence]:
+    """The records' values column by column (a column a record lacks is None there): one
+    transposition in C when they share a column index, as the importer's rows of one table do."""
+    index = getattr(recs[0].values, "_index", None) if recs else None
+    if index is not None and all(getattr(r.values, "_index", None) is index for r in recs):
+        cols = list(zip(*[r.values._values for r in recs]))
+        return {c: cols[i] for c, i in index.items()}
+    names = dict.fromkeys(c for r in recs for c in r.values)
+    return {c: [r.values.get(c) for r in recs] for c in names}
+
+
 @dataclass(slots=True)
 class Rec:
     """One record as column values, and the row held here under its id (None: a new record)."""
@@ -117,6 +128,7 @@ def rule(*models: type, on_write: bool = True, everywhere: bool = False):
 
     def register(fn: Rule) -> Rule:
         _RULES.append((models or None, on_write, everywhere, fn))
+        _APPLYING.clear()
         return fn
 
     return register
@@ -129,15 +141,22 @@ def check(view: View, rec: Rec, *, writing: bool = False, authority: bool = Fals
     on_write=False are left to the database). `authority`: the hub writing its own database
     (only rules marked everywhere). `overridden`: reasons an administrator accepted. `decided`:
     rules already known to pass (kjtui.models.rule_blocks)."""
-    for models, on_write, everywhere, fn in _RULES:
-        if (writing and not on_write) or (authority and not everywhere) or fn in decided:
-            continue
-        if models is not None and rec.model not in models:
-            continue
+    key = (rec.model, writing, authority, decided)
+    fns = _APPLYING.get(key)
+    if fns is None:
+        fns = _APPLYING[key] = tuple(
+            fn for models, on_write, everywhere, fn in _RULES
+            if not ((writing and not on_write) or (authority and not everywhere) or fn in decided)
+            and (models is None or rec.model in models))
+    for fn in fns:
         found = fn(view, rec)
         if found is not None and found.key not in overridden:
             return found
     return None
+
+
+# The rules that apply to a model in a way of checking, worked out once (a hub checks a year).
+_APPLYING: dict[tuple, tuple[Rule, ...]] = {}
 
 
 # --- column values as JSON ----------------------------------------------------------------------
@@ -344,9 +363,9 @@ class View:
             return None
         return self._unique.get((table, cols), {}).get(key, set())
 
-    def held_here(self, table: str, ident: str) -> bool:
-        """Held earlier in this bundle."""
-        return (table, ident) in self._held
+    def any_held_here(self, keys: Iterable[tuple[str, str]]) -> bool:
+        """Whether any of these (table, id) was held earlier in this bundle."""
+        return not self._held.isdisjoint(keys)
 
     def prefetch_unique(self, model, cols: tuple[str, ...], keys: Iterable[tuple]) -> None:
         table = model._meta.table_name

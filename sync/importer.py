@@ -6,10 +6,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import repeat
 from operator import itemgetter
+from typing import TypeVar
 
 import peewee as pw
 
@@ -35,6 +38,8 @@ from kjtui.models.journal import node_id
 from kjtui.models.migrations import latest
 from sync import bundle, crypto, node
 from sync.acknowledgements import check_blocks as check_acknowledgements
+
+T = TypeVar("T")
 
 MODELS = {m._meta.table_name: m for m in SYNCED}
 ORDER = {m._meta.table_name: i for i, m in enumerate(SYNCED)}  # parents first
@@ -592,13 +597,56 @@ def _unpark(peer: SyncPeer) -> int:
 
 def import_bytes(data: bytes, *, reply: bool = True) -> Result:
     """Import one bundle in one transaction; on the hub, also make the answer for its station."""
-    opened, peer = open_bundle(data)
+    return _import_opened(open_bundle(data), data, reply)
+
+
+def _import_opened(opened: tuple[Opened, SyncPeer], data: bytes, reply: bool) -> Result:
     try:
-        return _import(opened, peer, data, reply)
+        return _import(*opened, data, reply)
     except Exception as exc:
         if _disk_full(exc):
             raise BundleError("bundle.disk_full") from exc
         raise
+
+
+def import_each(items: Iterable[T], read: Callable[[T], bytes]) -> Iterator[
+        tuple[T, bytes | None, Result | Exception]]:
+    """Import many bundles (a sync day's stick, a county's year), each as import_bytes does and
+    without answers, yielding (item, its bytes or None, its Result or the exception it raised).
+    While one is written, the next is read, decrypted and parsed in a thread: the database's
+    work and Python's overlap (opening needs nothing the bundle before it writes)."""
+
+    def opening(item: T):
+        data = None
+        try:
+            data = read(item)
+            return data, open_bundle(data)
+        except Exception as exc:
+            return data, exc
+
+    with ThreadPoolExecutor(1, thread_name_prefix="kjtui-open") as ahead:
+        try:
+            items = iter(items)
+            nxt = next(items, _END)
+            pending = ahead.submit(opening, nxt) if nxt is not _END else None
+            while pending is not None:
+                item, (data, opened) = nxt, pending.result()
+                nxt = next(items, _END)
+                pending = ahead.submit(opening, nxt) if nxt is not _END else None
+                if isinstance(opened, Exception):
+                    yield item, data, opened
+                    continue
+                try:
+                    result = _import_opened(opened, data, False)
+                except Exception as exc:
+                    yield item, data, exc
+                else:
+                    yield item, data, result
+        finally:
+            ahead.submit(database.obj.close).result()  # the thread's own connection
+
+
+_END = object()
 
 
 def _disk_full(exc: BaseException | None) -> bool:

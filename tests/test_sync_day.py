@@ -39,8 +39,16 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def county(template, tmp_path):
-    return county_.copy(template, tmp_path / "county")
+def county(request, template, tmp_path):
+    """A copy of the template; with the parameter "pg", a county whose hub is PostgreSQL."""
+    if getattr(request, "param", "sqlite") != "pg":
+        return county_.copy(template, tmp_path / "county")
+    from kjtui.services import accounts
+
+    c = county_.build(tmp_path / "pg", hub_url=request.getfixturevalue("pg_url"), codes=CODES)
+    c.at("hub")
+    accounts.add("文书", "admin", desk_support.PASSWORD)
+    return c
 
 
 def export(c, code: str, stick: Path, after: int | None = None) -> Path:
@@ -100,6 +108,8 @@ def files(stick: Path, prefix: str) -> list[Path]:
     return sorted(stick.glob(f"{prefix}*.kjb"))
 
 
+@pytest.mark.parametrize("county", ["sqlite", pytest.param("pg", marks=pytest.mark.pg)],
+                         indirect=True)
 def test_a_stick_of_several_stations_is_imported_and_summed_up(county, stick):
     c = county
     c.at("hub")

@@ -138,13 +138,10 @@ def import_folder(folder: str, reply_to: str | None = None,
     conflicts_before = _conflicts(SyncConflict)
     if progress:
         progress(0, len(paths), "")
-    for i, path in enumerate(paths, 1):
-        name, data = os.path.basename(path), None
-        try:
-            data = bundle.read_file(path)
-            result = importer.import_bytes(data, reply=False)
-        except Exception as exc:  # each failure is said, then the next file
-            sender, refusal = _refused(exc, path, data)
+    for i, (path, data, result) in enumerate(importer.import_each(paths, bundle.read_file), 1):
+        name = os.path.basename(path)
+        if isinstance(result, Exception):  # each failure is said, then the next file
+            sender, refusal = _refused(result, path, data)
             day = days.setdefault(sender, StationDay(sender))
             day.bundles += 1
             day.refused.append(refusal)

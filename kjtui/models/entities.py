@@ -633,7 +633,7 @@ class AckVerdict(BaseModel):
     failed one never blocks the bundle; its visit comes first in the spot-check sample."""
 
     ack = pw.ForeignKeyField(Acknowledgement, primary_key=True)
-    visit = pw.ForeignKeyField(Visit)
+    visit = pw.ForeignKeyField(Visit)  # its acknowledgement's: no key of its own on PostgreSQL (0014)
     passed = pw.BooleanField()
     reason = pw.CharField(max_length=40, default="")
     checked_at = pw.DateTimeField()

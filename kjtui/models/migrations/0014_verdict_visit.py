@@ -1,8 +1,9 @@
 """0014: on PostgreSQL, a verdict's visit is no longer a foreign key of its own. It is always
 its acknowledgement's visit (kjtui.models.hub_pins, sync.acknowledgements), and the
-acknowledgement's own foreign key already holds it; the second check cost a year's import about
-a second (a county's 85,000 verdicts, written by COPY). SQLite keeps the table as it is: it
-would have to be rebuilt, and there the verdicts are not what takes the time."""
+acknowledgement's own foreign key already holds it. Measured on 85,000 verdicts: COPY with both
+keys 1.7 s, with the acknowledgement's alone 1.2 s (the upsert before it: 2.0 s). SQLite
+keeps the table as it is: it would have to be rebuilt, and there the verdicts are not what
+takes the time."""
 
 from __future__ import annotations
 
